@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Parameters implements Iterable<Parameter> {
 
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
+    /** The same parameters in registration order, for allocation-free indexed loops. */
+    private final List<Parameter> inOrder = new ArrayList<>();
 
     /** Creates an empty registry. */
     public Parameters() {
@@ -49,6 +51,7 @@ public final class Parameters implements Iterable<Parameter> {
         if (byName.putIfAbsent(parameter.name(), parameter) != null) {
             throw new IllegalArgumentException("duplicate parameter name: " + parameter.name());
         }
+        inOrder.add(parameter);
         return this;
     }
 
@@ -80,6 +83,18 @@ public final class Parameters implements Iterable<Parameter> {
             throw new IllegalArgumentException("no parameter named '" + name + "'; have " + byName.keySet());
         }
         return p;
+    }
+
+    /**
+     * The parameter at a position in registration order; with {@link #size()}, a loop over the parameters
+     * that allocates nothing (an iterator is an object per loop), for code that runs every training step.
+     *
+     * @param index the position, in {@code [0, size())}
+     * @return the parameter
+     * @throws IndexOutOfBoundsException if the index is out of range
+     */
+    public Parameter get(int index) {
+        return inOrder.get(index);
     }
 
     /**
