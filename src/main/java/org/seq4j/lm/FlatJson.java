@@ -13,6 +13,14 @@ import java.util.Map;
  */
 final class FlatJson {
 
+    /**
+     * A number as read: its literal text, to be parsed by the caller at the precision it needs.
+     *
+     * @param literal the JSON number text, e.g. {@code 0.002} or {@code -8000000000}
+     */
+    record Num(String literal) {
+    }
+
     private FlatJson() {
     }
 
@@ -82,7 +90,7 @@ final class FlatJson {
      * Reads an object.
      *
      * @param json the JSON text
-     * @return names to values: String for strings, String (the literal) for numbers, Boolean, int[]
+     * @return names to values: String for strings, {@link Num} for numbers, Boolean, int[]
      * @throws IllegalArgumentException if the text is not such an object
      */
     static Map<String, Object> read(String json) {
@@ -148,7 +156,7 @@ final class FlatJson {
                 pos += 5;
                 return Boolean.FALSE;
             }
-            return number();
+            return new Num(number());
         }
 
         private String number() {

@@ -28,12 +28,12 @@ class FlatJsonTest {
         assertEquals(fields.keySet(), back.keySet());
         assertEquals("LSTM", back.get("cell"));
         assertEquals("tab\t ü 東 😀 \u0001", back.get("quote \"and\" \\ newline\n"));
-        assertEquals(128, Integer.parseInt((String) back.get("hidden")));
-        assertEquals(-8_000_000_000L, Long.parseLong((String) back.get("seed")));
-        assertEquals(0.002, Double.parseDouble((String) back.get("lr")));
-        assertEquals(0.1f, Float.parseFloat((String) back.get("dropout")));
+        assertEquals(128, Integer.parseInt(((FlatJson.Num) back.get("hidden")).literal()));
+        assertEquals(-8_000_000_000L, Long.parseLong(((FlatJson.Num) back.get("seed")).literal()));
+        assertEquals(0.002, Double.parseDouble(((FlatJson.Num) back.get("lr")).literal()));
+        assertEquals(0.1f, Float.parseFloat(((FlatJson.Num) back.get("dropout")).literal()));
         assertEquals(Double.doubleToLongBits(1.0 / 3),
-                Double.doubleToLongBits(Double.parseDouble((String) back.get("third"))));
+                Double.doubleToLongBits(Double.parseDouble(((FlatJson.Num) back.get("third")).literal())));
         assertEquals(Boolean.TRUE, back.get("shuffle"));
         assertArrayEquals(new int[] {10, 32, 0x1F600}, (int[]) back.get("vocab"));
         assertArrayEquals(new int[0], (int[]) back.get("empty"));
