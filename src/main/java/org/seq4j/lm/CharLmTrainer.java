@@ -2,8 +2,8 @@ package org.seq4j.lm;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.Function;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;
@@ -207,35 +207,19 @@ public final class CharLmTrainer {
     }
 
     /**
-     * Trains until {@code totalSteps} steps are done, evaluating every {@link TrainingConfig#evalEvery()}
-     * steps and at the end, logging every {@link TrainingConfig#logEvery()} steps.
+     * Trains until the schedule's step count is reached or its time limit has passed, whichever comes first;
+     * evaluates every {@code schedule.evalEvery()} steps and at the end, logs every
+     * {@code schedule.logEvery()} steps.
      *
-     * @param totalSteps the step count to reach (not the number of steps to add)
-     * @param listener   told of every step and evaluation; may be null
+     * @param schedule how long to train and how often to report
+     * @param listener told of every step and evaluation; may be null
      * @return the summary of the run
      */
-    public TrainingSummary train(long totalSteps, TrainingListener listener) {
-        return train(totalSteps, null, listener);
-    }
-
-    /**
-     * Trains until {@code totalSteps} steps are done or the time limit has passed, whichever comes first;
-     * evaluates every {@link TrainingConfig#evalEvery()} steps and at the end, logs every
-     * {@link TrainingConfig#logEvery()} steps.
-     *
-     * @param totalSteps the step count to reach (not the number of steps to add), ≥ 0
-     * @param timeLimit  the longest time to train (evaluations included), or null for none
-     * @param listener   told of every step and evaluation; may be null
-     * @return the summary of the run
-     * @throws IllegalArgumentException if totalSteps is negative
-     */
-    public TrainingSummary train(long totalSteps, Duration timeLimit, TrainingListener listener) {
-        if (totalSteps < 0) {
-            throw new IllegalArgumentException("totalSteps must be ≥ 0 but was " + totalSteps);
-        }
+    public TrainingSummary train(TrainingSchedule schedule, TrainingListener listener) {
         TrainingListener events = listener != null ? listener : new TrainingListener() { };
+        long totalSteps = schedule.totalSteps();
         long wallStart = System.nanoTime();
-        long deadline = timeLimit == null ? Long.MAX_VALUE : wallStart + timeLimit.toNanos();
+        long deadline = schedule.timeLimit() == null ? Long.MAX_VALUE : wallStart + schedule.timeLimit().toNanos();
         long firstStep = step;
         Evaluation last = null;
         long lastEvalStep = -1;
@@ -249,23 +233,21 @@ public final class CharLmTrainer {
             windowLoss += loss;
             windowSteps++;
             events.onStep(step, loss);
-            boolean evaluateNow = config.evalEvery() > 0 && step % config.evalEvery() == 0;
+            boolean evaluateNow = schedule.evalEvery() > 0 && step % schedule.evalEvery() == 0;
             if (evaluateNow) {
                 last = evaluate();
                 lastEvalStep = step;
                 events.onEvaluation(step, last);
             }
-            if (step % config.logEvery() == 0 || evaluateNow) {
+            if (step % schedule.logEvery() == 0 || evaluateNow) {
                 long elapsed = System.nanoTime() - wallStart;
-                long done = step - firstStep;
-                long etaSeconds = Math.round((double) elapsed / done * (totalSteps - step) / 1e9);
-                if (timeLimit != null) {
-                    etaSeconds = Math.min(etaSeconds, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
-                }
+                long etaSeconds = Math.round((double) elapsed / (step - firstStep) * (totalSteps - step) / 1e9);
+                etaSeconds = Math.min(etaSeconds, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
                 LOG.info("step {}/{}  loss {}{}  {} chars/s  ETA {}", step, totalSteps,
-                        String.format("%.4f", windowLoss / windowSteps),
-                        evaluateNow ? String.format("  val %.4f (%.3f bpc)", last.loss(), last.bitsPerCharacter()) : "",
-                        String.format("%,.0f", charactersPerSecond()), formatDuration(etaSeconds));
+                        String.format(Locale.ROOT, "%.4f", windowLoss / windowSteps),
+                        evaluateNow ? String.format(Locale.ROOT, "  val %.4f (%.3f bpc)", last.loss(),
+                                last.bitsPerCharacter()) : "",
+                        String.format(Locale.ROOT, "%,.0f", charactersPerSecond()), formatDuration(etaSeconds));
                 windowLoss = 0;
                 windowSteps = 0;
             }
@@ -276,10 +258,11 @@ public final class CharLmTrainer {
         }
         TrainingSummary summary = new TrainingSummary(step, recentTrainingLoss(), last.loss(),
                 last.bitsPerCharacter(), charactersPerSecond());
-        LOG.info("done: step {}, training loss {}, validation loss {} ({} bpc), {} chars/s", step,
-                String.format("%.4f", summary.trainLoss()), String.format("%.4f", summary.valLoss()),
-                String.format("%.4f", summary.valBitsPerCharacter()),
-                String.format("%,.0f", summary.charactersPerSecond()));
+        LOG.info("done at step {}: training loss {}, validation loss {} ({} bpc), {} chars/s", step,
+                String.format(Locale.ROOT, "%.4f", summary.trainLoss()),
+                String.format(Locale.ROOT, "%.4f", summary.valLoss()),
+                String.format(Locale.ROOT, "%.4f", summary.valBitsPerCharacter()),
+                String.format(Locale.ROOT, "%,.0f", summary.charactersPerSecond()));
         return summary;
     }
 

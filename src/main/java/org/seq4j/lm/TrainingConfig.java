@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The immutable settings of a {@link CharLmTrainer} run (the optimizer is passed separately).
+ * The immutable settings that define what a {@link CharLmTrainer} computes; a checkpoint stores them. The
+ * optimizer is passed separately, and how long to train and how often to report is a
+ * {@link TrainingSchedule} given to each {@link CharLmTrainer#train} call.
  *
  * <pre>{@code
  *   TrainingConfig config = TrainingConfig.builder().batchSize(50).seqLength(50).clipValue(5).build();
@@ -18,15 +20,11 @@ import java.util.Map;
  * @param clipping      how gradients are clipped before each update (default {@link Clipping#VALUE})
  * @param clipThreshold the bound: ±threshold per element for {@link Clipping#VALUE}, the largest global
  *                      L2 norm for {@link Clipping#GLOBAL_NORM}; finite and &gt; 0 (default 5, as char-rnn)
- * @param evalEvery     evaluate on the validation text every this many steps, ≥ 0; 0 evaluates only
- *                      when asked (default 0)
- * @param logEvery      log a progress line every this many steps, ≥ 1 (default 10)
- * @param seed          the seed of the dropout masks; step {@code s} draws from the stream
- *                      {@code SplitMix64.streamSeed(seed, s)}, so a resumed run draws what the
- *                      uninterrupted run would (default 1)
+ * @param seed          the seed of the dropout masks: one {@link SplitMix64} stream for the whole run,
+ *                      whose state checkpoints save (default 1)
  */
 public record TrainingConfig(int batchSize, int seqLength, double valFraction, Clipping clipping,
-                             double clipThreshold, int evalEvery, int logEvery, long seed) {
+                             double clipThreshold, long seed) {
 
     /** How gradients are clipped between the backward pass and the optimizer step. */
     public enum Clipping {
@@ -46,8 +44,6 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
      * @param valFraction   in {@code (0, 1)}
      * @param clipping      not null
      * @param clipThreshold finite and &gt; 0
-     * @param evalEvery     ≥ 0
-     * @param logEvery      ≥ 1
      * @param seed          any value
      * @throws IllegalArgumentException if a value is out of range
      */
@@ -67,17 +63,10 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
         if (!(clipThreshold > 0) || Double.isInfinite(clipThreshold)) {
             throw new IllegalArgumentException("clipThreshold must be finite and > 0 but was " + clipThreshold);
         }
-        if (evalEvery < 0) {
-            throw new IllegalArgumentException("evalEvery must be ≥ 0 but was " + evalEvery);
-        }
-        if (logEvery < 1) {
-            throw new IllegalArgumentException("logEvery must be at least 1 but was " + logEvery);
-        }
     }
 
     /**
-     * A builder with the defaults: B = 50, T = 50, last 10 % held out, clip by value at 5, log every 10
-     * steps, evaluate only when asked, seed 1.
+     * A builder with the defaults: B = 50, T = 50, last 10 % held out, clip by value at 5, seed 1.
      *
      * @return a new builder
      */
@@ -92,7 +81,7 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
      */
     public Builder toBuilder() {
         return new Builder().batchSize(batchSize).seqLength(seqLength).valFraction(valFraction)
-                .clipping(clipping, clipThreshold).evalEvery(evalEvery).logEvery(logEvery).seed(seed);
+                .clipping(clipping, clipThreshold).seed(seed);
     }
 
     /** The settings as checkpoint metadata JSON. */
@@ -103,8 +92,6 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
         fields.put("val_fraction", valFraction);
         fields.put("clipping", clipping.name());
         fields.put("clip_threshold", clipThreshold);
-        fields.put("eval_every", evalEvery);
-        fields.put("log_every", logEvery);
         fields.put("seed", seed);
         return FlatJson.write(fields);
     }
@@ -125,7 +112,7 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
         }
         return new TrainingConfig(Fields.intValue(f, "batch_size"), Fields.intValue(f, "seq_length"),
                 Fields.doubleValue(f, "val_fraction"), clipping, Fields.doubleValue(f, "clip_threshold"),
-                Fields.intValue(f, "eval_every"), Fields.intValue(f, "log_every"), Fields.longValue(f, "seed"));
+                Fields.longValue(f, "seed"));
     }
 
     /** Builds a {@link TrainingConfig}; {@link #build()} validates. */
@@ -135,8 +122,6 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
         private double valFraction = 0.1;
         private Clipping clipping = Clipping.VALUE;
         private double clipThreshold = 5;
-        private int evalEvery = 0;
-        private int logEvery = 10;
         private long seed = 1;
 
         private Builder() {
@@ -209,29 +194,7 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
         }
 
         /**
-         * Sets how often the validation loss is computed during {@link CharLmTrainer#train}.
-         *
-         * @param steps ≥ 0; 0 for never (only when asked)
-         * @return this builder
-         */
-        public Builder evalEvery(int steps) {
-            this.evalEvery = steps;
-            return this;
-        }
-
-        /**
-         * Sets how often a progress line is logged.
-         *
-         * @param steps ≥ 1
-         * @return this builder
-         */
-        public Builder logEvery(int steps) {
-            this.logEvery = steps;
-            return this;
-        }
-
-        /**
-         * Sets the seed of the dropout streams.
+         * Sets the seed of the dropout stream.
          *
          * @param value any value
          * @return this builder
@@ -248,8 +211,7 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
          * @throws IllegalArgumentException if a value is out of range
          */
         public TrainingConfig build() {
-            return new TrainingConfig(batchSize, seqLength, valFraction, clipping, clipThreshold, evalEvery,
-                    logEvery, seed);
+            return new TrainingConfig(batchSize, seqLength, valFraction, clipping, clipThreshold, seed);
         }
     }
 }

@@ -47,7 +47,7 @@ class CharLmTrainerTest {
 
     /** B = 4, T = 10: 900 training characters give K = 22 chunks, 100 validation characters 2. */
     static TrainingConfig smallConfig() {
-        return TrainingConfig.builder().batchSize(4).seqLength(10).evalEvery(0).logEvery(1000).build();
+        return TrainingConfig.builder().batchSize(4).seqLength(10).build();
     }
 
     @Test
@@ -55,7 +55,7 @@ class CharLmTrainerTest {
         CharLmTrainer trainer = CharLmTrainer.create(newModel(CellType.LSTM, 0f), TEXT, smallConfig(), ADAM);
         double before = trainer.evaluate().loss();
         List<Double> evaluations = new ArrayList<>();
-        TrainingSummary summary = trainer.train(60, new TrainingListener() {
+        TrainingSummary summary = trainer.train(TrainingSchedule.until(60), new TrainingListener() {
             @Override
             public void onEvaluation(long step, Evaluation evaluation) {
                 evaluations.add(evaluation.loss());
@@ -104,20 +104,20 @@ class CharLmTrainerTest {
                 .momentum(0.9).build());
         TrainingConfig config = smallConfig().toBuilder().clipGlobalNorm(1.0).seed(77).build();
         CharLmTrainer straight = CharLmTrainer.create(newModel(CellType.GRU, 0.1f), TEXT, config, sgd);
-        straight.train(9, null);
+        straight.train(TrainingSchedule.until(9), null);
         CharLmTrainer first = CharLmTrainer.create(newModel(CellType.GRU, 0.1f), TEXT, config, sgd);
-        first.train(4, null);
+        first.train(TrainingSchedule.until(4), null);
         Path file = dir.resolve("gru.safetensors");
         first.save(file);
         CharLmTrainer resumed = CharLmTrainer.resume(file, TEXT, sgd);
-        resumed.train(9, null);
+        resumed.train(TrainingSchedule.until(9), null);
         assertBitIdentical(straight.model().parameters(), resumed.model().parameters());
     }
 
     @Test
     void aSavedModelLoadsForSamplingAndGeneratesTheSameText(@TempDir Path dir) throws IOException {
         CharLmTrainer trainer = CharLmTrainer.create(newModel(CellType.LSTM, 0f), TEXT, smallConfig(), ADAM);
-        trainer.train(40, null);
+        trainer.train(TrainingSchedule.until(40), null);
         Path file = dir.resolve("model.safetensors");
         trainer.save(file);
         CharLanguageModel loaded = CharLanguageModel.load(file);

@@ -21,9 +21,9 @@ class TextGeneratorTest {
         CharLanguageModel model = new CharLanguageModel(
                 CharLmConfig.of(CellType.GRU, vocabulary.size(), 16), vocabulary, 3);
         CharLmTrainer trainer = CharLmTrainer.create(model, text,
-                TrainingConfig.builder().batchSize(4).seqLength(8).logEvery(1000).build(),
+                TrainingConfig.builder().batchSize(4).seqLength(8).build(),
                 p -> new Adam(p, Adam.Config.builder().learningRate(3e-2).build()));
-        TrainingSummary summary = trainer.train(150, null);
+        TrainingSummary summary = trainer.train(TrainingSchedule.until(150), null);
         assertTrue(summary.valLoss() < 0.1, "validation loss " + summary.valLoss());
         TextGenerator generator = model.generator(SamplingOptions.greedy(), new SplitMix64(1));
         generator.prime("abé");
@@ -38,7 +38,7 @@ class TextGeneratorTest {
         String text = CharLmTrainerTest.TEXT;
         CharLanguageModel model = CharLmTrainerTest.newModel(CellType.LSTM, 0f);
         // trained a little, so that the state (and so the prime) matters
-        CharLmTrainer.create(model, text, CharLmTrainerTest.smallConfig(), CharLmTrainerTest.ADAM).train(40, null);
+        CharLmTrainer.create(model, text, CharLmTrainerTest.smallConfig(), CharLmTrainerTest.ADAM).train(TrainingSchedule.until(40), null);
         SamplingOptions options = new SamplingOptions(1.0, 0);
         TextGenerator a = model.generator(options, new SplitMix64(5));
         TextGenerator b = model.generator(options, new SplitMix64(5));
