@@ -532,7 +532,7 @@ public final class RecurrentLayer implements Module {
 
     /** Everything one layer and direction records over the steps of a forward pass. */
     static final class Trace {
-        /** (T·B, G·H): the activated gates of every step. */
+        /** (T·B, G·H): the activated gates of every step (relu RNN: the pre-activation). */
         final FMatrixRMaj gates = new FMatrixRMaj(0, 0);
         /** (T·B, H): h_t of every step; padded steps carry the previous state. */
         final FMatrixRMaj hidden = new FMatrixRMaj(0, 0);
@@ -682,6 +682,11 @@ public final class RecurrentLayer implements Module {
 
         boolean isActive(int t, int b) {
             return !hasLengths || t < lengths[b];
+        }
+
+        /** The trace of one layer and direction (for white-box tests). */
+        Trace trace(int layer, int direction) {
+            return traces[layer * config.numDirections() + direction];
         }
 
         /**
