@@ -417,7 +417,7 @@ public final class NamedTensor {
         if (product != count) {
             throw new IllegalArgumentException(name + ": shape " + shapeString(shape) + " holds "
                     + (product > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : product)
-                    + " elements but " + count + " values were given");
+                    + (product == 1 ? " element" : " elements") + " but " + count + " values were given");
         }
         if ((long) count * dtype.byteSize() > SafetensorsReader.MAX_TENSOR_BYTES) {
             throw new IllegalArgumentException(name + ": " + count + " " + dtype + " values need more than "
