@@ -195,18 +195,7 @@ public final class RecurrentLayer implements Module {
         int steps = checkInput(x, batchSize);
         int stateRows = config.stateRows(batchSize);
         int hs = config.hiddenSize();
-        if (lengths != null) {
-            if (lengths.length != batchSize) {
-                throw new IllegalArgumentException(
-                        "lengths must have B = " + batchSize + " entries but had " + lengths.length);
-            }
-            for (int b = 0; b < batchSize; b++) {
-                if (lengths[b] < 1 || lengths[b] > steps) {
-                    throw new IllegalArgumentException(
-                            "lengths[" + b + "] must be in [1, T = " + steps + "] but was " + lengths[b]);
-                }
-            }
-        }
+        SequenceLengths.check(lengths, batchSize, steps);
         if (h0 != null) {
             Tensors.checkShape(h0, stateRows, hs, "h0");
         }
