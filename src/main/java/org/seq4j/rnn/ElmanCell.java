@@ -21,7 +21,7 @@ import org.ejml.data.FMatrixRMaj;
  *   dW_hh    += da_tᵀ·h_{t−1}    db_hh += Σ_b da_t        dh_{t−1} = da_t·W_hh           (B, H)
  * </pre>
  * The output {@code y_t = W_hy·h_t} of the textbook Elman network is a separate head
- * (see the package documentation).
+ * ({@link PerStepHead}).
  */
 public final class ElmanCell extends RecurrentCell {
 
