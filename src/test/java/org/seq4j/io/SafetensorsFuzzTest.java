@@ -47,24 +47,39 @@ class SafetensorsFuzzTest {
         }
     }
 
+    /** Replacement bytes tried at every position: JSON syntax, digits, signs, letters, UTF-8 edge cases. */
+    private static final byte[] INTERESTING = "{}[],:\"\\ \t\n0189-+.eEuFIx_".getBytes(StandardCharsets.US_ASCII);
+
     @Test
-    void everySingleByteMutationIsReadOrRejected() {
+    void singleByteMutationsAtEveryPositionAreReadOrRejected() {
         byte[] valid = validFile();
         int dataStart = 8 + (int) ByteBuffer.wrap(valid, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        int accepted = 0;
+        SplittableRandom random = new SplittableRandom(404);
+        byte[] edgeBytes = {0x00, 0x1F, 0x7F, (byte) 0x80, (byte) 0xC0, (byte) 0xC3, (byte) 0xE2, (byte) 0xED,
+            (byte) 0xF0, (byte) 0xF4, (byte) 0xFF};
+        int dataMutations = 0;
         for (int pos = 0; pos < valid.length; pos++) {
-            for (int delta = 1; delta < 256; delta++) {
+            byte[] replacements = concat(INTERESTING, edgeBytes, randomBytes(random, 8));
+            for (byte replacement : replacements) {
+                if (replacement == valid[pos]) {
+                    continue;
+                }
                 byte[] mutated = valid.clone();
-                mutated[pos] = (byte) (mutated[pos] + delta);
-                boolean read = readOrReject(mutated, "byte " + pos + " + " + delta);
+                mutated[pos] = replacement;
+                boolean read = readOrReject(mutated, String.format("byte %d set to 0x%02x", pos, replacement & 0xFF));
                 if (pos >= dataStart) {
                     assertTrue(read, "a change in the data buffer must still read, byte " + pos);
+                    dataMutations++;
                 }
-                accepted += read ? 1 : 0;
             }
         }
-        // Data bytes, and some header bytes (inside names, metadata, whitespace), may change validly.
-        assertTrue(accepted >= 255 * (valid.length - dataStart), "accepted " + accepted);
+        assertTrue(dataMutations > 0);
+    }
+
+    private static byte[] randomBytes(SplittableRandom random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     @Test
@@ -95,7 +110,7 @@ class SafetensorsFuzzTest {
     @Test
     void randomTokenSequencesAreReadOrRejected() {
         SplittableRandom random = new SplittableRandom(202);
-        for (int trial = 0; trial < 20000; trial++) {
+        for (int trial = 0; trial < 10000; trial++) {
             StringBuilder header = new StringBuilder("{");
             int tokens = random.nextInt(40);
             for (int i = 0; i < tokens; i++) {
@@ -118,7 +133,7 @@ class SafetensorsFuzzTest {
         String[] dtypes = {"F32", "F64", "I32", "I64", "U8", "BF16"};
         long[] special = {0, 1, -1, 8, 1L << 31, (1L << 31) - 1, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE + 1};
         int accepted = 0;
-        for (int trial = 0; trial < 20000; trial++) {
+        for (int trial = 0; trial < 10000; trial++) {
             StringBuilder header = new StringBuilder("{");
             int tensors = random.nextInt(4);
             long offset = 0;
@@ -144,7 +159,7 @@ class SafetensorsFuzzTest {
             int dataLength = (int) Math.max(0, Math.min(offset, 200)) + (random.nextBoolean() ? 0 : random.nextInt(8));
             accepted += readOrReject(file(header.toString(), dataLength), "structured trial " + trial) ? 1 : 0;
         }
-        assertTrue(accepted > 1000, "only " + accepted + " structured headers were valid; the generator is off");
+        assertTrue(accepted > 500, "only " + accepted + " structured headers were valid; the generator is off");
     }
 
     @Test
