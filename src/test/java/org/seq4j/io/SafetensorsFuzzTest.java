@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +67,9 @@ class SafetensorsFuzzTest {
                 }
                 byte[] mutated = valid.clone();
                 mutated[pos] = replacement;
-                boolean read = readOrReject(mutated, String.format("byte %d set to 0x%02x", pos, replacement & 0xFF));
+                int at = pos;
+                boolean read = readOrReject(mutated,
+                        () -> String.format("byte %d set to 0x%02x", at, replacement & 0xFF));
                 if (pos >= dataStart) {
                     assertTrue(read, "a change in the data buffer must still read, byte " + pos);
                     dataMutations++;
@@ -88,7 +91,8 @@ class SafetensorsFuzzTest {
         for (int trial = 0; trial < 5000; trial++) {
             byte[] bytes = new byte[random.nextInt(120)];
             random.nextBytes(bytes);
-            readOrReject(bytes, "random trial " + trial);
+            int n = trial;
+            readOrReject(bytes, () -> "random trial " + n);
         }
         for (int trial = 0; trial < 5000; trial++) {
             // A plausible length and an opening brace, so that parsing gets past the first checks.
@@ -96,7 +100,8 @@ class SafetensorsFuzzTest {
             random.nextBytes(header);
             header[0] = '{';
             byte[] data = new byte[random.nextInt(40)];
-            readOrReject(file(header, data), "random header trial " + trial);
+            int n = trial;
+            readOrReject(file(header, data), () -> "random header trial " + n);
         }
     }
 
@@ -119,7 +124,8 @@ class SafetensorsFuzzTest {
             if (random.nextBoolean()) {
                 header.append('}');
             }
-            readOrReject(file(header.toString(), random.nextInt(40)), "token trial " + trial);
+            int n = trial;
+            readOrReject(file(header.toString(), random.nextInt(40)), () -> "token trial " + n);
         }
     }
 
@@ -157,7 +163,8 @@ class SafetensorsFuzzTest {
             }
             header.append('}');
             int dataLength = (int) Math.max(0, Math.min(offset, 200)) + (random.nextBoolean() ? 0 : random.nextInt(8));
-            accepted += readOrReject(file(header.toString(), dataLength), "structured trial " + trial) ? 1 : 0;
+            int n = trial;
+            accepted += readOrReject(file(header.toString(), dataLength), () -> "structured trial " + n) ? 1 : 0;
         }
         assertTrue(accepted > 500, "only " + accepted + " structured headers were valid; the generator is off");
     }
@@ -171,7 +178,7 @@ class SafetensorsFuzzTest {
     }
 
     /** Reads {@code input}; returns true if it was valid and false if it was rejected properly. */
-    private static boolean readOrReject(byte[] input, String what) {
+    private static boolean readOrReject(byte[] input, Supplier<String> what) {
         TensorFile file;
         try {
             file = TensorFile.read(input);
@@ -179,12 +186,12 @@ class SafetensorsFuzzTest {
             assertNotNull(e.getMessage(), what);
             return false;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw new AssertionError(what + ": unexpected " + e + " for input " + hex(input), e);
+            throw new AssertionError(what.get() + ": unexpected " + e + " for input " + hex(input), e);
         }
         try {
-            assertEquals(file, TensorFile.read(file.toBytes()), what + ": read, write and read again");
+            assertEquals(file, TensorFile.read(file.toBytes()), () -> what.get() + ": read, write and read again");
         } catch (SafetensorsFormatException e) {
-            throw new AssertionError(what + ": re-reading what was written failed for input " + hex(input), e);
+            throw new AssertionError(what.get() + ": re-reading what was written failed for input " + hex(input), e);
         }
         return true;
     }
