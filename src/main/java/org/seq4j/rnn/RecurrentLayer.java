@@ -45,7 +45,7 @@ import org.seq4j.tensor.Tensors;
  * {@link #forward} returns this layer's single {@link Cache}: its output and final states, and what
  * {@link #backward} needs. A cache is valid until the next forward of the same layer, which overwrites
  * it. Its buffers are reused: once a batch shape {@code (T, B)} has been seen, a training step of that
- * shape or smaller allocates nothing.
+ * shape or smaller allocates nothing. Because of this shared cache a layer is not thread-safe.
  *
  * <h2>Truncated backpropagation through time</h2>
  * Feed a long sequence in chunks; pass the previous chunk's final state as the next chunk's initial
