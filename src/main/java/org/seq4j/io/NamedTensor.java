@@ -419,9 +419,9 @@ public final class NamedTensor {
                     + (product > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : product)
                     + (product == 1 ? " element" : " elements") + " but " + count + " values were given");
         }
-        if ((long) count * dtype.byteSize() > SafetensorsReader.MAX_TENSOR_BYTES) {
+        if ((long) count * dtype.byteSize() > SafetensorsReader.MAX_ARRAY_BYTES) {
             throw new IllegalArgumentException(name + ": " + count + " " + dtype + " values need more than "
-                    + SafetensorsReader.MAX_TENSOR_BYTES + " bytes, the largest tensor supported");
+                    + SafetensorsReader.MAX_ARRAY_BYTES + " bytes, the largest tensor supported");
         }
         return shape.clone();
     }

@@ -21,7 +21,7 @@ import org.ejml.data.FMatrixRMaj;
  *   dW_hh    += da_tᵀ·h_{t−1}    db_hh += Σ_b da_t        dh_{t−1} = da_t·W_hh           (B, H)
  * </pre>
  * The output {@code y_t = W_hy·h_t} of the textbook Elman network is a separate head
- * (see the package documentation).
+ * ({@link PerStepHead}).
  */
 public final class ElmanCell extends RecurrentCell {
 
@@ -104,7 +104,7 @@ public final class ElmanCell extends RecurrentCell {
             for (int j = 0; j < hs; j++) {
                 float a = gates[g + j] + hiddenProj[b * hs + j];
                 float y = relu ? Math.max(0f, a) : (float) Math.tanh(a);
-                gates[g + j] = y;
+                gates[g + j] = relu ? a : y;   // what backward needs: the sign of a, or tanh(a)
                 h[o + j] = y;
             }
         }
@@ -124,7 +124,7 @@ public final class ElmanCell extends RecurrentCell {
                 continue;   // dh passes through unchanged
             }
             for (int j = 0; j < hs; j++) {
-                float y = gates[g + j];
+                float y = gates[g + j];   // relu: a_t; tanh: h_t
                 float derivative = relu ? (y > 0f ? 1f : 0f) : 1f - y * y;
                 dGatesX[d + j] = dh[b * hs + j] * derivative;
                 dh[b * hs + j] = 0f;   // h_{t−1} reaches h_t only through W_hh

@@ -164,8 +164,8 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
      * @param batch      rows B
      * @param active     per row, whether this step is a real step of that sequence; null for all.
      *                   An inactive row copies {@code hPrev} (and {@code cPrev}) to the outputs.
-     * @param gates      (B, G·H) at gatesOff: on entry {@code x·W_ihᵀ + b_ih}; on exit the activated
-     *                   gates that backward reads
+     * @param gates      (B, G·H) at gatesOff: on entry {@code x·W_ihᵀ + b_ih}; on exit what backward reads:
+     *                   the activated gates (relu RNN: the pre-activation, whose sign backward needs)
      * @param hiddenProj (B, G·H) at 0: {@code hPrev·W_hhᵀ + b_hh}; read only
      * @param hPrev      (B, H) previous hidden state; read only (may be the same memory as {@code h})
      * @param cPrev      (B, H) previous cell state (LSTM only, else ignored); may be the same as {@code c}

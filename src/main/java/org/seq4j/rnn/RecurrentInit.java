@@ -3,6 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Init;
 
 /**
  * How the parameters of a {@link RecurrentCell} are initialised: an immutable choice made of a base
@@ -15,6 +16,7 @@ import org.ejml.data.FMatrixRMaj;
  *   overrides
  *     withXavierInputWeights()          weight_ih ~ U(−a, a), a = √(6 / (I + H)), per gate block (Glorot)
  *     withOrthogonalRecurrentWeights()  each (H, H) gate block of weight_hh is a random orthogonal matrix
+ *                                       ({@link Init#orthogonal}, gain 1)
  *     withForgetGateBias(v)             LSTM: bias_ih[f] = v and bias_hh[f] = 0, so the forget gate starts
  *                                       at σ(v + …); v = 1 is the usual choice (Jozefowicz et al., 2015)
  * </pre>
@@ -78,7 +80,7 @@ public final class RecurrentInit {
 
     /**
      * A copy that makes each {@code (H, H)} gate block of {@code weight_hh} a random orthogonal matrix
-     * (Saxe et al., 2014), drawn uniformly (Gram–Schmidt of a Gaussian matrix).
+     * (Saxe et al., 2014), drawn uniformly by {@link Init#orthogonal} with gain 1.
      *
      * @return the new scheme
      */
@@ -116,22 +118,25 @@ public final class RecurrentInit {
         }
         int h = cell.hiddenSize();
         int gates = cell.type().gateCount();
-        float bound = (float) (1.0 / Math.sqrt(h));
+        double bound = 1.0 / Math.sqrt(h);
 
         FMatrixRMaj weightIh = cell.weightIh().value();
         if (xavierInputWeights) {
-            fillUniform(weightIh, (float) Math.sqrt(6.0 / (cell.inputSize() + h)), random);
+            // Glorot's bound of one (H, I) gate block, applied to all G blocks
+            Init.uniform(weightIh, Math.sqrt(6.0 / (cell.inputSize() + h)), random);
         } else {
-            fillBase(weightIh, bound, random);
+            fillWeight(weightIh, bound, random);
         }
 
         FMatrixRMaj weightHh = cell.weightHh().value();
         if (orthogonalRecurrentWeights) {
+            FMatrixRMaj block = new FMatrixRMaj(h, h);
             for (int g = 0; g < gates; g++) {
-                fillOrthogonal(weightHh.data, g * h * h, h, random);
+                Init.orthogonal(block, 1.0, random);
+                System.arraycopy(block.data, 0, weightHh.data, g * h * h, h * h);
             }
         } else {
-            fillBase(weightHh, bound, random);
+            fillWeight(weightHh, bound, random);
         }
 
         if (cell.hasBias()) {
@@ -146,65 +151,19 @@ public final class RecurrentInit {
         }
     }
 
-    private void fillBase(FMatrixRMaj weight, float bound, RandomGenerator random) {
+    private void fillWeight(FMatrixRMaj weight, double bound, RandomGenerator random) {
         if (base == Base.PYTORCH_DEFAULT) {
-            fillUniform(weight, bound, random);
+            Init.uniform(weight, bound, random);
         } else {
-            int n = weight.getNumElements();
-            for (int i = 0; i < n; i++) {
-                weight.data[i] = (float) (std * random.nextGaussian());
-            }
+            Init.normal(weight, std, random);
         }
     }
 
-    private void fillBias(FMatrixRMaj bias, float bound, RandomGenerator random) {
+    private void fillBias(FMatrixRMaj bias, double bound, RandomGenerator random) {
         if (base == Base.PYTORCH_DEFAULT) {
-            fillUniform(bias, bound, random);
+            Init.uniform(bias, bound, random);
         } else {
-            Arrays.fill(bias.data, 0, bias.getNumElements(), 0f);
-        }
-    }
-
-    private static void fillUniform(FMatrixRMaj m, float bound, RandomGenerator random) {
-        int n = m.getNumElements();
-        for (int i = 0; i < n; i++) {
-            m.data[i] = (float) ((2.0 * random.nextDouble() - 1.0) * bound);
-        }
-    }
-
-    /**
-     * Writes a random orthogonal {@code (n, n)} matrix at {@code off}: modified Gram–Schmidt, in double,
-     * on the rows of a standard Gaussian matrix. The implied {@code R} has a positive diagonal, which
-     * makes the result uniformly (Haar) distributed.
-     */
-    static void fillOrthogonal(float[] out, int off, int n, RandomGenerator random) {
-        double[][] q = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                q[i][j] = random.nextGaussian();
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < i; k++) {
-                double dot = 0.0;
-                for (int j = 0; j < n; j++) {
-                    dot += q[i][j] * q[k][j];
-                }
-                for (int j = 0; j < n; j++) {
-                    q[i][j] -= dot * q[k][j];
-                }
-            }
-            double norm = 0.0;
-            for (int j = 0; j < n; j++) {
-                norm += q[i][j] * q[i][j];
-            }
-            norm = Math.sqrt(norm);
-            for (int j = 0; j < n; j++) {
-                out[off + i * n + j] = (float) (q[i][j] / norm);
-            }
-            for (int j = 0; j < n; j++) {
-                q[i][j] /= norm;
-            }
+            Init.zeros(bias);
         }
     }
 

@@ -45,7 +45,7 @@ import org.seq4j.tensor.Tensors;
  * {@link #forward} returns this layer's single {@link Cache}: its output and final states, and what
  * {@link #backward} needs. A cache is valid until the next forward of the same layer, which overwrites
  * it. Its buffers are reused: once a batch shape {@code (T, B)} has been seen, a training step of that
- * shape or smaller allocates nothing.
+ * shape or smaller allocates nothing. Because of this shared cache a layer is not thread-safe.
  *
  * <h2>Truncated backpropagation through time</h2>
  * Feed a long sequence in chunks; pass the previous chunk's final state as the next chunk's initial
@@ -195,18 +195,7 @@ public final class RecurrentLayer implements Module {
         int steps = checkInput(x, batchSize);
         int stateRows = config.stateRows(batchSize);
         int hs = config.hiddenSize();
-        if (lengths != null) {
-            if (lengths.length != batchSize) {
-                throw new IllegalArgumentException(
-                        "lengths must have B = " + batchSize + " entries but had " + lengths.length);
-            }
-            for (int b = 0; b < batchSize; b++) {
-                if (lengths[b] < 1 || lengths[b] > steps) {
-                    throw new IllegalArgumentException(
-                            "lengths[" + b + "] must be in [1, T = " + steps + "] but was " + lengths[b]);
-                }
-            }
-        }
+        SequenceLengths.check(lengths, batchSize, steps);
         if (h0 != null) {
             Tensors.checkShape(h0, stateRows, hs, "h0");
         }
@@ -532,7 +521,7 @@ public final class RecurrentLayer implements Module {
 
     /** Everything one layer and direction records over the steps of a forward pass. */
     static final class Trace {
-        /** (T·B, G·H): the activated gates of every step. */
+        /** (T·B, G·H): the activated gates of every step (relu RNN: the pre-activation). */
         final FMatrixRMaj gates = new FMatrixRMaj(0, 0);
         /** (T·B, H): h_t of every step; padded steps carry the previous state. */
         final FMatrixRMaj hidden = new FMatrixRMaj(0, 0);
@@ -682,6 +671,11 @@ public final class RecurrentLayer implements Module {
 
         boolean isActive(int t, int b) {
             return !hasLengths || t < lengths[b];
+        }
+
+        /** The trace of one layer and direction (for white-box tests). */
+        Trace trace(int layer, int direction) {
+            return traces[layer * config.numDirections() + direction];
         }
 
         /**

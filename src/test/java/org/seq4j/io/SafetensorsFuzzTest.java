@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,24 +48,41 @@ class SafetensorsFuzzTest {
         }
     }
 
+    /** Replacement bytes tried at every position: JSON syntax, digits, signs, letters, UTF-8 edge cases. */
+    private static final byte[] INTERESTING = "{}[],:\"\\ \t\n0189-+.eEuFIx_".getBytes(StandardCharsets.US_ASCII);
+
     @Test
-    void everySingleByteMutationIsReadOrRejected() {
+    void singleByteMutationsAtEveryPositionAreReadOrRejected() {
         byte[] valid = validFile();
         int dataStart = 8 + (int) ByteBuffer.wrap(valid, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        int accepted = 0;
+        SplittableRandom random = new SplittableRandom(404);
+        byte[] edgeBytes = {0x00, 0x1F, 0x7F, (byte) 0x80, (byte) 0xC0, (byte) 0xC3, (byte) 0xE2, (byte) 0xED,
+            (byte) 0xF0, (byte) 0xF4, (byte) 0xFF};
+        int dataMutations = 0;
         for (int pos = 0; pos < valid.length; pos++) {
-            for (int delta = 1; delta < 256; delta++) {
+            byte[] replacements = concat(INTERESTING, edgeBytes, randomBytes(random, 8));
+            for (byte replacement : replacements) {
+                if (replacement == valid[pos]) {
+                    continue;
+                }
                 byte[] mutated = valid.clone();
-                mutated[pos] = (byte) (mutated[pos] + delta);
-                boolean read = readOrReject(mutated, "byte " + pos + " + " + delta);
+                mutated[pos] = replacement;
+                int at = pos;
+                boolean read = readOrReject(mutated,
+                        () -> String.format("byte %d set to 0x%02x", at, replacement & 0xFF));
                 if (pos >= dataStart) {
                     assertTrue(read, "a change in the data buffer must still read, byte " + pos);
+                    dataMutations++;
                 }
-                accepted += read ? 1 : 0;
             }
         }
-        // Data bytes, and some header bytes (inside names, metadata, whitespace), may change validly.
-        assertTrue(accepted >= 255 * (valid.length - dataStart), "accepted " + accepted);
+        assertTrue(dataMutations > 0);
+    }
+
+    private static byte[] randomBytes(SplittableRandom random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     @Test
@@ -73,7 +91,8 @@ class SafetensorsFuzzTest {
         for (int trial = 0; trial < 5000; trial++) {
             byte[] bytes = new byte[random.nextInt(120)];
             random.nextBytes(bytes);
-            readOrReject(bytes, "random trial " + trial);
+            int n = trial;
+            readOrReject(bytes, () -> "random trial " + n);
         }
         for (int trial = 0; trial < 5000; trial++) {
             // A plausible length and an opening brace, so that parsing gets past the first checks.
@@ -81,7 +100,8 @@ class SafetensorsFuzzTest {
             random.nextBytes(header);
             header[0] = '{';
             byte[] data = new byte[random.nextInt(40)];
-            readOrReject(file(header, data), "random header trial " + trial);
+            int n = trial;
+            readOrReject(file(header, data), () -> "random header trial " + n);
         }
     }
 
@@ -95,7 +115,7 @@ class SafetensorsFuzzTest {
     @Test
     void randomTokenSequencesAreReadOrRejected() {
         SplittableRandom random = new SplittableRandom(202);
-        for (int trial = 0; trial < 20000; trial++) {
+        for (int trial = 0; trial < 10000; trial++) {
             StringBuilder header = new StringBuilder("{");
             int tokens = random.nextInt(40);
             for (int i = 0; i < tokens; i++) {
@@ -104,7 +124,8 @@ class SafetensorsFuzzTest {
             if (random.nextBoolean()) {
                 header.append('}');
             }
-            readOrReject(file(header.toString(), random.nextInt(40)), "token trial " + trial);
+            int n = trial;
+            readOrReject(file(header.toString(), random.nextInt(40)), () -> "token trial " + n);
         }
     }
 
@@ -118,7 +139,7 @@ class SafetensorsFuzzTest {
         String[] dtypes = {"F32", "F64", "I32", "I64", "U8", "BF16"};
         long[] special = {0, 1, -1, 8, 1L << 31, (1L << 31) - 1, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE + 1};
         int accepted = 0;
-        for (int trial = 0; trial < 20000; trial++) {
+        for (int trial = 0; trial < 10000; trial++) {
             StringBuilder header = new StringBuilder("{");
             int tensors = random.nextInt(4);
             long offset = 0;
@@ -142,9 +163,10 @@ class SafetensorsFuzzTest {
             }
             header.append('}');
             int dataLength = (int) Math.max(0, Math.min(offset, 200)) + (random.nextBoolean() ? 0 : random.nextInt(8));
-            accepted += readOrReject(file(header.toString(), dataLength), "structured trial " + trial) ? 1 : 0;
+            int n = trial;
+            accepted += readOrReject(file(header.toString(), dataLength), () -> "structured trial " + n) ? 1 : 0;
         }
-        assertTrue(accepted > 1000, "only " + accepted + " structured headers were valid; the generator is off");
+        assertTrue(accepted > 500, "only " + accepted + " structured headers were valid; the generator is off");
     }
 
     @Test
@@ -156,7 +178,7 @@ class SafetensorsFuzzTest {
     }
 
     /** Reads {@code input}; returns true if it was valid and false if it was rejected properly. */
-    private static boolean readOrReject(byte[] input, String what) {
+    private static boolean readOrReject(byte[] input, Supplier<String> what) {
         TensorFile file;
         try {
             file = TensorFile.read(input);
@@ -164,12 +186,12 @@ class SafetensorsFuzzTest {
             assertNotNull(e.getMessage(), what);
             return false;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw new AssertionError(what + ": unexpected " + e + " for input " + hex(input), e);
+            throw new AssertionError(what.get() + ": unexpected " + e + " for input " + hex(input), e);
         }
         try {
-            assertEquals(file, TensorFile.read(file.toBytes()), what + ": read, write and read again");
+            assertEquals(file, TensorFile.read(file.toBytes()), () -> what.get() + ": read, write and read again");
         } catch (SafetensorsFormatException e) {
-            throw new AssertionError(what + ": re-reading what was written failed for input " + hex(input), e);
+            throw new AssertionError(what.get() + ": re-reading what was written failed for input " + hex(input), e);
         }
         return true;
     }
