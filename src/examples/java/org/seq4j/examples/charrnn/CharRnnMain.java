@@ -46,7 +46,7 @@ import org.seq4j.rnn.CellType;
 public final class CharRnnMain {
 
     private static final String USAGE = String.join("\n",
-            "usage: examples/run charrnn                 (a one-minute LSTM demo on tiny-shakespeare)",
+            "usage: examples/run charrnn [train options]  (a one-minute LSTM demo on tiny-shakespeare)",
             "       examples/run charrnn train [options]",
             "       examples/run charrnn sample --checkpoint FILE [options]",
             "",
@@ -90,6 +90,24 @@ public final class CharRnnMain {
     private static final Set<String> SAMPLE_OPTIONS = Set.of("checkpoint", "prime", "length", "temperature",
             "top-k", "seed");
 
+    /** The demo's settings: a small model that writes Shakespeare-shaped text after a minute on 2 cores. */
+    private static final Map<String, String> DEMO = demoSettings();
+
+    private static Map<String, String> demoSettings() {
+        Map<String, String> demo = new LinkedHashMap<>();
+        demo.put("cell", "lstm");
+        demo.put("hidden", "128");
+        demo.put("layers", "2");
+        demo.put("batch", "16");        // more, smaller steps learn faster in a minute than B = 50
+        demo.put("lr", "0.005");
+        demo.put("steps", "100000");
+        demo.put("time-limit", "60");
+        demo.put("eval-every", "0");
+        demo.put("sample-every", "100");
+        demo.put("log-every", "10");
+        return demo;
+    }
+
     private static final int SAMPLE_LENGTH_DURING_TRAINING = 300;
     private static final double SAMPLE_TEMPERATURE = 0.8;
 
@@ -122,8 +140,8 @@ public final class CharRnnMain {
             return;
         }
         try {
-            if (args.length == 0) {
-                demo();
+            if (args.length == 0 || args[0].startsWith("--")) {
+                demo(args);
             } else if (args[0].equals("train")) {
                 train(Options.parse(args, 1, TRAIN_OPTIONS));
             } else if (args[0].equals("sample")) {
@@ -133,6 +151,8 @@ public final class CharRnnMain {
             }
         } catch (CheckpointFormatException e) {
             throw new UsageException(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageException("cannot write a file: " + e.getCause());
         } catch (NoSuchFileException e) {
             throw new UsageException("no such file: " + e.getFile());
         } catch (IOException e) {
@@ -140,12 +160,25 @@ public final class CharRnnMain {
         }
     }
 
-    /** The README's demo: the defaults of train, stopped after about a minute, with samples as it goes. */
-    private void demo() throws UsageException, IOException {
-        out.println("Training a 2-layer LSTM (H=128) on tiny-shakespeare for about a minute; samples follow "
-                + "as it learns.\nRun 'examples/run charrnn --help' for the options.\n");
-        train(Options.parse(new String[] {"--steps", "100000", "--time-limit", "60", "--eval-every", "100",
-                "--sample-every", "100", "--log-every", "20"}, 0, TRAIN_OPTIONS));
+    /**
+     * The README's demo: train with the demo's settings, stopped after about a minute, with samples as it
+     * goes; train options given on the command line override the demo's.
+     */
+    private void demo(String[] args) throws UsageException, IOException {
+        Map<String, String> settings = new LinkedHashMap<>(DEMO);
+        Options given = Options.parse(args, 0, TRAIN_OPTIONS);
+        given.values.forEach(settings::put);
+        List<String> line = new ArrayList<>();
+        settings.forEach((k, v) -> {
+            line.add("--" + k);
+            line.add(v);
+        });
+        out.println("Training a " + settings.get("layers") + "-layer " + settings.get("cell").toUpperCase(Locale.ROOT)
+                + " (H=" + settings.get("hidden") + ") on "
+                + (given.has("data") ? settings.get("data") : "tiny-shakespeare") + " for about "
+                + settings.get("time-limit") + " seconds; samples follow as it learns.\n"
+                + "Run 'examples/run charrnn --help' for the options.\n");
+        train(Options.parse(line.toArray(new String[0]), 0, TRAIN_OPTIONS));
     }
 
     private void train(Options options) throws UsageException, IOException {
@@ -347,7 +380,7 @@ public final class CharRnnMain {
 
     /** {@code --name value} pairs, checked against the allowed names. */
     static final class Options {
-        private final Map<String, String> values;
+        final Map<String, String> values;
 
         private Options(Map<String, String> values) {
             this.values = values;
