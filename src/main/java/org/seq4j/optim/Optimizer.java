@@ -74,8 +74,9 @@ public interface Optimizer {
      * @param state the snapshot; not modified
      * @throws IllegalArgumentException if it names a parameter this optimizer does not have, a shape differs
      *                                  from the parameter's, or a parameter's buffer names are not exactly
-     *                                  those this optimizer's config keeps (e.g. {@code exp_avg, exp_avg_sq}
-     *                                  for Adam without amsgrad); the message names parameter and buffers
+     *                                  (in any order) those this optimizer's config keeps, e.g.
+     *                                  {@code exp_avg, exp_avg_sq} for Adam without amsgrad; the message
+     *                                  names the parameter and the buffers
      */
     void importState(OptimizerState state);
 }
