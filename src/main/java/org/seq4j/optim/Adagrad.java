@@ -35,6 +35,11 @@ public final class Adagrad extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.Adagrad} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-2
+         * @param learningRateDecay η; ≥ 0, default 0
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param initialAccumulatorValue a₀, the initial value of every accumulated square; ≥ 0, default 0
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-10
          * @throws IllegalArgumentException e.g. {@code "Invalid lr_decay value: -1.0"}
          */
         public Config {

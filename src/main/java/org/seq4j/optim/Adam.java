@@ -38,6 +38,12 @@ public final class Adam extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.Adam} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-3
+         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
+         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param amsgrad use the running maximum of the second moment; default false
          * @throws IllegalArgumentException e.g. {@code "Invalid beta parameter at index 1: 1.0"}
          */
         public Config {

@@ -52,9 +52,10 @@ public interface Optimizer {
     void setLearningRate(double learningRate);
 
     /**
-     * The optimized parameters.
+     * The registry given at construction. The optimized parameters are its entries at that moment;
+     * parameters added to it later are not optimized.
      *
-     * @return the registry given at construction (the live object)
+     * @return the registry (the live object)
      */
     Parameters parameters();
 

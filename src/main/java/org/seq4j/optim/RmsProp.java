@@ -47,6 +47,13 @@ public final class RmsProp extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.RMSprop} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-2
+         * @param alpha α, the smoothing constant; ≥ 0, default 0.99
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param momentum μ; ≥ 0, default 0
+         * @param centered normalise by the estimated variance of the gradient instead of its mean square;
+         *                 default false
          * @throws IllegalArgumentException e.g. {@code "Invalid alpha value: -0.5"}
          */
         public Config {

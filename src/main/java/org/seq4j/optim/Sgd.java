@@ -37,6 +37,11 @@ public final class Sgd extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.SGD} does.
          *
+         * @param learningRate γ; ≥ 0 (PyTorch has no default)
+         * @param momentum μ; ≥ 0, default 0
+         * @param dampening τ, applied to the gradient in the momentum update from step 2; default 0
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param nesterov Nesterov momentum; requires μ &gt; 0 and τ = 0; default false
          * @throws IllegalArgumentException e.g. {@code "Invalid momentum value: -0.1"}, or
          *                                  {@code "Nesterov momentum requires a momentum and zero dampening"}
          */
