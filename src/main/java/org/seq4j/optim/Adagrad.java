@@ -183,15 +183,16 @@ public final class Adagrad extends AbstractOptimizer {
     void update(float[] value, float[] grad, int n, float[][] buffers, long step, double lr) {
         float[] sum = buffers[0];
         float negClr = (float) -(lr / (1 + (step - 1) * config.learningRateDecay()));
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float g = grad[j];
             if (weightDecay != 0f) {
-                g = g + weightDecay * value[j];
+                g = Math.fma(weightDecay, value[j], g);           // grad.add(param, alpha=weight_decay)
             }
-            float s = sum[j] + g * g;
+            float s = Math.fma(g, g, sum[j]);                     // state_sum.addcmul_(grad, grad, value=1)
             sum[j] = s;
-            float std = (float) Math.sqrt(s) + epsilon;
-            value[j] = value[j] + negClr * (g / std);
+            float std = (float) Math.sqrt(s) + epsilon;           // state_sum.sqrt().add_(eps)
+            value[j] = value[j] + negClr * g / std;               // param.addcdiv_(grad, std, value=-clr)
         }
     }
 

@@ -187,17 +187,19 @@ public final class Sgd extends AbstractOptimizer {
         boolean useMomentum = config.momentum() != 0;
         boolean nesterov = config.nesterov();
         float[] buf = useMomentum ? buffers[0] : null;
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float d = grad[j];
             if (weightDecay != 0f) {
-                d = d + weightDecay * value[j];
+                d = Math.fma(weightDecay, value[j], d);          // d_p.add(param, alpha=weight_decay)
             }
             if (useMomentum) {
-                float b = step == 1 ? d : buf[j] * momentum + oneMinusDampening * d;
+                // step 1: buf = clone(d_p); later: buf.mul_(momentum).add_(d_p, alpha=1-dampening)
+                float b = step == 1 ? d : Math.fma(oneMinusDampening, d, buf[j] * momentum);
                 buf[j] = b;
-                d = nesterov ? d + momentum * b : b;
+                d = nesterov ? Math.fma(momentum, b, d) : b;     // d_p.add(buf, alpha=momentum)
             }
-            value[j] = value[j] + negLr * d;
+            value[j] = Math.fma(negLr, d, value[j]);             // param.add_(d_p, alpha=-lr)
         }
     }
 

@@ -15,11 +15,11 @@ final class Fixtures {
 
     /**
      * Float32 tolerance against torch.optim after 3 steps: |actual − expected| ≤ ABSOLUTE + RELATIVE·|expected|.
-     * Both sides compute in float32 with the same operation order. torch's scalar loop (the 3-element bias)
-     * then agrees bit for bit; its vectorised kernels (the 15-element weight) fuse some multiply-adds, so
-     * results differ by a few ulps, at most about 1.5e-8 absolute in these fixtures, a sixth of this
-     * tolerance. A wrong term (a missed bias correction, dampening on step 1, ε inside the root) or a
-     * hyperparameter off by 1% is off by far more (see OptimizerFixtureTest#toleranceRejectsNearbyConfigurations).
+     * seq4j follows PyTorch's operation order and fused multiply-adds (see Optimizer), and on the committed
+     * fixtures every element is in fact bit-identical. The tolerance is for fixtures regenerated on a CPU
+     * where PyTorch's kernels round differently (no FMA, other vector widths): a few ulps per operation.
+     * A wrong term (a missed bias correction, dampening on step 1, ε inside the root) or a hyperparameter
+     * off by 1% is off by far more (see OptimizerFixtureTest#toleranceRejectsNearbyConfigurations).
      */
     static final double RELATIVE = 1e-6;
     static final double ABSOLUTE = 1e-7;
