@@ -417,11 +417,11 @@ public final class NamedTensor {
         if (product != count) {
             throw new IllegalArgumentException(name + ": shape " + shapeString(shape) + " holds "
                     + (product > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : product)
-                    + " elements but " + count + " values were given");
+                    + (product == 1 ? " element" : " elements") + " but " + count + " values were given");
         }
-        if ((long) count * dtype.byteSize() > SafetensorsReader.MAX_TENSOR_BYTES) {
+        if ((long) count * dtype.byteSize() > SafetensorsReader.MAX_ARRAY_BYTES) {
             throw new IllegalArgumentException(name + ": " + count + " " + dtype + " values need more than "
-                    + SafetensorsReader.MAX_TENSOR_BYTES + " bytes, the largest tensor supported");
+                    + SafetensorsReader.MAX_ARRAY_BYTES + " bytes, the largest tensor supported");
         }
         return shape.clone();
     }

@@ -24,8 +24,8 @@ final class SafetensorsReader {
     /** The largest header accepted, as in the reference implementation (100 MB). */
     static final long MAX_HEADER_LENGTH = 100_000_000L;
 
-    /** The largest tensor accepted, in bytes: the largest Java array that JVMs reliably allocate. */
-    static final int MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
+    /** The largest byte array that JVMs reliably allocate, and so the largest tensor accepted. */
+    static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     /** The smallest header: {@code {}}. */
     private static final int MIN_HEADER_LENGTH = 2;
@@ -167,9 +167,9 @@ final class SafetensorsReader {
         List<NamedTensor> tensors = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             long byteCount = e.end - e.begin;
-            if (byteCount > MAX_TENSOR_BYTES) {
+            if (byteCount > MAX_ARRAY_BYTES) {
                 throw error(tensor(e.name) + ": " + byteCount + " bytes is more than the largest tensor this"
-                        + " reader supports (" + MAX_TENSOR_BYTES + " bytes)");
+                        + " reader supports (" + MAX_ARRAY_BYTES + " bytes)");
             }
             byte[] data = new byte[(int) byteCount];
             source.readFully(dataStart + e.begin, data);

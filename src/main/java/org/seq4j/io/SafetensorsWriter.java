@@ -85,7 +85,7 @@ final class SafetensorsWriter {
         for (NamedTensor t : file.tensors()) {
             total += t.rawBytes().length;
         }
-        if (total > SafetensorsReader.MAX_TENSOR_BYTES) {
+        if (total > SafetensorsReader.MAX_ARRAY_BYTES) {
             throw new IllegalStateException("the file would be " + total
                     + " bytes, more than a byte array holds; write it to a Path instead");
         }
@@ -116,6 +116,9 @@ final class SafetensorsWriter {
     static void writeAtomically(Path target, ChannelWriter body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
+        if (directory == null || absolute.getFileName() == null) {
+            throw new IllegalArgumentException("path must name a file but was " + target);
+        }
         Path temp = null;
         FileChannel channel = null;
         String baseName = absolute.getFileName().toString();

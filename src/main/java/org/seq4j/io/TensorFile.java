@@ -260,7 +260,9 @@ public final class TensorFile {
     }
 
     /**
-     * Reads a safetensors file from a stream, to its end. The stream is not closed.
+     * Reads a safetensors file from a stream, to its end. The stream is not closed. The whole content
+     * is held in memory once, so it must be smaller than 2 GB; read larger files with
+     * {@link #read(Path)}.
      *
      * @param in the stream, positioned at the start of the file
      * @return the file's tensors and metadata
@@ -282,8 +284,9 @@ public final class TensorFile {
      * newly created files.
      *
      * @param path the file to create or replace
-     * @throws IOException if writing, forcing or renaming fails, or the file system cannot rename
-     *                     atomically
+     * @throws IOException              if writing, forcing or renaming fails, or the file system cannot
+     *                                  rename atomically
+     * @throws IllegalArgumentException if {@code path} does not name a file (for example a root)
      */
     public void write(Path path) throws IOException {
         SafetensorsWriter.writeAtomically(path, channel -> SafetensorsWriter.write(this, channel));
