@@ -64,7 +64,8 @@ public final class GradientClipping {
         }
         float hi = (float) limit;
         float lo = -hi;
-        for (Parameter p : parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {
                 // Comparisons leave NaN as it is, as torch.clamp does.
@@ -114,7 +115,8 @@ public final class GradientClipping {
         double coefficient = maxNorm / (norm + NORM_EPSILON);
         if (!(coefficient >= 1.0)) { // also when NaN, as torch.clamp(max=1) keeps NaN
             float c = (float) coefficient;
-            for (Parameter p : parameters) {
+            for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
                 float[] g = p.grad().data;
                 for (int j = 0, n = p.numElements(); j < n; j++) {
                     g[j] *= c;
@@ -132,7 +134,8 @@ public final class GradientClipping {
      */
     public static double globalNorm(Parameters parameters) {
         double sumOfSquares = 0;
-        for (Parameter p : parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {
                 double x = g[j];
@@ -150,7 +153,8 @@ public final class GradientClipping {
      *                                     whose gradient is NaN or ±Infinity
      */
     public static void checkFinite(Parameters parameters) {
-        for (Parameter p : parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {
                 if (!Float.isFinite(g[j])) {

@@ -32,7 +32,7 @@ class OptimizerAllocationTest {
     }
 
     @Test
-    void scheduleAndStepsAfterTheFirstAllocateNothing() {
+    void scheduleClippingAndStepsAfterTheFirstAllocateNothing() {
         allocatedBytes(); // load and initialise whatever the measurement needs
         SplittableRandom random = new SplittableRandom(5);
         for (Map.Entry<String, Function<Parameters, Optimizer>> e : OptimizerFixtureTest.configs().entrySet()) {
@@ -50,6 +50,8 @@ class OptimizerAllocationTest {
             long before = allocatedBytes();
             for (int s = 1; s <= STEPS; s++) {
                 schedule.apply(optimizer, s);
+                GradientClipping.clipByGlobalNorm(parameters, 5.0);
+                GradientClipping.clipByValue(parameters, 5.0);
                 optimizer.step();
             }
             long allocated = allocatedBytes() - before;
