@@ -18,8 +18,7 @@ import java.util.Map;
 public final class Parameters implements Iterable<Parameter> {
 
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
-    /** The same parameters in registration order, for allocation-free indexed loops. */
-    private final List<Parameter> inOrder = new ArrayList<>();
+    private final List<Parameter> ordered = new ArrayList<>();
 
     /** Creates an empty registry. */
     public Parameters() {
@@ -51,7 +50,7 @@ public final class Parameters implements Iterable<Parameter> {
         if (byName.putIfAbsent(parameter.name(), parameter) != null) {
             throw new IllegalArgumentException("duplicate parameter name: " + parameter.name());
         }
-        inOrder.add(parameter);
+        ordered.add(parameter);
         return this;
     }
 
@@ -86,15 +85,15 @@ public final class Parameters implements Iterable<Parameter> {
     }
 
     /**
-     * The parameter at a position in registration order; with {@link #size()}, a loop over the parameters
-     * that allocates nothing (an iterator is an object per loop), for code that runs every training step.
+     * The parameter at a position in registration order. Loops over {@code 0 .. size() − 1} with this
+     * method allocate nothing, unlike an iterator, so hot paths (clipping, optimizer steps) use it.
      *
-     * @param index the position, in {@code [0, size())}
+     * @param index position, in {@code [0, size())}
      * @return the parameter
      * @throws IndexOutOfBoundsException if the index is out of range
      */
     public Parameter get(int index) {
-        return inOrder.get(index);
+        return ordered.get(index);
     }
 
     /**
@@ -149,8 +148,8 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** Sets every gradient to zero. */
     public void zeroGrad() {
-        for (Parameter p : byName.values()) {
-            p.zeroGrad();
+        for (int i = 0; i < ordered.size(); i++) {
+            ordered.get(i).zeroGrad();
         }
     }
 

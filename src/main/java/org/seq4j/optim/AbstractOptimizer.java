@@ -2,6 +2,7 @@ package org.seq4j.optim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ abstract class AbstractOptimizer implements Optimizer {
                 throw new IllegalArgumentException("optimizer state of '" + name + "' must have shape "
                         + Arrays.toString(params[i].shape()) + " but had " + Arrays.toString(s.shape()));
             }
-            if (!s.bufferNames().equals(expectedBuffers)) {
+            if (!new HashSet<>(s.bufferNames()).equals(new HashSet<>(expectedBuffers))) { // in any order
                 throw new IllegalArgumentException("optimizer state of '" + name + "' must have buffers "
                         + expectedBuffers + " for " + this + " but had " + s.bufferNames());
             }

@@ -35,6 +35,11 @@ public final class Adagrad extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.Adagrad} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-2
+         * @param learningRateDecay η; ≥ 0, default 0
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param initialAccumulatorValue a₀, the initial value of every accumulated square; ≥ 0, default 0
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-10
          * @throws IllegalArgumentException e.g. {@code "Invalid lr_decay value: -1.0"}
          */
         public Config {
@@ -178,15 +183,16 @@ public final class Adagrad extends AbstractOptimizer {
     void update(float[] value, float[] grad, int n, float[][] buffers, long step, double lr) {
         float[] sum = buffers[0];
         float negClr = (float) -(lr / (1 + (step - 1) * config.learningRateDecay()));
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float g = grad[j];
             if (weightDecay != 0f) {
-                g = g + weightDecay * value[j];
+                g = Math.fma(weightDecay, value[j], g);           // grad.add(param, alpha=weight_decay)
             }
-            float s = sum[j] + g * g;
+            float s = Math.fma(g, g, sum[j]);                     // state_sum.addcmul_(grad, grad, value=1)
             sum[j] = s;
-            float std = (float) Math.sqrt(s) + epsilon;
-            value[j] = value[j] + negClr * (g / std);
+            float std = (float) Math.sqrt(s) + epsilon;           // state_sum.sqrt().add_(eps)
+            value[j] = value[j] + negClr * g / std;               // param.addcdiv_(grad, std, value=-clr)
         }
     }
 

@@ -38,6 +38,12 @@ public final class Adam extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.Adam} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-3
+         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
+         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param amsgrad use the running maximum of the second moment; default false
          * @throws IllegalArgumentException e.g. {@code "Invalid beta parameter at index 1: 1.0"}
          */
         public Config {
@@ -225,25 +231,27 @@ public final class Adam extends AbstractOptimizer {
         float b2 = (float) beta2;
         float oneMinusB2 = (float) (1 - beta2);
         float eps = (float) epsilon;
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float theta = value[j];
             if (decoupledDecay != 0) {
-                theta = theta * decay;
+                theta = theta * decay;                                  // param.mul_(1 - lr*weight_decay)
             }
             float g = grad[j];
             if (l2WeightDecay != 0) {
-                g = g + l2 * theta;
+                g = Math.fma(l2, theta, g);                             // grad.add(param, alpha=weight_decay)
             }
-            float m = expAvg[j] * b1 + oneMinusB1 * g;
+            float m = Math.fma(oneMinusB1, g, expAvg[j] * b1);          // exp_avg.mul_(beta1).add_(grad, alpha=1-beta1)
             expAvg[j] = m;
-            float v = expAvgSq[j] * b2 + oneMinusB2 * (g * g);
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
+            float v = Math.fma(oneMinusB2 * g, g, expAvgSq[j] * b2);
             expAvgSq[j] = v;
             if (maxExpAvgSq != null) {
-                v = Math.max(maxExpAvgSq[j], v);
+                v = Math.max(maxExpAvgSq[j], v);                        // torch.maximum(max_exp_avg_sq, exp_avg_sq)
                 maxExpAvgSq[j] = v;
             }
-            float denom = (float) Math.sqrt(v) / biasCorrection2Sqrt + eps;
-            value[j] = theta + negStepSize * (m / denom);
+            float denom = (float) Math.sqrt(v) / biasCorrection2Sqrt + eps; // (v.sqrt() / bc2_sqrt).add_(eps)
+            value[j] = theta + negStepSize * m / denom;          // param.addcdiv_(exp_avg, denom, value=-step_size)
         }
     }
 

@@ -37,6 +37,12 @@ public final class AdamW extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.AdamW} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-3
+         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
+         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
+         * @param weightDecay λ, decoupled weight decay; ≥ 0, default 1e-2
+         * @param amsgrad use the running maximum of the second moment; default false
          * @throws IllegalArgumentException e.g. {@code "Invalid epsilon value: -1.0E-8"}
          */
         public Config {

@@ -64,7 +64,7 @@ public final class GradientClipping {
         }
         float hi = (float) limit;
         float lo = -hi;
-        for (int i = 0, count = parameters.size(); i < count; i++) {
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {
@@ -115,8 +115,8 @@ public final class GradientClipping {
         double coefficient = maxNorm / (norm + NORM_EPSILON);
         if (!(coefficient >= 1.0)) { // also when NaN, as torch.clamp(max=1) keeps NaN
             float c = (float) coefficient;
-            for (int i = 0, count = parameters.size(); i < count; i++) {
-                Parameter p = parameters.get(i);
+            for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
                 float[] g = p.grad().data;
                 for (int j = 0, n = p.numElements(); j < n; j++) {
                     g[j] *= c;
@@ -134,7 +134,7 @@ public final class GradientClipping {
      */
     public static double globalNorm(Parameters parameters) {
         double sumOfSquares = 0;
-        for (int i = 0, count = parameters.size(); i < count; i++) {
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {
@@ -153,7 +153,7 @@ public final class GradientClipping {
      *                                     whose gradient is NaN or ±Infinity
      */
     public static void checkFinite(Parameters parameters) {
-        for (int i = 0, count = parameters.size(); i < count; i++) {
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             float[] g = p.grad().data;
             for (int j = 0, n = p.numElements(); j < n; j++) {

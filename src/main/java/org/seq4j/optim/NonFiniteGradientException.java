@@ -8,8 +8,11 @@ import java.util.Arrays;
  */
 public final class NonFiniteGradientException extends ArithmeticException {
 
+    /** The parameter whose gradient is not finite. */
     private final String parameterName;
+    /** The PyTorch index of the first non-finite element. */
     private final int[] index;
+    /** The non-finite element. */
     private final float value;
 
     /**

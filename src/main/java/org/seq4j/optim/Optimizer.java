@@ -20,8 +20,15 @@ import org.seq4j.nn.Parameters;
  *
  * <p>Every parameter is stepped on every {@code step()}: seq4j gradients always exist (a parameter the
  * loss does not touch has a zero gradient), which matches {@code torch.optim} after
- * {@code zero_grad(set_to_none=False)}. Arithmetic is float32 element-wise, with scalar coefficients
- * computed in double and rounded once, in the order of {@code torch.optim}'s single-tensor code paths.
+ * {@code zero_grad(set_to_none=False)}.
+ *
+ * <h2>Arithmetic</h2>
+ * Element-wise float32, with scalar coefficients computed in double and rounded to float once, in the
+ * operation order of {@code torch.optim}'s single-tensor code paths; where PyTorch's CPU kernels fuse a
+ * multiply and an add ({@code add(x, alpha=a)} is {@code fma(a, x, self)}, {@code addcmul(t1, t2, value=v)}
+ * is {@code fma(v·t1, t2, self)}), seq4j uses {@link Math#fma(float, float, float)} too. The result: on
+ * the committed PyTorch fixtures every parameter and state element after every step is bit-identical to
+ * torch 1.13's. {@code Math.fma} is one instruction on x86-64 with FMA and on AArch64.
  *
  * <p>Optimizers are not thread-safe.
  */
@@ -52,9 +59,10 @@ public interface Optimizer {
     void setLearningRate(double learningRate);
 
     /**
-     * The optimized parameters.
+     * The registry given at construction. The optimized parameters are its entries at that moment;
+     * parameters added to it later are not optimized.
      *
-     * @return the registry given at construction (the live object)
+     * @return the registry (the live object)
      */
     Parameters parameters();
 
@@ -74,8 +82,9 @@ public interface Optimizer {
      * @param state the snapshot; not modified
      * @throws IllegalArgumentException if it names a parameter this optimizer does not have, a shape differs
      *                                  from the parameter's, or a parameter's buffer names are not exactly
-     *                                  those this optimizer's config keeps (e.g. {@code exp_avg, exp_avg_sq}
-     *                                  for Adam without amsgrad); the message names parameter and buffers
+     *                                  (in any order) those this optimizer's config keeps, e.g.
+     *                                  {@code exp_avg, exp_avg_sq} for Adam without amsgrad; the message
+     *                                  names the parameter and the buffers
      */
     void importState(OptimizerState state);
 }

@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.seq4j.io.DType;
+import org.seq4j.io.NamedTensor;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 
@@ -24,17 +26,20 @@ import org.seq4j.nn.Parameters;
  *   AdamW       exp_avg, exp_avg_sq, max_exp_avg_sq  (the last only with amsgrad)
  * </pre>
  *
- * <p>A checkpoint writes the state as flat named tensors, {@code prefix + parameter + "." + buffer}
- * (e.g. {@code optim.encoder.weight_ih_l0.exp_avg}) from {@link #flatBuffers(String)}, and the step counts
- * as {@code prefix + parameter + ".step"} from {@link #flatSteps(String)}; {@link #fromFlat} reads them back.
- * Step counts are kept as {@code long}, so a checkpoint should store them as 64-bit integers.
+ * <p>A checkpoint writes the state as named tensors ({@link #toTensors(String)}) into the same
+ * safetensors file as the model, under a prefix: {@code optim.encoder.weight_ih_l0.exp_avg} (F32),
+ * {@code optim.encoder.weight_ih_l0.step} (I64) and {@code optim.learning_rate} (F64);
+ * {@link #fromTensors(String, List, Parameters)} reads them back.
  *
  * <p>Arrays passed in are copied and arrays handed out are copies, so a snapshot never changes.
  */
 public final class OptimizerState {
 
-    /** The name under which a parameter's step count is stored in the flat form. */
+    /** The suffix of a parameter's step count in {@link #toTensors(String)}: {@code prefix + parameter + ".step"}. */
     public static final String STEP = "step";
+
+    /** The name of the learning rate in {@link #toTensors(String)}, after the prefix. */
+    public static final String LEARNING_RATE = "learning_rate";
 
     private final double learningRate;
     private final Map<String, ParameterState> byParameter;
@@ -100,74 +105,91 @@ public final class OptimizerState {
     }
 
     /**
-     * The buffers as flat named tensors, {@code prefix + parameter + "." + buffer}, in parameter order.
+     * The state as named tensors for a checkpoint, in parameter order: for each parameter {@code p} with
+     * state, {@code prefix + p + ".step"} (I64, shape {@code []}) followed by {@code prefix + p + "." + buffer}
+     * (F32, the parameter's shape) for each buffer; last, {@code prefix + "learning_rate"} (F64, shape
+     * {@code []}).
      *
      * @param prefix prefix of every name, e.g. {@code "optim."}; may be empty
-     * @return an ordered map from name to a copy of the buffer (row-major, the parameter's shape)
+     * @return the tensors, e.g. {@code optim.encoder.weight_ih_l0.step}, {@code optim.encoder.weight_ih_l0.exp_avg},
+     *         ..., {@code optim.learning_rate}
      */
-    public Map<String, float[]> flatBuffers(String prefix) {
-        Map<String, float[]> flat = new LinkedHashMap<>();
+    public List<NamedTensor> toTensors(String prefix) {
+        List<NamedTensor> tensors = new ArrayList<>();
         for (Map.Entry<String, ParameterState> e : byParameter.entrySet()) {
-            for (String buffer : e.getValue().bufferNames()) {
-                flat.put(prefix + e.getKey() + "." + buffer, e.getValue().buffer(buffer));
+            ParameterState s = e.getValue();
+            tensors.add(NamedTensor.of(prefix + e.getKey() + "." + STEP, new long[] {s.step()}));
+            for (Map.Entry<String, float[]> b : s.buffers.entrySet()) {
+                tensors.add(NamedTensor.of(prefix + e.getKey() + "." + b.getKey(), b.getValue(), s.shape));
             }
         }
-        return flat;
+        tensors.add(NamedTensor.of(prefix + LEARNING_RATE, new double[] {learningRate}));
+        return tensors;
     }
 
     /**
-     * The step counts as flat named scalars, {@code prefix + parameter + ".step"}, in parameter order.
+     * Rebuilds a state from the tensors {@link #toTensors(String)} wrote, resolving names and shapes against
+     * a parameter registry. Tensors whose names do not start with the prefix are ignored, so a whole
+     * checkpoint (model weights and optimizer state) may be passed; with an empty prefix, every tensor must
+     * belong to the state.
      *
-     * @param prefix prefix of every name, e.g. {@code "optim."}; may be empty
-     * @return an ordered map from name to step count
-     */
-    public Map<String, Long> flatSteps(String prefix) {
-        Map<String, Long> flat = new LinkedHashMap<>();
-        for (Map.Entry<String, ParameterState> e : byParameter.entrySet()) {
-            flat.put(prefix + e.getKey() + "." + STEP, e.getValue().step());
-        }
-        return flat;
-    }
-
-    /**
-     * Rebuilds a state from its flat form, resolving names and shapes against a parameter registry.
+     * <p>Every other name must be {@code prefix + p + "." + suffix} for a parameter {@code p} of the
+     * registry (names may themselves contain dots): a step count (I64, shape {@code []}, ≥ 1) or a buffer
+     * (F32, the parameter's shape), and every parameter with a buffer needs a step count. Which buffer
+     * names are right for a given optimizer is checked by {@link Optimizer#importState(OptimizerState)}.
      *
-     * <p>Every name must be {@code prefix + p + "." + suffix} for a parameter {@code p} of the registry
-     * (names may themselves contain dots); every parameter with a buffer must have a step count and the
-     * other way round; buffer lengths must match the parameters' element counts. Which buffer names are
-     * right for a given optimizer is checked by {@link Optimizer#importState(OptimizerState)}.
-     *
-     * @param prefix       prefix of every name, as given to {@link #flatBuffers(String)}
-     * @param learningRate the learning rate to restore
-     * @param buffers      flat buffers; not modified
-     * @param steps        flat step counts; not modified
-     * @param parameters   the registry that gives the parameter names, order and shapes; not modified
+     * @param prefix     prefix of the state's names, as given to {@link #toTensors(String)}
+     * @param tensors    the tensors; not modified
+     * @param parameters the registry that gives the parameter names, order and shapes; not modified
      * @return the state, its parameters in registry order
-     * @throws IllegalArgumentException on a name that does not resolve, a missing step count or buffer,
-     *                                  or a wrong length; the message names the tensor
+     * @throws IllegalArgumentException on a missing {@code learning_rate}, a name that does not resolve, a
+     *                                  wrong dtype or shape, a duplicate, or a buffer without a step count;
+     *                                  the message names the tensor
      */
-    public static OptimizerState fromFlat(String prefix, double learningRate, Map<String, float[]> buffers,
-                                          Map<String, Long> steps, Parameters parameters) {
+    public static OptimizerState fromTensors(String prefix, List<NamedTensor> tensors, Parameters parameters) {
+        Double learningRate = null;
         Map<String, Long> stepOf = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : steps.entrySet()) {
-            String[] split = split(prefix, e.getKey(), parameters);
-            if (!split[1].equals(STEP)) {
-                throw new IllegalArgumentException(
-                        "step count '" + e.getKey() + "' must end in '." + STEP + "'");
-            }
-            stepOf.put(split[0], e.getValue());
-        }
         Map<String, Map<String, float[]>> buffersOf = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : buffers.entrySet()) {
-            String[] split = split(prefix, e.getKey(), parameters);
-            if (split[1].equals(STEP)) {
-                throw new IllegalArgumentException("'" + e.getKey() + "' is a step count, not a buffer");
+        for (NamedTensor t : tensors) {
+            String name = t.name();
+            if (!name.startsWith(prefix)) {
+                continue;
             }
-            if (!stepOf.containsKey(split[0])) {
-                throw new IllegalArgumentException("buffer '" + e.getKey() + "' has no step count '"
-                        + prefix + split[0] + "." + STEP + "'");
+            if (name.equals(prefix + LEARNING_RATE)) {
+                checkType(t, DType.F64, new int[0]);
+                learningRate = t.toDoubleArray()[0];
+                continue;
             }
-            buffersOf.computeIfAbsent(split[0], k -> new LinkedHashMap<>()).put(split[1], e.getValue());
+            String rest = name.substring(prefix.length());
+            // Parameter names may contain dots; the suffix (buffer name or "step") never does.
+            int dot = rest.lastIndexOf('.');
+            String parameter = dot > 0 ? rest.substring(0, dot) : "";
+            String suffix = rest.substring(dot + 1);
+            if (suffix.isEmpty() || !parameters.contains(parameter)) {
+                throw new IllegalArgumentException("optimizer state tensor '" + name + "' is not '" + prefix
+                        + "<parameter>.<buffer or step>' for a parameter of " + parameters.names());
+            }
+            if (suffix.equals(STEP)) {
+                checkType(t, DType.I64, new int[0]);
+                if (stepOf.put(parameter, t.toLongArray()[0]) != null) {
+                    throw new IllegalArgumentException("duplicate optimizer state tensor '" + name + "'");
+                }
+            } else {
+                checkType(t, DType.F32, parameters.get(parameter).shape());
+                Map<String, float[]> buffers = buffersOf.computeIfAbsent(parameter, k -> new LinkedHashMap<>());
+                if (buffers.put(suffix, t.toFloatArray()) != null) {
+                    throw new IllegalArgumentException("duplicate optimizer state tensor '" + name + "'");
+                }
+            }
+        }
+        if (learningRate == null) {
+            throw new IllegalArgumentException("optimizer state has no '" + prefix + LEARNING_RATE + "' tensor");
+        }
+        for (String parameter : buffersOf.keySet()) {
+            if (!stepOf.containsKey(parameter)) {
+                throw new IllegalArgumentException("optimizer state of '" + parameter + "' has buffers "
+                        + buffersOf.get(parameter).keySet() + " but no '" + prefix + parameter + "." + STEP + "'");
+            }
         }
         Builder builder = builder(learningRate);
         for (Parameter p : parameters) {
@@ -179,19 +201,11 @@ public final class OptimizerState {
         return builder.build();
     }
 
-    /** Splits {@code prefix + parameter + "." + suffix} into parameter and suffix. */
-    private static String[] split(String prefix, String name, Parameters parameters) {
-        if (!name.startsWith(prefix)) {
-            throw new IllegalArgumentException("optimizer state name '" + name + "' must start with '" + prefix + "'");
+    private static void checkType(NamedTensor t, DType dtype, int[] shape) {
+        if (t.dtype() != dtype || !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException("optimizer state tensor '" + t.name() + "' must be " + dtype + " "
+                    + Arrays.toString(shape) + " but was " + t.dtype() + " " + Arrays.toString(t.shape()));
         }
-        String rest = name.substring(prefix.length());
-        // Parameter names may contain dots; the suffix (buffer or step) never does.
-        int dot = rest.lastIndexOf('.');
-        if (dot <= 0 || dot == rest.length() - 1 || !parameters.contains(rest.substring(0, dot))) {
-            throw new IllegalArgumentException("optimizer state name '" + name
-                    + "' is not '" + prefix + "<parameter>.<buffer>' for a parameter of " + parameters.names());
-        }
-        return new String[] {rest.substring(0, dot), rest.substring(dot + 1)};
     }
 
     /**
@@ -241,7 +255,8 @@ public final class OptimizerState {
         }
 
         /**
-         * The buffer names, in the optimizer's order (see {@link OptimizerState}).
+         * The buffer names, in the order they were added (an optimizer exports them in the order of the
+         * table in {@link OptimizerState}).
          *
          * @return an unmodifiable list; empty for plain SGD
          */

@@ -47,6 +47,13 @@ public final class RmsProp extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.RMSprop} does.
          *
+         * @param learningRate γ; ≥ 0, default 1e-2
+         * @param alpha α, the smoothing constant; ≥ 0, default 0.99
+         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param momentum μ; ≥ 0, default 0
+         * @param centered normalise by the estimated variance of the gradient instead of its mean square;
+         *                 default false
          * @throws IllegalArgumentException e.g. {@code "Invalid alpha value: -0.5"}
          */
         public Config {
@@ -228,28 +235,32 @@ public final class RmsProp extends AbstractOptimizer {
         float[] squareAvg = buffers[0];
         float[] buf = momentumIndex >= 0 ? buffers[momentumIndex] : null;
         float[] gradAvg = gradAvgIndex >= 0 ? buffers[gradAvgIndex] : null;
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float g = grad[j];
             if (weightDecay != 0f) {
-                g = g + weightDecay * value[j];
+                g = Math.fma(weightDecay, value[j], g);         // grad.add(param, alpha=weight_decay)
             }
-            float v = squareAvg[j] * alpha + oneMinusAlpha * (g * g);
+            // square_avg.mul_(alpha).addcmul_(grad, grad, value=1-alpha)
+            float v = Math.fma(oneMinusAlpha * g, g, squareAvg[j] * alpha);
             squareAvg[j] = v;
             float avg;
             if (gradAvg != null) {
-                float m = gradAvg[j] * alpha + oneMinusAlpha * g;
+                // grad_avg.mul_(alpha).add_(grad, alpha=1-alpha)
+                float m = Math.fma(oneMinusAlpha, g, gradAvg[j] * alpha);
                 gradAvg[j] = m;
-                avg = (float) Math.sqrt(v - m * m);
+                // square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+                avg = (float) Math.sqrt(Math.fma(-m, m, v));
             } else {
                 avg = (float) Math.sqrt(v);
             }
             avg = avg + epsilon;
             if (buf != null) {
-                float b = buf[j] * momentum + g / avg;
+                float b = buf[j] * momentum + g / avg;          // buf.mul_(momentum).addcdiv_(grad, avg)
                 buf[j] = b;
-                value[j] = value[j] + negLr * b;
+                value[j] = Math.fma(negLr, b, value[j]);        // param.add_(buf, alpha=-lr)
             } else {
-                value[j] = value[j] + negLr * (g / avg);
+                value[j] = value[j] + negLr * g / avg;          // param.addcdiv_(grad, avg, value=-lr)
             }
         }
     }

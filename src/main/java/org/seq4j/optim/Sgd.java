@@ -37,6 +37,11 @@ public final class Sgd extends AbstractOptimizer {
         /**
          * Validates the hyperparameters as {@code torch.optim.SGD} does.
          *
+         * @param learningRate γ; ≥ 0 (PyTorch has no default)
+         * @param momentum μ; ≥ 0, default 0
+         * @param dampening τ, applied to the gradient in the momentum update from step 2; default 0
+         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
+         * @param nesterov Nesterov momentum; requires μ &gt; 0 and τ = 0; default false
          * @throws IllegalArgumentException e.g. {@code "Invalid momentum value: -0.1"}, or
          *                                  {@code "Nesterov momentum requires a momentum and zero dampening"}
          */
@@ -182,17 +187,19 @@ public final class Sgd extends AbstractOptimizer {
         boolean useMomentum = config.momentum() != 0;
         boolean nesterov = config.nesterov();
         float[] buf = useMomentum ? buffers[0] : null;
+        // Each line computes the torch operation in its comment, rounding as PyTorch's CPU kernel does.
         for (int j = 0; j < n; j++) {
             float d = grad[j];
             if (weightDecay != 0f) {
-                d = d + weightDecay * value[j];
+                d = Math.fma(weightDecay, value[j], d);          // d_p.add(param, alpha=weight_decay)
             }
             if (useMomentum) {
-                float b = step == 1 ? d : buf[j] * momentum + oneMinusDampening * d;
+                // step 1: buf = clone(d_p); later: buf.mul_(momentum).add_(d_p, alpha=1-dampening)
+                float b = step == 1 ? d : Math.fma(oneMinusDampening, d, buf[j] * momentum);
                 buf[j] = b;
-                d = nesterov ? d + momentum * b : b;
+                d = nesterov ? Math.fma(momentum, b, d) : b;     // d_p.add(buf, alpha=momentum)
             }
-            value[j] = value[j] + negLr * d;
+            value[j] = Math.fma(negLr, d, value[j]);             // param.add_(d_p, alpha=-lr)
         }
     }
 

@@ -11,9 +11,9 @@
  * <p>A training step:
  * <pre>{@code
  * optimizer.zeroGrad();
- * double loss = model.forwardBackward(batch);                  // backward adds into the gradients
- * double norm = GradientClipping.clipByGlobalNorm(model.parameters(), 5.0);
- * schedule.apply(optimizer, step);                             // learning rate for this step
+ * // ... forward pass, loss, backward pass (which adds into the gradients) ...
+ * double norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), 5.0); // for logging, too
+ * schedule.apply(optimizer, step);                    // the learning rate for this step
  * optimizer.step();
  * }</pre>
  *
