@@ -135,8 +135,8 @@ public final class CharLmTrainer {
         }
         OptimizerState state;
         try {
-            state = OptimizerState.fromFlat(Checkpoints.OPTIM_PREFIX, saved.learningRate(), saved.optimBuffers(),
-                    saved.optimSteps(), trainer.model.parameters());
+            state = OptimizerState.fromTensors(Checkpoints.OPTIM_PREFIX, saved.optimizerState(),
+                    trainer.model.parameters());
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(checkpoint + ": bad optimizer state: " + e.getMessage(), e);
         }
@@ -157,11 +157,9 @@ public final class CharLmTrainer {
      * @throws IOException if writing fails; an existing file is then unchanged
      */
     public void save(Path file) throws IOException {
-        OptimizerState state = optimizer.exportState();
         Checkpoints.write(file, model, new Checkpoints.TrainingState(config, step, dropoutRandom.state(),
-                trainSpace.h, trainSpace.c, optimizer.toString(), state.learningRate(),
-                state.flatBuffers(Checkpoints.OPTIM_PREFIX), state.flatSteps(Checkpoints.OPTIM_PREFIX),
-                dataCharacters, dataChecksum));
+                trainSpace.h, trainSpace.c, optimizer.toString(),
+                optimizer.exportState().toTensors(Checkpoints.OPTIM_PREFIX), dataCharacters, dataChecksum));
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package org.seq4j.lm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +26,13 @@ import org.seq4j.nn.Parameter;
  *              state.h, state.c                [L, B, H]  the recurrent state carried into the next chunk
  *              optim.&lt;parameter&gt;.&lt;buffer&gt;      F32, the parameter's shape (e.g. exp_avg, exp_avg_sq)
  *              optim.&lt;parameter&gt;.step          I64 scalar, the optimizer's step count for that parameter
+ *              optim.learning_rate             F64 scalar
+ *              (the optimizer state as {@link org.seq4j.optim.OptimizerState#toTensors(String)} writes it)
  *   metadata   format = pt, seq4j.kind = char-lm, seq4j.version = 1,
  *              config (JSON), vocabulary (JSON array of code points),
  *              checksum (CRC-32C of every tensor's name, shape and elements, in file order)
  *              with training state also: step, training (JSON), rng_state (the dropout generator's
- *              SplitMix64 state), optimizer (description), optimizer_lr, data_characters, data_crc32c
+ *              SplitMix64 state), optimizer (description), data_characters, data_crc32c
  * </pre>
  *
  * <p>Reading checks everything before a model is built: a file that is not safetensors, is truncated,
@@ -56,15 +59,12 @@ final class Checkpoints {
      * @param hidden          (L·B, H) carried hidden state
      * @param cellState       (L·B, H) carried cell state, or (0, H) when the cell has none
      * @param optimizer       a description of the optimizer
-     * @param learningRate    the optimizer's current learning rate
-     * @param optimBuffers    optimizer buffers by flat name ({@code optim.<parameter>.<buffer>})
-     * @param optimSteps      optimizer step counts by flat name ({@code optim.<parameter>.step})
+     * @param optimizerState  the optimizer state's tensors, named {@code optim.…}
      * @param dataCharacters  code points in the training text
      * @param dataChecksum    CRC-32C of the training text's ids
      */
     record TrainingState(TrainingConfig config, long step, long rngState, FMatrixRMaj hidden,
-                         FMatrixRMaj cellState, String optimizer, double learningRate,
-                         Map<String, float[]> optimBuffers, Map<String, Long> optimSteps,
+                         FMatrixRMaj cellState, String optimizer, List<NamedTensor> optimizerState,
                          long dataCharacters, long dataChecksum) {
     }
 
@@ -80,7 +80,7 @@ final class Checkpoints {
     /** Writes a checkpoint atomically. */
     static void write(Path file, CharLanguageModel model, TrainingState training) throws IOException {
         TensorFile.Builder out = TensorFile.builder();
-        List<NamedTensor> tensors = new java.util.ArrayList<>();
+        List<NamedTensor> tensors = new ArrayList<>();
         for (Parameter p : model.parameters()) {
             tensors.add(NamedTensor.of(p.name(), p.value(), p.shape()));
         }
@@ -98,18 +98,11 @@ final class Checkpoints {
             if (training.cellState().numRows > 0) {
                 tensors.add(NamedTensor.of(STATE_C, training.cellState(), layers, batch, hs));
             }
-            for (Map.Entry<String, float[]> e : training.optimBuffers().entrySet()) {
-                String parameter = e.getKey().substring(OPTIM_PREFIX.length(), e.getKey().lastIndexOf('.'));
-                tensors.add(NamedTensor.of(e.getKey(), e.getValue(), model.parameters().get(parameter).shape()));
-            }
-            for (Map.Entry<String, Long> e : training.optimSteps().entrySet()) {
-                tensors.add(NamedTensor.of(e.getKey(), new long[] {e.getValue()}));
-            }
+            tensors.addAll(training.optimizerState());
             meta.put("step", Long.toString(training.step()));
             meta.put("training", training.config().toJson());
             meta.put("rng_state", Long.toString(training.rngState()));
             meta.put("optimizer", training.optimizer());
-            meta.put("optimizer_lr", Double.toString(training.learningRate()));
             meta.put("data_characters", Long.toString(training.dataCharacters()));
             meta.put("data_crc32c", Long.toString(training.dataChecksum()));
         }
@@ -160,7 +153,7 @@ final class Checkpoints {
             if (meta.containsKey("step")) {
                 training = readTraining(file, in, meta, model);
                 expectedTensors += 1 + (training.cellState().numRows > 0 ? 1 : 0)
-                        + training.optimBuffers().size() + training.optimSteps().size();
+                        + training.optimizerState().size();
             }
             if (in.size() != expectedTensors) {
                 for (String name : in.names()) {
@@ -192,29 +185,14 @@ final class Checkpoints {
             cell = tensor(file, in, STATE_C, stateShape, DType.F32).toMatrix();
             cell.reshape(mc.numLayers() * config.batchSize(), mc.hiddenSize());
         }
-        Map<String, float[]> buffers = new LinkedHashMap<>();
-        Map<String, Long> steps = new LinkedHashMap<>();
+        List<NamedTensor> optimizerState = new ArrayList<>();
         for (NamedTensor t : in.tensors()) {
-            if (!t.name().startsWith(OPTIM_PREFIX)) {
-                continue;
-            }
-            if (t.name().endsWith(".step")) {
-                if (t.dtype() != DType.I64 || t.elementCount() != 1) {
-                    throw new CheckpointFormatException(file + ": tensor '" + t.name()
-                            + "' must be an I64 scalar but is " + t.dtype() + " " + Arrays.toString(t.shape()));
-                }
-                steps.put(t.name(), t.toLongArray()[0]);
-            } else {
-                if (t.dtype() != DType.F32) {
-                    throw new CheckpointFormatException(file + ": tensor '" + t.name() + "' must be F32 but is "
-                            + t.dtype());
-                }
-                buffers.put(t.name(), t.toFloatArray());
+            if (t.name().startsWith(OPTIM_PREFIX)) {
+                optimizerState.add(t);    // checked by OptimizerState.fromTensors when resuming
             }
         }
         return new TrainingState(config, parseLong(file, meta, "step"), parseLong(file, meta, "rng_state"),
-                hidden, cell, require(file, meta, "optimizer"),
-                Double.parseDouble(require(file, meta, "optimizer_lr")), buffers, steps,
+                hidden, cell, require(file, meta, "optimizer"), optimizerState,
                 parseLong(file, meta, "data_characters"), parseLong(file, meta, "data_crc32c"));
     }
 

@@ -43,7 +43,7 @@ class CheckpointsTest {
         assertTrue(in.names().containsAll(List.of("embedding.weight", "rnn.weight_ih_l0", "rnn.bias_hh_l1",
                 "decoder.weight", "decoder.bias", "state.h", "state.c",
                 "optim.rnn.weight_ih_l0.exp_avg", "optim.rnn.weight_ih_l0.exp_avg_sq",
-                "optim.decoder.bias.step")), in.names().toString());
+                "optim.decoder.bias.step", "optim.learning_rate")), in.names().toString());
         assertArrayEquals(new int[] {2, 4, 16}, in.get("state.h").shape());
         assertArrayEquals(new long[] {2}, in.get("optim.decoder.bias.step").toLongArray());
         Map<String, String> meta = in.metadata();
