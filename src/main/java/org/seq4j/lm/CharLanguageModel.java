@@ -13,6 +13,7 @@ import org.seq4j.nn.Parameters;
 import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentLayer;
 import org.seq4j.rnn.RecurrentInit;
+import org.seq4j.tensor.Tensors;
 
 /**
  * A character-level language model: it reads a text one code point at a time and predicts the next.
@@ -169,7 +170,7 @@ public final class CharLanguageModel implements Module {
         if (embedding != null) {
             embedding.forward(ws.inputs, ws.x);
         } else {
-            org.seq4j.tensor.Tensors.gatherRows(oneHot, ws.inputs, ws.x);
+            Tensors.gatherRows(oneHot, ws.inputs, ws.x);
         }
         RecurrentLayer.Cache cache = rnn.forward(ws.x, ws.batchSize, null, ws.h,
                 config.cell().hasCellState() ? ws.c : null, dropoutRandom);
@@ -289,7 +290,7 @@ public final class CharLanguageModel implements Module {
         if (embedding != null) {
             embedding.forward(scratch, x);
         } else {
-            org.seq4j.tensor.Tensors.gatherRows(oneHot, scratch, x);
+            Tensors.gatherRows(oneHot, scratch, x);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.seq4j.lm;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -134,7 +135,7 @@ public final class Sampler {
                 siftDown(logits, offset, k);
             }
         }
-        java.util.Arrays.sort(candidates, 0, k);
+        Arrays.sort(candidates, 0, k);
         return k;
     }
 

@@ -14,7 +14,8 @@
  *   <li>{@link org.seq4j.lm.CharLanguageModel} with its {@link org.seq4j.lm.CharLmConfig}: embedding (or
  *       one-hot input), stacked RNN/LSTM/GRU layers, dropout, a linear decoder and softmax
  *       cross-entropy; PyTorch parameter names.</li>
- *   <li>{@link org.seq4j.lm.CharLmTrainer} with its {@link org.seq4j.lm.TrainingConfig}: char-rnn's
+ *   <li>{@link org.seq4j.lm.CharLmTrainer} with its {@link org.seq4j.lm.TrainingConfig} (what a step
+ *       computes) and a {@link org.seq4j.lm.TrainingSchedule} per run (how long, how often to report): char-rnn's
  *       batching (B contiguous streams, chunks of T steps, state carried, truncated backpropagation),
  *       any optimizer, gradient clipping, validation on the held-out end of the text, progress logged
  *       through SLF4J, checkpoints that resume bit-identically.</li>
@@ -29,7 +30,7 @@
  *           CharLmConfig.of(CellType.LSTM, vocabulary.size(), 128).withNumLayers(2), vocabulary, 1);
  *   CharLmTrainer trainer = CharLmTrainer.create(model, text, TrainingConfig.builder().build(),
  *           p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build()));
- *   trainer.train(2000, null);
+ *   trainer.train(TrainingSchedule.until(2000).withEvalEvery(500), null);
  *   trainer.save(Path.of("shakespeare.safetensors"));
  *   TextGenerator generator = model.generator(SamplingOptions.withTemperature(0.8), new SplitMix64(42));
  *   generator.prime("ROMEO:");
