@@ -19,32 +19,43 @@ import java.util.Arrays;
  *
  * <h2>Blocked path</h2>
  * <pre>
- *   for each block of NT columns of C                     (jc)
- *     for each block of KC values of p                    (pc)
- *       pack op(B)(pc.., jc..) into the panel             (KC, NT), two rows of p per array
- *       for each group of MR (8, 4, 2 or 1) rows of C      (i)
- *         pack op(A)(i.., pc..)                            (MR, KC), p-major
- *         copy C(i.., jc..) into the tile (or zero it)     (MR, NT)
+ *   for each block of NT columns of C                      (jc)
+ *     for each block of KC values of p                     (pc)
+ *       pack op(B)(pc.., jc..) into the panel              (KC, NT), one array per row
+ *       for each group of MR = 4 (or 3, 2, 1) rows of C     (i)
+ *         pack op(A)(i.., pc..)                             (MR, KC), p-major
+ *         copy C(i.., jc..) into the tile (or zero it)      (MR, NT)
  *         micro-kernel: tile += packedA · panel
  *         copy the tile back into C
  * </pre>
- * The micro-kernel keeps {@code 2·MR} values of {@code A} in registers and streams along a row of
- * the tile: each step loads two rows of the panel once and updates {@code MR} rows of the tile with two
- * fused multiply-adds each. HotSpot C2 (Java 17 and later) vectorises that loop because every array in
- * it is indexed as {@code x[constant + j]}; with two different loop-invariant offsets (the obvious
- * {@code c[cRow + j] += a * b[bRow + j]}) it cannot rule out aliasing and leaves the loop scalar.
- * It does not vectorise a tile with more than two rows of {@code p} per step either, hence pairs.
+ * The micro-kernel keeps {@code 3·MR} values of {@code A} in registers and streams along the rows of
+ * the tile: each step loads three panel rows once and updates {@code MR} tile rows with three fused
+ * multiply-adds each, so a tile element is loaded and stored once per three values of {@code p}.
+ *
+ * <h2>Written for HotSpot's auto-vectoriser</h2>
+ * C2 (Java 17 to 25) turns these loops into AVX2 / AVX-512 code only under conditions found by
+ * measurement, which the code keeps to:
+ * <ul>
+ *   <li>every array in the loop is indexed as {@code x[constant + j]}: with two different
+ *       loop-invariant offsets ({@code c[cRow + j] += a * b[bRow + j]}) C2 cannot rule out aliasing
+ *       and leaves the loop scalar. Hence the tile (rows at constant offsets {@code r·NT}) and the
+ *       panel as an array of row arrays;</li>
+ *   <li>the loop body is small enough for C2's unrolling limit, or the trip count is the constant
+ *       {@code NT}: the 4-row kernel runs over whole blocks of {@code NT} columns only, and narrower
+ *       blocks use the 3-, 2- and 1-row kernels with a variable width;</li>
+ *   <li>at most three values of {@code p} per step: with four, Java 17 leaves the loop scalar.</li>
+ * </ul>
  */
 final class GemmKernels {
 
     /** Columns of C per block; also the row stride of the tile and of the panel rows (a constant, see class doc). */
     static final int NT = 256;
 
-    /** Depth (values of p) of one packed block; even, so that only the last block of a product has an odd depth. */
+    /** Depth (values of p) of one packed block. */
     static final int KC = 256;
 
     /** Rows of C handled by the largest micro-kernel. */
-    static final int MR = 8;
+    static final int MR = 4;
 
     /** Products with at most this many multiply-adds ({@code m·n·k}) take the direct path. */
     static final long DIRECT_MAX_WORK = 4096;
@@ -203,31 +214,19 @@ final class GemmKernels {
         float[] tile = workspace.tile;
         for (int jc = colFrom; jc < colTo; jc += NT) {
             int width = Math.min(NT, colTo - jc);
+            boolean full = width == NT;
             for (int pc = 0; pc < k; pc += KC) {
                 int depth = Math.min(KC, k - pc);
-                int pairs = depth >> 1;
-                boolean tail = (depth & 1) != 0;
                 boolean fresh = !accumulate && pc == 0;
-                boolean full = width == NT;
                 packB(transB, b, bOff, ldb, pc, depth, jc, width, panel);
                 int i = rowFrom;
                 while (i < rowTo) {
                     int left = rowTo - i;
-                    // The 8- and 4-row kernels run over exactly NT columns (see class doc), so only full blocks.
-                    int rows = left >= 8 && full ? 8 : left >= 4 && full ? 4 : left >= 2 ? 2 : 1;
+                    // The 4-row kernel needs a whole block of NT columns (see class doc).
+                    int rows = full ? Math.min(left, 4) : Math.min(left, 3);
                     packA(transA, a, aOff, lda, i, rows, pc, depth, packedA);
                     loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
-                    switch (rows) {
-                        case 8:
-                            kernel8(pairs, tail, panel, packedA, tile);
-                            break;
-                        case 4:
-                            kernel4(pairs, tail, panel, packedA, tile);
-                            break;
-                        default:
-                            kernelNarrow(rows, width, pairs, tail, panel, packedA, tile);
-                            break;
-                    }
+                    microKernel(rows, width, depth, panel, packedA, tile);
                     storeTile(c, cOff, ldc, i, rows, jc, width, tile);
                     i += rows;
                 }
@@ -235,31 +234,36 @@ final class GemmKernels {
         }
     }
 
-    /** Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p/2]} at {@code (p%2)·NT}. */
+    /** Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int depth, int jc, int width,
                       float[][] panel) {
         if (!transB) {
             // B(p, j) = b[bOff + p·ldb + j]: rows of op(B) are contiguous
             for (int p = 0; p < depth; p++) {
-                System.arraycopy(b, bOff + (pc + p) * ldb + jc, panel[p >> 1], (p & 1) * NT, width);
+                System.arraycopy(b, bOff + (pc + p) * ldb + jc, panel[p], 0, width);
             }
             return;
         }
-        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]; gather two values of p per stored row
-        int pairs = depth >> 1;
+        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]; a transposing gather, four values of p at a time
         int base = bOff + jc * ldb + pc;
-        for (int q = 0; q < pairs; q++) {
-            float[] row = panel[q];
-            int src = base + 2 * q;
+        int p = 0;
+        for (; p + 3 < depth; p += 4) {
+            float[] row0 = panel[p];
+            float[] row1 = panel[p + 1];
+            float[] row2 = panel[p + 2];
+            float[] row3 = panel[p + 3];
+            int src = base + p;
             for (int j = 0; j < width; j++) {
-                row[j] = b[src];
-                row[NT + j] = b[src + 1];
+                row0[j] = b[src];
+                row1[j] = b[src + 1];
+                row2[j] = b[src + 2];
+                row3[j] = b[src + 3];
                 src += ldb;
             }
         }
-        if ((depth & 1) != 0) {
-            float[] row = panel[pairs];
-            int src = base + depth - 1;
+        for (; p < depth; p++) {
+            float[] row = panel[p];
+            int src = base + p;
             for (int j = 0; j < width; j++) {
                 row[j] = b[src];
                 src += ldb;
@@ -302,155 +306,133 @@ final class GemmKernels {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Micro-kernels: tile(r, j) = fma chain over the packed depth, for r < rows and j < width.
-    // HotSpot (17 to 25) vectorises the 8- and 4-row loops only with a constant trip count: with a
-    // variable one their bodies exceed its unrolling limit, and an unrolled-once loop is left scalar.
-    // The 2- and 1-row bodies are small enough to vectorise with a variable width.
+    // Micro-kernel
 
     /**
-     * 8-row micro-kernel over a full block of {@code NT} columns: {@code tile(r, j) += Σ_p
-     * packedA(p, r) · panel(p, j)} as a chain of fmas in ascending {@code p}, two values of {@code p}
-     * per step, then the odd last one if {@code tail}.
+     * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < rows},
+     * {@code j < width}, in ascending {@code p}: three values of {@code p} per step (two for 3 rows),
+     * then one at a time. Generated code, one case per row count.
      *
-     * @param pairs   number of pairs of p
-     * @param tail    whether one more (odd) value of p follows the pairs
-     * @param panel   packed op(B) block; not modified
-     * @param packedA packed op(A) block; not modified
-     * @param tile    C block; modified
+     * <p>All cases sit in one method on purpose: HotSpot does not inline a hot method of more than 325
+     * bytes of bytecode ({@code -XX:FreqInlineSize}), so these loops are always compiled on their own,
+     * where C2 vectorises them; inlined into the loops of {@link #blocked} it may not.
+     *
+     * @param rows    rows of the tile, 1 to 4; 4 only with {@code width == NT}
+     * @param width   columns of the tile, at most {@code NT}
+     * @param depth   values of p in the panel
+     * @param panel   packed op(B) block, one array of {@code NT} per p; not modified
+     * @param packedA packed op(A) block, {@code packedA[p·rows + r]}; not modified
+     * @param tile    C block, row r at {@code r·NT}; modified
      */
-    static void kernel8(int pairs, boolean tail, float[][] panel, float[] packedA, float[] tile) {
-        for (int q = 0; q < pairs; q++) {
-            float[] b = panel[q];
-            int x = q * 16;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float a4 = packedA[x + 4]; float a5 = packedA[x + 5]; float a6 = packedA[x + 6]; float a7 = packedA[x + 7];
-            float e0 = packedA[x + 8]; float e1 = packedA[x + 9]; float e2 = packedA[x + 10]; float e3 = packedA[x + 11];
-            float e4 = packedA[x + 12]; float e5 = packedA[x + 13]; float e6 = packedA[x + 14]; float e7 = packedA[x + 15];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                float b1 = b[NT + j];
-                tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
-                tile[2 * NT + j] = Math.fma(e2, b1, Math.fma(a2, b0, tile[2 * NT + j]));
-                tile[3 * NT + j] = Math.fma(e3, b1, Math.fma(a3, b0, tile[3 * NT + j]));
-                tile[4 * NT + j] = Math.fma(e4, b1, Math.fma(a4, b0, tile[4 * NT + j]));
-                tile[5 * NT + j] = Math.fma(e5, b1, Math.fma(a5, b0, tile[5 * NT + j]));
-                tile[6 * NT + j] = Math.fma(e6, b1, Math.fma(a6, b0, tile[6 * NT + j]));
-                tile[7 * NT + j] = Math.fma(e7, b1, Math.fma(a7, b0, tile[7 * NT + j]));
-            }
-        }
-        if (tail) {
-            float[] b = panel[pairs];
-            int x = pairs * 16;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float a4 = packedA[x + 4]; float a5 = packedA[x + 5]; float a6 = packedA[x + 6]; float a7 = packedA[x + 7];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                tile[j] = Math.fma(a0, b0, tile[j]);
-                tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
-                tile[2 * NT + j] = Math.fma(a2, b0, tile[2 * NT + j]);
-                tile[3 * NT + j] = Math.fma(a3, b0, tile[3 * NT + j]);
-                tile[4 * NT + j] = Math.fma(a4, b0, tile[4 * NT + j]);
-                tile[5 * NT + j] = Math.fma(a5, b0, tile[5 * NT + j]);
-                tile[6 * NT + j] = Math.fma(a6, b0, tile[6 * NT + j]);
-                tile[7 * NT + j] = Math.fma(a7, b0, tile[7 * NT + j]);
-            }
-        }
-    }
-
-    /** 4-row micro-kernel over a full block of {@code NT} columns; see {@link #kernel8}. */
-    static void kernel4(int pairs, boolean tail, float[][] panel, float[] packedA, float[] tile) {
-        for (int q = 0; q < pairs; q++) {
-            float[] b = panel[q];
-            int x = q * 8;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float e0 = packedA[x + 4]; float e1 = packedA[x + 5]; float e2 = packedA[x + 6]; float e3 = packedA[x + 7];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                float b1 = b[NT + j];
-                tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
-                tile[2 * NT + j] = Math.fma(e2, b1, Math.fma(a2, b0, tile[2 * NT + j]));
-                tile[3 * NT + j] = Math.fma(e3, b1, Math.fma(a3, b0, tile[3 * NT + j]));
-            }
-        }
-        if (tail) {
-            float[] b = panel[pairs];
-            int x = pairs * 8;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                tile[j] = Math.fma(a0, b0, tile[j]);
-                tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
-                tile[2 * NT + j] = Math.fma(a2, b0, tile[2 * NT + j]);
-                tile[3 * NT + j] = Math.fma(a3, b0, tile[3 * NT + j]);
-            }
-        }
-    }
-
-    /**
-     * 2- or 1-row micro-kernel over the first {@code width} columns; otherwise as {@link #kernel8}.
-     *
-     * <p>Both sizes sit in one method on purpose: HotSpot vectorises these loops when it compiles the
-     * method on its own, but not after inlining it into {@link #blocked}, and it does not inline a hot
-     * method of more than 325 bytes of bytecode ({@code -XX:FreqInlineSize}); each alone is smaller.
-     *
-     * @param rows    1 or 2
-     * @param width   columns to update, at most {@code NT}
-     * @param pairs   number of pairs of p
-     * @param tail    whether one more (odd) value of p follows the pairs
-     * @param panel   packed op(B) block; not modified
-     * @param packedA packed op(A) block; not modified
-     * @param tile    C block; modified
-     */
-    static void kernelNarrow(int rows, int width, int pairs, boolean tail, float[][] panel, float[] packedA,
-                             float[] tile) {
-        if (rows == 2) {
-            for (int q = 0; q < pairs; q++) {
-                float[] b = panel[q];
-                int x = q * 4;
-                float a0 = packedA[x]; float a1 = packedA[x + 1];
-                float e0 = packedA[x + 2]; float e1 = packedA[x + 3];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    float b1 = b[NT + j];
-                    tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                    tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
+    static void microKernel(int rows, int width, int depth, float[][] panel, float[] packedA, float[] tile) {
+        switch (rows) {
+            case 4: {
+                int p = 0;
+                for (; p + 2 < depth; p += 3) {
+                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+                    int x = p * 4;
+                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+                    float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+                    float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
+                    for (int j = 0; j < NT; j++) {
+                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                        tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
+                        tile[2 * NT + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j])));
+                        tile[3 * NT + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT + j])));
+                    }
                 }
-            }
-            if (tail) {
-                float[] b = panel[pairs];
-                int x = pairs * 4;
-                float a0 = packedA[x]; float a1 = packedA[x + 1];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    tile[j] = Math.fma(a0, b0, tile[j]);
-                    tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
+                for (; p < depth; p++) {
+                    float[] b0 = panel[p];
+                    int x = p * 4;
+                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+                    for (int j = 0; j < NT; j++) {
+                        float x0 = b0[j];
+                        tile[j] = Math.fma(a00, x0, tile[j]);
+                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
+                        tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
+                        tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
+                    }
                 }
+                break;
             }
-    
-        } else {
-            for (int q = 0; q < pairs; q++) {
-                float[] b = panel[q];
-                int x = q * 2;
-                float a0 = packedA[x];
-                float e0 = packedA[x + 1];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    float b1 = b[NT + j];
-                    tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
+            case 3: {
+                int p = 0;
+                for (; p + 1 < depth; p += 2) {
+                    float[] b0 = panel[p], b1 = panel[p + 1];
+                    int x = p * 3;
+                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2];
+                    float a01 = packedA[x + 3], a11 = packedA[x + 4], a21 = packedA[x + 5];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j], x1 = b1[j];
+                        tile[j] = Math.fma(a01, x1, Math.fma(a00, x0, tile[j]));
+                        tile[NT + j] = Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j]));
+                        tile[2 * NT + j] = Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j]));
+                    }
                 }
-            }
-            if (tail) {
-                float[] b = panel[pairs];
-                int x = pairs * 2;
-                float a0 = packedA[x];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    tile[j] = Math.fma(a0, b0, tile[j]);
+                for (; p < depth; p++) {
+                    float[] b0 = panel[p];
+                    int x = p * 3;
+                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j];
+                        tile[j] = Math.fma(a00, x0, tile[j]);
+                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
+                        tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
+                    }
                 }
+                break;
             }
-    
+            case 2: {
+                int p = 0;
+                for (; p + 2 < depth; p += 3) {
+                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+                    int x = p * 2;
+                    float a00 = packedA[x], a10 = packedA[x + 1];
+                    float a01 = packedA[x + 2], a11 = packedA[x + 3];
+                    float a02 = packedA[x + 4], a12 = packedA[x + 5];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                        tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
+                    }
+                }
+                for (; p < depth; p++) {
+                    float[] b0 = panel[p];
+                    int x = p * 2;
+                    float a00 = packedA[x], a10 = packedA[x + 1];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j];
+                        tile[j] = Math.fma(a00, x0, tile[j]);
+                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
+                    }
+                }
+                break;
+            }
+            default: {
+                int p = 0;
+                for (; p + 2 < depth; p += 3) {
+                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+                    int x = p * 1;
+                    float a00 = packedA[x];
+                    float a01 = packedA[x + 1];
+                    float a02 = packedA[x + 2];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                    }
+                }
+                for (; p < depth; p++) {
+                    float[] b0 = panel[p];
+                    int x = p * 1;
+                    float a00 = packedA[x];
+                    for (int j = 0; j < width; j++) {
+                        float x0 = b0[j];
+                        tile[j] = Math.fma(a00, x0, tile[j]);
+                    }
+                }
+                break;
+            }
         }
     }
 
