@@ -22,14 +22,15 @@ import java.util.Arrays;
  *   for each block of NT columns of C                      (jc)
  *     for each block of KC values of p                     (pc)
  *       pack op(B)(pc.., jc..) into the panel              (KC, NT), one array per row
- *       for each group of MR = 4 (or 3, 2, 1) rows of C     (i)
+ *       for each group of MR = 4 rows of C                  (i)
  *         pack op(A)(i.., pc..)                             (MR, KC), p-major
  *         copy C(i.., jc..) into the tile (or zero it)      (MR, NT)
  *         micro-kernel: tile += packedA · panel
  *         copy the tile back into C
  * </pre>
- * The micro-kernel keeps {@code 3·MR} values of {@code A} in registers and streams along the rows of
- * the tile: each step loads three panel rows once and updates {@code MR} tile rows with three fused
+ * A narrow product ({@code n < NT}, {@code m > n}) is computed as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}, so that
+ * the padding falls on its short side. The micro-kernel keeps {@code 3·MR} values of {@code A} in
+ * registers and streams along the rows of the tile: each step loads three panel rows once and updates {@code MR} tile rows with three fused
  * multiply-adds each, so a tile element is loaded and stored once per three values of {@code p}.
  *
  * <h2>Written for HotSpot's auto-vectoriser</h2>
@@ -40,9 +41,12 @@ import java.util.Arrays;
  *       loop-invariant offsets ({@code c[cRow + j] += a * b[bRow + j]}) C2 cannot rule out aliasing
  *       and leaves the loop scalar. Hence the tile (rows at constant offsets {@code r·NT}) and the
  *       panel as an array of row arrays;</li>
- *   <li>the loop body is small enough for C2's unrolling limit, or the trip count is the constant
- *       {@code NT}: the 4-row kernel runs over whole blocks of {@code NT} columns only, and narrower
- *       blocks use the 3-, 2- and 1-row kernels with a variable width;</li>
+ *   <li>the trip count is the constant {@code NT}: with a variable one, the body exceeds C2's
+ *       unrolling limit and the loop stays scalar. So the kernel always computes a whole
+ *       {@code MR × NT} tile; a narrower block is padded with zero columns in the panel, a shorter
+ *       one with zero rows in packed A, and only the real part of the tile is copied back;</li>
+ *   <li>one micro-kernel, compiled on its own: with several hot kernels in one method, Java 17 left
+ *       them scalar (apparently past its loop-optimisation budget);</li>
  *   <li>at most three values of {@code p} per step: with four, Java 17 leaves the loop scalar.</li>
  * </ul>
  */
@@ -63,8 +67,8 @@ final class GemmKernels {
     /** With {@code op(B) = Bᵀ}, products with at most this many rows take the direct path (packing Bᵀ costs a gather). */
     static final int DIRECT_MAX_ROWS_TRANS_B = 2;
 
-    /** Products with fewer columns than this take the direct path (a tile row would be shorter than a vector). */
-    static final int DIRECT_BELOW_COLUMNS = 16;
+    /** Products with fewer rows and columns than this take the direct path (a block would be mostly padding). */
+    static final int DIRECT_BELOW_SIDE = 16;
 
     private GemmKernels() {
     }
@@ -72,7 +76,7 @@ final class GemmKernels {
     /** Returns whether {@code sgemm} of this shape takes the direct path; depends on the shape only. */
     static boolean useDirect(boolean transB, int m, int n, int k) {
         return (long) m * n * k <= DIRECT_MAX_WORK
-                || n < DIRECT_BELOW_COLUMNS
+                || Math.max(m, n) < DIRECT_BELOW_SIDE
                 || (transB && m <= DIRECT_MAX_ROWS_TRANS_B);
     }
 
@@ -202,41 +206,61 @@ final class GemmKernels {
     // Blocked path
 
     /**
+     * Returns whether the blocked path computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead of {@code C}: when
+     * {@code C} is narrower than a block and taller than wide, so that the full-block kernel applies.
+     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit.
+     */
+    static boolean swapsOperands(int m, int n) {
+        return n < NT && m > n;
+    }
+
+    /**
      * Computes rows {@code [rowFrom, rowTo)} and columns {@code [colFrom, colTo)} of {@code C} through
-     * packed blocks in {@code workspace}. Arguments as in {@link Gemm#sgemm}; {@code k > 0}.
+     * packed blocks in {@code workspace}. Arguments as in {@link Gemm#sgemm}, with {@code k > 0}; with
+     * {@code transposedC}, {@code C(i, j)} is stored at {@code c[cOff + j·ldc + i]} (the caller passes
+     * the operands of {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}).
      */
     static void blocked(boolean transA, boolean transB, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        boolean accumulate, float[] c, int cOff, int ldc,
+                        boolean accumulate, float[] c, int cOff, int ldc, boolean transposedC,
                         int rowFrom, int rowTo, int colFrom, int colTo, GemmWorkspace workspace) {
         float[][] panel = workspace.panel;
         float[] packedA = workspace.packedA;
         float[] tile = workspace.tile;
         for (int jc = colFrom; jc < colTo; jc += NT) {
             int width = Math.min(NT, colTo - jc);
-            boolean full = width == NT;
             for (int pc = 0; pc < k; pc += KC) {
                 int depth = Math.min(KC, k - pc);
                 boolean fresh = !accumulate && pc == 0;
                 packB(transB, b, bOff, ldb, pc, depth, jc, width, panel);
-                int i = rowFrom;
-                while (i < rowTo) {
-                    int left = rowTo - i;
-                    // The 4-row kernel needs a whole block of NT columns (see class doc).
-                    int rows = full ? Math.min(left, 4) : Math.min(left, 3);
+                for (int i = rowFrom; i < rowTo; i += MR) {
+                    int rows = Math.min(MR, rowTo - i);
                     packA(transA, a, aOff, lda, i, rows, pc, depth, packedA);
-                    loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
-                    microKernel(rows, width, depth, panel, packedA, tile);
-                    storeTile(c, cOff, ldc, i, rows, jc, width, tile);
-                    i += rows;
+                    if (transposedC) {
+                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, tile);
+                        microKernel(depth, panel, packedA, tile);
+                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, tile);
+                    } else {
+                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
+                        microKernel(depth, panel, packedA, tile);
+                        storeTile(c, cOff, ldc, i, rows, jc, width, tile);
+                    }
                 }
             }
         }
     }
 
-    /** Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}. */
+    /**
+     * Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}, and
+     * columns {@code width .. NT} of those rows are zeroed (the kernel always runs over {@code NT}).
+     */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int depth, int jc, int width,
                       float[][] panel) {
+        if (width < NT) {
+            for (int p = 0; p < depth; p++) {
+                Arrays.fill(panel[p], width, NT, 0f);
+            }
+        }
         if (!transB) {
             // B(p, j) = b[bOff + p·ldb + j]: rows of op(B) are contiguous
             for (int p = 0; p < depth; p++) {
@@ -244,46 +268,54 @@ final class GemmKernels {
             }
             return;
         }
-        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]; a transposing gather, four values of p at a time
-        int base = bOff + jc * ldb + pc;
-        int p = 0;
-        for (; p + 3 < depth; p += 4) {
-            float[] row0 = panel[p];
-            float[] row1 = panel[p + 1];
-            float[] row2 = panel[p + 2];
-            float[] row3 = panel[p + 3];
-            int src = base + p;
-            for (int j = 0; j < width; j++) {
-                row0[j] = b[src];
-                row1[j] = b[src + 1];
-                row2[j] = b[src + 2];
-                row3[j] = b[src + 3];
-                src += ldb;
+        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]. A transposing copy that reads four stored rows
+        // along p (reading down a column instead thrashes the cache when ldb is a power of two).
+        int j = 0;
+        for (; j + 3 < width; j += 4) {
+            int src0 = bOff + (jc + j) * ldb + pc;
+            int src1 = src0 + ldb;
+            int src2 = src1 + ldb;
+            int src3 = src2 + ldb;
+            for (int p = 0; p < depth; p++) {
+                float[] row = panel[p];
+                row[j] = b[src0 + p];
+                row[j + 1] = b[src1 + p];
+                row[j + 2] = b[src2 + p];
+                row[j + 3] = b[src3 + p];
             }
         }
-        for (; p < depth; p++) {
-            float[] row = panel[p];
-            int src = base + p;
-            for (int j = 0; j < width; j++) {
-                row[j] = b[src];
-                src += ldb;
+        for (; j < width; j++) {
+            int src = bOff + (jc + j) * ldb + pc;
+            for (int p = 0; p < depth; p++) {
+                panel[p][j] = b[src + p];
             }
         }
     }
 
-    /** Packs {@code op(A)(i0 .. i0+rows, pc .. pc+depth)} p-major: {@code packedA[p·rows + r] = op(A)(i0 + r, pc + p)}. */
+    /**
+     * Packs {@code op(A)(i0 .. i0+rows, pc .. pc+depth)} p-major, {@code packedA[p·MR + r] = op(A)(i0 + r, pc + p)},
+     * with zeros for {@code r >= rows} (the kernel always computes {@code MR} rows).
+     */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int pc, int depth,
                       float[] packedA) {
+        if (rows < MR) {
+            Arrays.fill(packedA, 0, depth * MR, 0f);
+        }
         if (!transA) {
             for (int r = 0; r < rows; r++) {
                 int src = aOff + (i0 + r) * lda + pc;
                 for (int p = 0; p < depth; p++) {
-                    packedA[p * rows + r] = a[src + p];
+                    packedA[p * MR + r] = a[src + p];
                 }
             }
         } else {
+            // A stored (k, m): A(i, p) = a[aOff + p·lda + i]; at most MR values per p, too few for arraycopy
+            int src = aOff + pc * lda + i0;
             for (int p = 0; p < depth; p++) {
-                System.arraycopy(a, aOff + (pc + p) * lda + i0, packedA, p * rows, rows);
+                for (int r = 0; r < rows; r++) {
+                    packedA[p * MR + r] = a[src + r];
+                }
+                src += lda;
             }
         }
     }
@@ -305,133 +337,72 @@ final class GemmKernels {
         }
     }
 
+    // tile(r, j) <-> C(i0 + r, jc + j) stored transposed, at c[cOff + (jc + j)·ldc + i0 + r]
+    private static void loadTileTransposed(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc,
+                                           int width, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            if (fresh) {
+                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+            } else {
+                int src = cOff + jc * ldc + i0 + r;
+                for (int j = 0; j < width; j++) {
+                    tile[r * NT + j] = c[src];
+                    src += ldc;
+                }
+            }
+        }
+    }
+
+    private static void storeTileTransposed(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
+                                            float[] tile) {
+        int dst = cOff + jc * ldc + i0;
+        for (int j = 0; j < width; j++) {
+            for (int r = 0; r < rows; r++) {
+                c[dst + r] = tile[r * NT + j];
+            }
+            dst += ldc;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Micro-kernel
 
     /**
-     * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < rows},
-     * {@code j < width}, in ascending {@code p}: three values of {@code p} per step (two for 3 rows),
-     * then one at a time. Generated code, one case per row count.
+     * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < MR},
+     * {@code j < NT}, in ascending {@code p}: three values of {@code p} per step, then one at a time.
+     * (Generated code.)
      *
-     * <p>All cases sit in one method on purpose: HotSpot does not inline a hot method of more than 325
-     * bytes of bytecode ({@code -XX:FreqInlineSize}), so these loops are always compiled on their own,
-     * where C2 vectorises them; inlined into the loops of {@link #blocked} it may not.
-     *
-     * @param rows    rows of the tile, 1 to 4; 4 only with {@code width == NT}
-     * @param width   columns of the tile, at most {@code NT}
      * @param depth   values of p in the panel
      * @param panel   packed op(B) block, one array of {@code NT} per p; not modified
-     * @param packedA packed op(A) block, {@code packedA[p·rows + r]}; not modified
+     * @param packedA packed op(A) block, {@code packedA[p·MR + r]}; not modified
      * @param tile    C block, row r at {@code r·NT}; modified
      */
-    static void microKernel(int rows, int width, int depth, float[][] panel, float[] packedA, float[] tile) {
-        switch (rows) {
-            case 4: {
-                int p = 0;
-                for (; p + 2 < depth; p += 3) {
-                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
-                    int x = p * 4;
-                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
-                    float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
-                    float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
-                    for (int j = 0; j < NT; j++) {
-                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
-                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
-                        tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
-                        tile[2 * NT + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j])));
-                        tile[3 * NT + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT + j])));
-                    }
-                }
-                for (; p < depth; p++) {
-                    float[] b0 = panel[p];
-                    int x = p * 4;
-                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
-                    for (int j = 0; j < NT; j++) {
-                        float x0 = b0[j];
-                        tile[j] = Math.fma(a00, x0, tile[j]);
-                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
-                        tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
-                        tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
-                    }
-                }
-                break;
+    static void microKernel(int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+            float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
+            for (int j = 0; j < NT; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
+                tile[2 * NT + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j])));
+                tile[3 * NT + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT + j])));
             }
-            case 3: {
-                int p = 0;
-                for (; p + 1 < depth; p += 2) {
-                    float[] b0 = panel[p], b1 = panel[p + 1];
-                    int x = p * 3;
-                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2];
-                    float a01 = packedA[x + 3], a11 = packedA[x + 4], a21 = packedA[x + 5];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j], x1 = b1[j];
-                        tile[j] = Math.fma(a01, x1, Math.fma(a00, x0, tile[j]));
-                        tile[NT + j] = Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j]));
-                        tile[2 * NT + j] = Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j]));
-                    }
-                }
-                for (; p < depth; p++) {
-                    float[] b0 = panel[p];
-                    int x = p * 3;
-                    float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j];
-                        tile[j] = Math.fma(a00, x0, tile[j]);
-                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
-                        tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
-                    }
-                }
-                break;
-            }
-            case 2: {
-                int p = 0;
-                for (; p + 2 < depth; p += 3) {
-                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
-                    int x = p * 2;
-                    float a00 = packedA[x], a10 = packedA[x + 1];
-                    float a01 = packedA[x + 2], a11 = packedA[x + 3];
-                    float a02 = packedA[x + 4], a12 = packedA[x + 5];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
-                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
-                        tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
-                    }
-                }
-                for (; p < depth; p++) {
-                    float[] b0 = panel[p];
-                    int x = p * 2;
-                    float a00 = packedA[x], a10 = packedA[x + 1];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j];
-                        tile[j] = Math.fma(a00, x0, tile[j]);
-                        tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
-                    }
-                }
-                break;
-            }
-            default: {
-                int p = 0;
-                for (; p + 2 < depth; p += 3) {
-                    float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
-                    int x = p * 1;
-                    float a00 = packedA[x];
-                    float a01 = packedA[x + 1];
-                    float a02 = packedA[x + 2];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j], x1 = b1[j], x2 = b2[j];
-                        tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
-                    }
-                }
-                for (; p < depth; p++) {
-                    float[] b0 = panel[p];
-                    int x = p * 1;
-                    float a00 = packedA[x];
-                    for (int j = 0; j < width; j++) {
-                        float x0 = b0[j];
-                        tile[j] = Math.fma(a00, x0, tile[j]);
-                    }
-                }
-                break;
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            for (int j = 0; j < NT; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
+                tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
+                tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
+                tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
             }
         }
     }
