@@ -121,9 +121,20 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
+        if (!direct && GemmKernels.swapsOperands(m, n)) {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
+            compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
+        } else {
+            compute(direct, false, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        }
+    }
+
+    private static void compute(boolean direct, boolean transposedC, boolean transA, boolean transB,
+                                int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                boolean accumulate, float[] c, int cOff, int ldc) {
         if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
             GemmPool p = pool();
-            if (p != null && p.run(direct, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            if (p != null && p.run(direct, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
                     accumulate, c, cOff, ldc)) {
                 return;
             }
@@ -133,7 +144,7 @@ public final class Gemm {
                     0, m, 0, n);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
-                    0, m, 0, n, GemmWorkspace.get());
+                    transposedC, 0, m, 0, n, GemmWorkspace.get());
         }
     }
 

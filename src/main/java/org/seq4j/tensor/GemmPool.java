@@ -32,6 +32,7 @@ final class GemmPool {
 
     // The product being computed; written by the caller before the generation is advanced.
     private boolean direct;
+    private boolean transposedC;
     private boolean splitColumns;
     private boolean transA;
     private boolean transB;
@@ -82,10 +83,11 @@ final class GemmPool {
     /**
      * Computes the product across the pool, with the arguments of {@link Gemm#sgemm} ({@code k > 0}).
      *
-     * @param direct whether the product takes the direct path (else the blocked path)
+     * @param direct      whether the product takes the direct path (else the blocked path)
+     * @param transposedC whether {@code C} is stored transposed (blocked path only; see {@code GemmKernels})
      * @return {@code false} if the pool is busy with another caller's product (nothing was computed)
      */
-    boolean run(boolean direct, boolean transA, boolean transB, int m, int n, int k,
+    boolean run(boolean direct, boolean transposedC, boolean transA, boolean transB, int m, int n, int k,
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 boolean accumulate, float[] c, int cOff, int ldc) {
         if (!inUse.tryLock()) {
@@ -93,6 +95,7 @@ final class GemmPool {
         }
         try {
             this.direct = direct;
+            this.transposedC = transposedC;
             // Columns when each part gets at least one whole block of columns, else rows.
             this.splitColumns = n >= parts * GemmKernels.NT || (direct && n >= parts * 8);
             this.transA = transA;
@@ -207,7 +210,7 @@ final class GemmPool {
                     rowFrom, rowTo, colFrom, colTo);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
-                    rowFrom, rowTo, colFrom, colTo, GemmWorkspace.get());
+                    transposedC, rowFrom, rowTo, colFrom, colTo, GemmWorkspace.get());
         }
     }
 }
