@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Character-level language-model speed, seq4j against PyTorch in one run: training tokens/s of
+# Embedding -> L x LSTM/GRU/RNN -> Linear with Adam and global-norm clipping at 5 on tiny-shakespeare,
+# and batch-1 generation microseconds per character (state carried, softmax + multinomial draw).
+# Prints a table with the ratios seq4j / PyTorch (training) and PyTorch / seq4j (generation, the
+# speed-up), both >= 1 when seq4j is faster.
+#
+#   (a) H=100, 1 layer, batch 1, seq 25     (c) H=256, 2 layers, batch 32, seq 64
+#   (b) H=128, 2 layers, batch 50, seq 50   (d) H=512, 2 layers, batch 64, seq 100
+#   generation at (b) and (d)
+#
+# Usage: bench/training.sh [seconds per measurement, default 3] [configs, default "a b c d"]
+#                          [cells, default "lstm"; e.g. "lstm gru rnn"]
+# Environment: THREADS (default 2: seq4j's -Dseq4j.threads and torch.set_num_threads), REPEATS (default
+#   1: each measurement that many times, alternating seq4j and PyTorch; the table keeps the best of
+#   each), GEN_SECONDS (default 2), JAVA (default java), JAVA_OPTS (default -Xmx3g), PYTHON (default
+#   /usr/bin/python3).
+# PyTorch runs with OMP_WAIT_POLICY=PASSIVE: Debian's build otherwise spins its OpenMP threads against
+# its OpenBLAS threads and is up to 3x slower on two cores. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, if set
+# in the environment, are removed for PyTorch: they slow its OpenBLAS down (by about a third here).
+# Not part of the build or the tests. Figures are only meaningful on an otherwise idle machine: the
+# load average is printed before and after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-3}"
+configs="${2:-a b c d}"
+cells="${3:-lstm}"
+threads="${THREADS:-2}"
+repeats="${REPEATS:-1}"
+gen_seconds="${GEN_SECONDS:-2}"
+java_cmd="${JAVA:-java}"
+python_cmd="${PYTHON:-/usr/bin/python3}"
+out="target/bench"
+results="$out/training.jsonl"
+mkdir -p "$out/classes"
+
+mvn -B -q -DskipTests compile
+mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+classpath="target/classes:$(cat "$out/classpath.txt")"
+javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
+
+shape() { # config letter -> model and batch options, warm-up steps, whether generation is measured
+  case "$1" in
+    a) echo "--hidden 100 --layers 1 --batch 1 --seq 25 --warmup 5 --generate 0" ;;
+    b) echo "--hidden 128 --layers 2 --batch 50 --seq 50 --warmup 5 --generate 1" ;;
+    c) echo "--hidden 256 --layers 2 --batch 32 --seq 64 --warmup 5 --generate 0" ;;
+    d) echo "--hidden 512 --layers 2 --batch 64 --seq 100 --warmup 2 --generate 1" ;;
+    *) echo "unknown config '$1' (a, b, c or d)" >&2; exit 2 ;;
+  esac
+}
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+: > "$results"
+for config in $configs; do
+  for cell in $cells; do
+    opts="$(shape "$config") --cell $cell --seconds $seconds --gen-seconds $gen_seconds --label $config"
+    for _ in $(seq "$repeats"); do
+      # shellcheck disable=SC2086
+      "$java_cmd" ${JAVA_OPTS:--Xmx3g} -Dseq4j.threads="$threads" -cp "$out/classes:$classpath" \
+          org.seq4j.bench.CharRnnBench $opts 2>>"$out/training-java.err" | grep '^JSON ' | tee -a "$results"
+      # shellcheck disable=SC2086
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE "$python_cmd" bench/training_torch.py $opts --threads "$threads" \
+          2>>"$out/training-torch.err" | grep '^JSON ' | tee -a "$results"
+    done
+  done
+done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+"$python_cmd" - "$results" "$threads" <<'PY'
+import json, sys
+rows = {}
+order = []
+for line in open(sys.argv[1]):
+    r = json.loads(line[5:])
+    key = (r["label"], r["cell"])
+    if key not in rows:
+        rows[key] = {}
+        order.append(key)
+    tool = "seq4j" if r["tool"] == "seq4j" else "torch"
+    best = rows[key].setdefault(tool, {})
+    if "tokens_per_sec" in r:
+        best["tps"] = max(best.get("tps", 0), r["tokens_per_sec"])
+    if "us_per_char" in r:
+        best["us"] = min(best.get("us", float("inf")), r["us_per_char"])
+shapes = {"a": "H100 L1 B1 T25", "b": "H128 L2 B50 T50", "c": "H256 L2 B32 T64", "d": "H512 L2 B64 T100"}
+print()
+print("Training, %s threads (tokens/s, best of the runs; ratio = seq4j / PyTorch)" % sys.argv[2])
+print("| config | cell | seq4j tokens/s | PyTorch tokens/s | ratio |")
+print("|---|---|---:|---:|---:|")
+for key in order:
+    s, t = rows[key].get("seq4j", {}), rows[key].get("torch", {})
+    if "tps" in s or "tps" in t:
+        ratio = "%.2f" % (s["tps"] / t["tps"]) if "tps" in s and "tps" in t else "-"
+        print("| (%s) %s | %s | %s | %s | %s |" % (key[0], shapes.get(key[0], ""), key[1],
+              "{:,.0f}".format(s["tps"]) if "tps" in s else "-",
+              "{:,.0f}".format(t["tps"]) if "tps" in t else "-", ratio))
+gen = [k for k in order if "us" in rows[k].get("seq4j", {}) or "us" in rows[k].get("torch", {})]
+if gen:
+    print()
+    print("Generation, batch 1 (us/char, best of the runs; speed-up = PyTorch / seq4j)")
+    print("| config | cell | seq4j us/char | PyTorch us/char | speed-up |")
+    print("|---|---|---:|---:|---:|")
+    for key in gen:
+        s, t = rows[key].get("seq4j", {}), rows[key].get("torch", {})
+        ratio = "%.1f" % (t["us"] / s["us"]) if "us" in s and "us" in t else "-"
+        print("| (%s) %s | %s | %s | %s | %s |" % (key[0], shapes.get(key[0], ""), key[1],
+              "%.1f" % s["us"] if "us" in s else "-", "%.1f" % t["us"] if "us" in t else "-", ratio))
+PY
