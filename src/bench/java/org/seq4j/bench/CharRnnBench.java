@@ -35,6 +35,9 @@ import org.seq4j.tensor.Gemm;
  *             carried; warm-up characters, then characters until --gen-seconds have passed;
  *             µs/char = wall seconds / characters
  * </pre>
+ * Next to the wall-clock figures it prints the CPU time of the main thread per step and per character:
+ * with one thread ({@code -Dseq4j.threads=1}) that is the cost of the work whatever else runs on the
+ * machine, a steadier figure for comparing two versions of seq4j than the wall clock of a busy machine.
  *
  * <p>The warm-up is longer than the PyTorch script's five steps because HotSpot compiles the hot loops
  * during the first seconds; the timed part measures the steady state, as the PyTorch figure does.
@@ -46,6 +49,8 @@ import org.seq4j.tensor.Gemm;
  * --generate 0|1 --gen-seconds S --seed N --label TEXT}.
  */
 public final class CharRnnBench {
+
+    private static final java.lang.management.ThreadMXBean THREAD_CLOCK = ManagementFactory.getThreadMXBean();
 
     private CharRnnBench() {
     }
@@ -107,6 +112,7 @@ public final class CharRnnBench {
             }
             double warmSeconds = (System.nanoTime() - start) / 1e9;
             long allocatedBefore = allocatedBytes();
+            long cpuBefore = THREAD_CLOCK.getCurrentThreadCpuTime();
             double lossSum = 0;
             int steps = 0;
             start = System.nanoTime();
@@ -117,6 +123,7 @@ public final class CharRnnBench {
                 elapsed = System.nanoTime() - start;
             } while (steps < minSteps || elapsed < seconds * 1e9);
             double secs = elapsed / 1e9;
+            double cpuSeconds = (THREAD_CLOCK.getCurrentThreadCpuTime() - cpuBefore) / 1e9;
             long allocated = allocatedBytes() - allocatedBefore;
             res.put("warmup_steps", warm);
             res.put("warmup_seconds", round(warmSeconds, 3));
@@ -124,6 +131,7 @@ public final class CharRnnBench {
             res.put("seconds", round(secs, 3));
             res.put("tokens_per_sec", round((double) batch * seq * steps / secs, 1));
             res.put("ms_per_step", round(1000 * secs / steps, 3));
+            res.put("main_thread_cpu_ms_per_step", round(1000 * cpuSeconds / steps, 3));
             res.put("loss_mean_timed", round(lossSum / steps, 4));
             res.put("allocated_bytes_per_step", allocated / steps);
         }
@@ -139,6 +147,7 @@ public final class CharRnnBench {
             }
             StringBuilder sample = new StringBuilder();
             int chars = 0;
+            long cpuBefore = THREAD_CLOCK.getCurrentThreadCpuTime();
             start = System.nanoTime();
             long elapsed;
             do {
@@ -152,14 +161,15 @@ public final class CharRnnBench {
             res.put("generate_chars", chars);
             res.put("generate_seconds", round(elapsed / 1e9, 3));
             res.put("us_per_char", round(elapsed / 1e3 / chars, 1));
+            res.put("main_thread_cpu_us_per_char",
+                    round((THREAD_CLOCK.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / chars, 1));
             res.put("sample", sample.toString());
         }
         System.out.println("JSON " + json(res));
     }
 
     private static long allocatedBytes() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        if (threads instanceof com.sun.management.ThreadMXBean sun) {
+        if (THREAD_CLOCK instanceof com.sun.management.ThreadMXBean sun) {
             return sun.getThreadAllocatedBytes(Thread.currentThread().getId());
         }
         return 0;

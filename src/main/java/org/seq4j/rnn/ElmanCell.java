@@ -2,6 +2,7 @@ package org.seq4j.rnn;
 
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.tensor.FloatActivations;
 
 /**
  * The Elman RNN cell, PyTorch's {@code nn.RNNCell} with {@code nonlinearity='tanh'} or {@code 'relu'}.
@@ -90,32 +91,44 @@ public final class ElmanCell extends RecurrentCell {
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
-                      float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                      float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff) {
+    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+                      float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
+                      int off, GateWorkspace ws) {
         int hs = hiddenSize;
+        if (active == null && !relu) {
+            // the gates of the step are one contiguous (B, H) block: activate it at once
+            FloatActivations.tanh(gates, gatesOff, gatesOff + batch * hs);
+            System.arraycopy(gates, gatesOff, h, off, batch * hs);
+            return;
+        }
         for (int b = 0; b < batch; b++) {
             int g = gatesOff + b * hs;
-            int o = hOff + b * hs;
+            int o = off + b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, hPrevOff + b * hs, h, o, hs);
+                System.arraycopy(hPrev, prevOff + b * hs, h, o, hs);
                 continue;
             }
-            for (int j = 0; j < hs; j++) {
-                float a = gates[g + j] + hiddenProj[b * hs + j];
-                float y = relu ? Math.max(0f, a) : (float) Math.tanh(a);
-                gates[g + j] = relu ? a : y;   // what backward needs: the sign of a, or tanh(a)
-                h[o + j] = y;
+            if (relu) {
+                // gates keep the pre-activation a, whose sign backward needs
+                for (int j = 0; j < hs; j++) {
+                    h[o + j] = Math.max(0f, gates[g + j]);
+                }
+            } else {
+                FloatActivations.tanh(gates, g, g + hs);
+                System.arraycopy(gates, g, h, o, hs);
             }
         }
     }
 
     @Override
     void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
-                       float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                       float[] aux, int auxOff, float[] dh, float[] dc,
-                       float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff) {
+                       float[] hPrev, float[] cPrev, int prevOff, float[] aux, int auxOff,
+                       float[] dh, float[] dc, float[] dGatesX, int dGatesXOff,
+                       float[] dGatesH, int dGatesHOff, GateWorkspace ws) {
         int hs = hiddenSize;
+        // one row's slices, each indexed from 0 (see GateWorkspace)
+        float[] y = ws.lanes[0];
+        float[] dhRow = ws.lanes[1];
         for (int b = 0; b < batch; b++) {
             int g = gatesOff + b * hs;
             int d = dGatesXOff + b * hs;
@@ -123,12 +136,19 @@ public final class ElmanCell extends RecurrentCell {
                 java.util.Arrays.fill(dGatesX, d, d + hs, 0f);
                 continue;   // dh passes through unchanged
             }
-            for (int j = 0; j < hs; j++) {
-                float y = gates[g + j];   // relu: a_t; tanh: h_t
-                float derivative = relu ? (y > 0f ? 1f : 0f) : 1f - y * y;
-                dGatesX[d + j] = dh[b * hs + j] * derivative;
-                dh[b * hs + j] = 0f;   // h_{t−1} reaches h_t only through W_hh
+            if (relu) {
+                for (int j = 0; j < hs; j++) {
+                    dGatesX[d + j] = dh[b * hs + j] * (gates[g + j] > 0f ? 1f : 0f);   // gates hold a_t
+                }
+            } else {
+                System.arraycopy(gates, g, y, 0, hs);   // h_t
+                System.arraycopy(dh, b * hs, dhRow, 0, hs);
+                for (int j = 0; j < hs; j++) {
+                    dhRow[j] = dhRow[j] * (1f - y[j] * y[j]);
+                }
+                System.arraycopy(dhRow, 0, dGatesX, d, hs);
             }
+            java.util.Arrays.fill(dh, b * hs, b * hs + hs, 0f);   // h_{t−1} reaches h_t only through W_hh
         }
     }
 }

@@ -3,7 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.Tensors;
+import org.seq4j.tensor.FloatActivations;
 
 /**
  * The gated recurrent unit, PyTorch's {@code nn.GRUCell} (Cho et al., 2014, in PyTorch's formulation
@@ -86,45 +86,79 @@ public final class GruCell extends RecurrentCell {
     }
 
     @Override
-    boolean separateStateGateGradient() {
-        return true;
+    boolean addsStateProductToGates() {
+        return false;
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
-                      float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                      float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff) {
+    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+                      float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
+                      int off, GateWorkspace ws) {
         int hs = hiddenSize;
         int gw = gateWidth;
+        // one row's slices, each indexed from 0 (see GateWorkspace)
+        float[] r = ws.lanes[0];
+        float[] z = ws.lanes[1];
+        float[] n = ws.lanes[2];
+        float[] hr = ws.lanes[3];
+        float[] hz = ws.lanes[4];
+        float[] hn = ws.lanes[5];
+        float[] hp = ws.lanes[6];
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, hPrevOff + row, h, hOff + row, hs);
+                System.arraycopy(hPrev, prevOff + row, h, off + row, hs);
                 continue;
             }
             int g = gatesOff + b * gw;
             int p = b * gw;
+            System.arraycopy(gates, g, r, 0, hs);
+            System.arraycopy(gates, g + hs, z, 0, hs);
+            System.arraycopy(gates, g + 2 * hs, n, 0, hs);
+            System.arraycopy(stateProj, p, hr, 0, hs);
+            System.arraycopy(stateProj, p + hs, hz, 0, hs);
+            System.arraycopy(stateProj, p + 2 * hs, hn, 0, hs);
+            System.arraycopy(hPrev, prevOff + row, hp, 0, hs);   // read before h (maybe the same memory) is written
             for (int j = 0; j < hs; j++) {
-                float r = Tensors.sigmoid(gates[g + j] + hiddenProj[p + j]);
-                float z = Tensors.sigmoid(gates[g + hs + j] + hiddenProj[p + hs + j]);
-                float hn = hiddenProj[p + 2 * hs + j];
-                float n = (float) Math.tanh(gates[g + 2 * hs + j] + r * hn);
-                gates[g + j] = r;
-                gates[g + hs + j] = z;
-                gates[g + 2 * hs + j] = n;
-                aux[auxOff + row + j] = hn;
-                h[hOff + row + j] = (1f - z) * n + z * hPrev[hPrevOff + row + j];
+                r[j] += hr[j];
             }
+            for (int j = 0; j < hs; j++) {
+                z[j] += hz[j];
+            }
+            FloatActivations.sigmoid(r, 0, hs);
+            FloatActivations.sigmoid(z, 0, hs);
+            for (int j = 0; j < hs; j++) {
+                n[j] += r[j] * hn[j];                                   // x_n + r ⊙ h_n
+            }
+            FloatActivations.tanh(n, 0, hs);
+            for (int j = 0; j < hs; j++) {
+                hp[j] = (1f - z[j]) * n[j] + z[j] * hp[j];              // h_t
+            }
+            System.arraycopy(r, 0, gates, g, hs);
+            System.arraycopy(z, 0, gates, g + hs, hs);
+            System.arraycopy(n, 0, gates, g + 2 * hs, hs);
+            System.arraycopy(hn, 0, aux, off + row, hs);
+            System.arraycopy(hp, 0, h, off + row, hs);
         }
     }
 
     @Override
     void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
-                       float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                       float[] aux, int auxOff, float[] dh, float[] dc,
-                       float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff) {
+                       float[] hPrev, float[] cPrev, int prevOff, float[] aux, int auxOff,
+                       float[] dh, float[] dc, float[] dGatesX, int dGatesXOff,
+                       float[] dGatesH, int dGatesHOff, GateWorkspace ws) {
         int hs = hiddenSize;
         int gw = gateWidth;
+        // one row's slices, each indexed from 0 (see GateWorkspace), overwritten by the gradients as they
+        // are formed; short loops, because C2 vectorises only loops with a small body
+        float[] r = ws.lanes[0];
+        float[] z = ws.lanes[1];
+        float[] n = ws.lanes[2];
+        float[] hn = ws.lanes[3];
+        float[] hp = ws.lanes[4];
+        float[] dhRow = ws.lanes[5];
+        float[] dn = ws.lanes[6];
+        float[] dnr = ws.lanes[7];
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             int dx = dGatesXOff + b * gw;
@@ -135,23 +169,34 @@ public final class GruCell extends RecurrentCell {
                 continue;   // dh passes through unchanged
             }
             int g = gatesOff + b * gw;
-            for (int j = 0; j < hs; j++) {
-                float r = gates[g + j];
-                float z = gates[g + hs + j];
-                float n = gates[g + 2 * hs + j];
-                float hn = aux[auxOff + row + j];
-                float dhj = dh[row + j];
-                float dn = dhj * (1f - z) * (1f - n * n);
-                float dz = dhj * (hPrev[hPrevOff + row + j] - n) * z * (1f - z);
-                float dr = dn * hn * r * (1f - r);
-                dGatesX[dx + j] = dr;
-                dGatesX[dx + hs + j] = dz;
-                dGatesX[dx + 2 * hs + j] = dn;
-                dGatesH[dhh + j] = dr;
-                dGatesH[dhh + hs + j] = dz;
-                dGatesH[dhh + 2 * hs + j] = dn * r;   // b_hn sits inside the reset product
-                dh[row + j] = dhj * z;                // the direct path h_{t−1} → h_t
+            System.arraycopy(gates, g, r, 0, hs);
+            System.arraycopy(gates, g + hs, z, 0, hs);
+            System.arraycopy(gates, g + 2 * hs, n, 0, hs);
+            System.arraycopy(aux, auxOff + row, hn, 0, hs);
+            System.arraycopy(hPrev, prevOff + row, hp, 0, hs);
+            System.arraycopy(dh, row, dhRow, 0, hs);
+            for (int j = 0; j < hs; j++) {   // dn: the gradient of x_n + r ⊙ h_n
+                dn[j] = dhRow[j] * (1f - z[j]) * (1f - n[j] * n[j]);
             }
+            for (int j = 0; j < hs; j++) {   // dz, in the h_{t−1} slice
+                hp[j] = dhRow[j] * (hp[j] - n[j]) * z[j] * (1f - z[j]);
+            }
+            for (int j = 0; j < hs; j++) {   // dr, in the h_n slice
+                hn[j] = dn[j] * hn[j] * r[j] * (1f - r[j]);
+            }
+            for (int j = 0; j < hs; j++) {   // b_hn sits inside the reset product
+                dnr[j] = dn[j] * r[j];
+            }
+            for (int j = 0; j < hs; j++) {   // the direct path h_{t−1} → h_t
+                dhRow[j] = dhRow[j] * z[j];
+            }
+            System.arraycopy(hn, 0, dGatesX, dx, hs);
+            System.arraycopy(hp, 0, dGatesX, dx + hs, hs);
+            System.arraycopy(dn, 0, dGatesX, dx + 2 * hs, hs);
+            System.arraycopy(hn, 0, dGatesH, dhh, hs);
+            System.arraycopy(hp, 0, dGatesH, dhh + hs, hs);
+            System.arraycopy(dnr, 0, dGatesH, dhh + 2 * hs, hs);
+            System.arraycopy(dhRow, 0, dh, row, hs);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.Tensors;
+import org.seq4j.tensor.FloatActivations;
 
 /**
  * The long short-term memory cell, PyTorch's {@code nn.LSTMCell} (Hochreiter &amp; Schmidhuber, 1997,
@@ -89,45 +89,64 @@ public final class LstmCell extends RecurrentCell {
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
-                      float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                      float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff) {
+    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+                      float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
+                      int off, GateWorkspace ws) {
         int hs = hiddenSize;
         int gw = gateWidth;
+        // one row's slices, each indexed from 0 (see GateWorkspace)
+        float[] i = ws.lanes[0];
+        float[] f = ws.lanes[1];
+        float[] gg = ws.lanes[2];
+        float[] o = ws.lanes[3];
+        float[] cNew = ws.lanes[4];
+        float[] tanhC = ws.lanes[5];
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, hPrevOff + row, h, hOff + row, hs);
-                System.arraycopy(cPrev, cPrevOff + row, c, cOff + row, hs);
+                System.arraycopy(hPrev, prevOff + row, h, off + row, hs);
+                System.arraycopy(cPrev, prevOff + row, c, off + row, hs);
                 continue;
             }
             int g = gatesOff + b * gw;
-            int p = b * gw;
+            FloatActivations.sigmoid(gates, g, g + 2 * hs);            // i, f
+            FloatActivations.tanh(gates, g + 2 * hs, g + 3 * hs);      // g
+            FloatActivations.sigmoid(gates, g + 3 * hs, g + gw);       // o
+            System.arraycopy(gates, g, i, 0, hs);
+            System.arraycopy(gates, g + hs, f, 0, hs);
+            System.arraycopy(gates, g + 2 * hs, gg, 0, hs);
+            System.arraycopy(gates, g + 3 * hs, o, 0, hs);
+            System.arraycopy(cPrev, prevOff + row, cNew, 0, hs);   // read before c (maybe the same memory) is written
             for (int j = 0; j < hs; j++) {
-                float i = Tensors.sigmoid(gates[g + j] + hiddenProj[p + j]);
-                float f = Tensors.sigmoid(gates[g + hs + j] + hiddenProj[p + hs + j]);
-                float gg = (float) Math.tanh(gates[g + 2 * hs + j] + hiddenProj[p + 2 * hs + j]);
-                float o = Tensors.sigmoid(gates[g + 3 * hs + j] + hiddenProj[p + 3 * hs + j]);
-                gates[g + j] = i;
-                gates[g + hs + j] = f;
-                gates[g + 2 * hs + j] = gg;
-                gates[g + 3 * hs + j] = o;
-                float cNew = f * cPrev[cPrevOff + row + j] + i * gg;
-                float tanhC = (float) Math.tanh(cNew);
-                c[cOff + row + j] = cNew;
-                aux[auxOff + row + j] = tanhC;
-                h[hOff + row + j] = o * tanhC;
+                cNew[j] = f[j] * cNew[j] + i[j] * gg[j];
             }
+            FloatActivations.tanh(cNew, tanhC, 0, hs);
+            for (int j = 0; j < hs; j++) {
+                o[j] *= tanhC[j];
+            }
+            System.arraycopy(cNew, 0, c, off + row, hs);
+            System.arraycopy(tanhC, 0, aux, off + row, hs);
+            System.arraycopy(o, 0, h, off + row, hs);
         }
     }
 
     @Override
     void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
-                       float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                       float[] aux, int auxOff, float[] dh, float[] dc,
-                       float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff) {
+                       float[] hPrev, float[] cPrev, int prevOff, float[] aux, int auxOff,
+                       float[] dh, float[] dc, float[] dGatesX, int dGatesXOff,
+                       float[] dGatesH, int dGatesHOff, GateWorkspace ws) {
         int hs = hiddenSize;
         int gw = gateWidth;
+        // one row's slices, each indexed from 0 (see GateWorkspace), overwritten by the gradients as they
+        // are formed; short loops, because C2 vectorises only loops with a small body
+        float[] i = ws.lanes[0];
+        float[] f = ws.lanes[1];
+        float[] gg = ws.lanes[2];
+        float[] o = ws.lanes[3];
+        float[] t = ws.lanes[4];
+        float[] cp = ws.lanes[5];
+        float[] dhRow = ws.lanes[6];
+        float[] dcRow = ws.lanes[7];
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             int d = dGatesXOff + b * gw;
@@ -136,22 +155,38 @@ public final class LstmCell extends RecurrentCell {
                 continue;   // dh and dc pass through unchanged
             }
             int g = gatesOff + b * gw;
-            for (int j = 0; j < hs; j++) {
-                float i = gates[g + j];
-                float f = gates[g + hs + j];
-                float gg = gates[g + 2 * hs + j];
-                float o = gates[g + 3 * hs + j];
-                float tanhC = aux[auxOff + row + j];
-                float dhj = dh[row + j];
-                // dcj: the gradient into c_t from both h_t and c_{t+1}
-                float dcj = dc[row + j] + dhj * o * (1f - tanhC * tanhC);
-                dGatesX[d + j] = dcj * gg * i * (1f - i);
-                dGatesX[d + hs + j] = dcj * cPrev[cPrevOff + row + j] * f * (1f - f);
-                dGatesX[d + 2 * hs + j] = dcj * i * (1f - gg * gg);
-                dGatesX[d + 3 * hs + j] = dhj * tanhC * o * (1f - o);
-                dc[row + j] = dcj * f;
-                dh[row + j] = 0f;   // h_{t−1} reaches the step only through W_hh
+            System.arraycopy(gates, g, i, 0, hs);
+            System.arraycopy(gates, g + hs, f, 0, hs);
+            System.arraycopy(gates, g + 2 * hs, gg, 0, hs);
+            System.arraycopy(gates, g + 3 * hs, o, 0, hs);
+            System.arraycopy(aux, auxOff + row, t, 0, hs);
+            System.arraycopy(cPrev, prevOff + row, cp, 0, hs);
+            System.arraycopy(dh, row, dhRow, 0, hs);
+            System.arraycopy(dc, row, dcRow, 0, hs);
+            for (int j = 0; j < hs; j++) {   // dc: the gradient into c_t from both h_t and c_{t+1}
+                dcRow[j] = dcRow[j] + dhRow[j] * o[j] * (1f - t[j] * t[j]);
             }
+            for (int j = 0; j < hs; j++) {   // da_o
+                o[j] = dhRow[j] * t[j] * o[j] * (1f - o[j]);
+            }
+            for (int j = 0; j < hs; j++) {   // da_f, in the c_{t−1} slice
+                cp[j] = dcRow[j] * cp[j] * f[j] * (1f - f[j]);
+            }
+            for (int j = 0; j < hs; j++) {   // dc_{t−1}, in the f slice
+                f[j] = dcRow[j] * f[j];
+            }
+            for (int j = 0; j < hs; j++) {   // da_i, in the tanh(c) slice
+                t[j] = dcRow[j] * gg[j] * i[j] * (1f - i[j]);
+            }
+            for (int j = 0; j < hs; j++) {   // da_g
+                gg[j] = dcRow[j] * i[j] * (1f - gg[j] * gg[j]);
+            }
+            System.arraycopy(t, 0, dGatesX, d, hs);
+            System.arraycopy(cp, 0, dGatesX, d + hs, hs);
+            System.arraycopy(gg, 0, dGatesX, d + 2 * hs, hs);
+            System.arraycopy(o, 0, dGatesX, d + 3 * hs, hs);
+            System.arraycopy(f, 0, dc, row, hs);
+            Arrays.fill(dh, row, row + hs, 0f);   // h_{t−1} reaches the step only through W_hh
         }
     }
 }

@@ -161,83 +161,180 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
     /**
      * Forward gate arithmetic of one step for {@code batch} rows.
      *
-     * @param batch      rows B
-     * @param active     per row, whether this step is a real step of that sequence; null for all.
-     *                   An inactive row copies {@code hPrev} (and {@code cPrev}) to the outputs.
-     * @param gates      (B, G·H) at gatesOff: on entry {@code x·W_ihᵀ + b_ih}; on exit what backward reads:
-     *                   the activated gates (relu RNN: the pre-activation, whose sign backward needs)
-     * @param hiddenProj (B, G·H) at 0: {@code hPrev·W_hhᵀ + b_hh}; read only
-     * @param hPrev      (B, H) previous hidden state; read only (may be the same memory as {@code h})
-     * @param cPrev      (B, H) previous cell state (LSTM only, else ignored); may be the same as {@code c}
-     * @param h          (B, H) new hidden state; written
-     * @param c          (B, H) new cell state (LSTM only); written
-     * @param aux        (B, H) what backward needs besides the gates (LSTM: tanh(c); GRU: W_hn·h + b_hn)
+     * @param batch     rows B
+     * @param active    per row, whether this step is a real step of that sequence; null for all.
+     *                  An inactive row copies {@code hPrev} (and {@code cPrev}) to the outputs.
+     * @param gates     (B, G·H) at gatesOff: on entry the pre-activations as {@link #inputProduct} and
+     *                  {@link #stateProduct} left them; on exit what backward reads: the activated gates
+     *                  (relu RNN: the pre-activation, whose sign backward needs)
+     * @param stateProj (B, G·H) at 0, GRU only: {@code hPrev·W_hhᵀ + b_hh}; read only
+     * @param hPrev     (B, H) at prevOff, previous hidden state; read only (may be the same memory as h)
+     * @param cPrev     (B, H) at prevOff, previous cell state (LSTM only); may be the same memory as c
+     * @param h         (B, H) at off, new hidden state; written
+     * @param c         (B, H) at off, new cell state (LSTM only); written
+     * @param aux       (B, H) at off, what backward needs besides the gates (LSTM: tanh(c); GRU:
+     *                  W_hn·h + b_hn); written
+     * @param ws        scratch rows; overwritten
      */
-    abstract void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
-                               float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                               float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff);
+    abstract void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+                               float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
+                               int off, GateWorkspace ws);
 
     /**
      * Backward gate arithmetic of one step for {@code batch} rows.
      *
+     * @param gates    (B, G·H) at gatesOff: the activated gates of the step; read only
+     * @param hPrev    (B, H) at prevOff, previous hidden state; read only
+     * @param cPrev    (B, H) at prevOff, previous cell state (LSTM only); read only
+     * @param aux      (B, H) at auxOff, what the forward left (LSTM: tanh(c); GRU: W_hn·h + b_hn)
      * @param dh       (B, H) at 0: on entry the gradient into {@code h_t}; on exit the part of the gradient
      *                 into {@code h_{t−1}} that does not go through {@code W_hh} (inactive rows: unchanged)
      * @param dc       (B, H) at 0, LSTM only: on entry the gradient into {@code c_t} from step t+1; on exit
      *                 the gradient into {@code c_{t−1}} (inactive rows: unchanged)
-     * @param dGatesX  (B, G·H): gradient of {@code x·W_ihᵀ + b_ih}; written (inactive rows: 0)
-     * @param dGatesH  (B, G·H): gradient of {@code h·W_hhᵀ + b_hh}; written (inactive rows: 0); may be
-     *                 the same memory as dGatesX for cells where they are equal
+     * @param dGatesX  (B, G·H): gradient of the input product; written (inactive rows: 0)
+     * @param dGatesH  (B, G·H): gradient of the state product; written (inactive rows: 0); the same memory
+     *                 as dGatesX for cells where they are equal
+     * @param ws       scratch rows; overwritten
      */
     abstract void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
-                                float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
-                                float[] aux, int auxOff, float[] dh, float[] dc,
-                                float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff);
+                                float[] hPrev, float[] cPrev, int prevOff, float[] aux, int auxOff,
+                                float[] dh, float[] dc, float[] dGatesX, int dGatesXOff,
+                                float[] dGatesH, int dGatesHOff, GateWorkspace ws);
+
+    /**
+     * Whether the state product is added into the gate pre-activations (RNN, LSTM), so that one fma
+     * chain per pre-activation runs over the bias, the input and the state; false for the GRU, whose
+     * {@code n} gate multiplies the state product by {@code r} and so keeps it apart in {@code stateProj}.
+     */
+    boolean addsStateProductToGates() {
+        return true;
+    }
 
     /** Whether the gradient of the state product differs from that of the input product (GRU). */
     boolean separateStateGateGradient() {
-        return false;
+        return !addsStateProductToGates();
     }
 
     // ----------------------------------------------------------------------------------------------
-    // The products, shared by all cells.
+    // The products, shared by all cells. Each pre-activation is one chain of fused multiply-adds (as
+    // Gemm computes) that starts from its bias: for RNN and LSTM
+    //   a = ((b_ih + b_hh) + Σ_p x_p·W_ih(:, p)) + Σ_p h_p·W_hh(:, p)
+    // (the sums in ascending p), so that every path (sequence forward, one-step API, step-by-step
+    // inference) computes the same values bit for bit; for the GRU, b_ih + x·W_ih and b_hh + h·W_hh.
 
-    /** gates (rows, G·H) at gOff = in (rows, I) at inOff · W_ihᵀ + b_ih. */
-    final void inputProduct(int rows, float[] in, int inOff, float[] gates, int gOff) {
+    /**
+     * gates (rows, G·H) at gOff = bias + in (rows, I) at inOff · W_ihᵀ, the bias being b_ih + b_hh (RNN,
+     * LSTM) or b_ih (GRU).
+     */
+    final void inputProduct(int rows, float[] in, int inOff, float[] gates, int gOff, GateWorkspace ws) {
+        float[] bias = ws.bias;
+        if (biasIh == null) {
+            Arrays.fill(bias, 0, gateWidth, 0f);
+        } else if (addsStateProductToGates()) {
+            float[] bih = biasIh.value().data;
+            float[] bhh = biasHh.value().data;
+            for (int j = 0; j < gateWidth; j++) {
+                bias[j] = bih[j] + bhh[j];
+            }
+        } else {
+            System.arraycopy(biasIh.value().data, 0, bias, 0, gateWidth);
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(bias, 0, gates, gOff + r * gateWidth, gateWidth);
+        }
         Gemm.sgemm(false, true, rows, gateWidth, inputSize, in, inOff, inputSize,
-                weightIh.value().data, 0, inputSize, false, gates, gOff, gateWidth);
-        if (biasIh != null) {
-            addBias(rows, biasIh.value().data, gates, gOff);
+                weightIh.value().data, 0, inputSize, true, gates, gOff, gateWidth);
+    }
+
+    /**
+     * The state product of one step, h (B, H) at hOff · W_hhᵀ: added into the gate pre-activations out
+     * (B, G·H) at outOff (RNN, LSTM), or written there after b_hh (GRU).
+     *
+     * @param weightHhT W_hhᵀ (H, G·H), a copy made by {@link #transposeWeightHh} since the weight last
+     *                  changed, or null to read {@code weight_hh} itself; the result is the same
+     */
+    final void stateProduct(int batch, float[] h, int hOff, float[] out, int outOff, float[] weightHhT) {
+        if (!addsStateProductToGates()) {
+            for (int r = 0; r < batch; r++) {
+                int row = outOff + r * gateWidth;
+                if (biasHh == null) {
+                    Arrays.fill(out, row, row + gateWidth, 0f);
+                } else {
+                    System.arraycopy(biasHh.value().data, 0, out, row, gateWidth);
+                }
+            }
+        }
+        if (weightHhT != null) {
+            // (B, H)·(H, G·H): packs without the transposing gather of the form below
+            Gemm.sgemm(false, false, batch, gateWidth, hiddenSize, h, hOff, hiddenSize,
+                    weightHhT, 0, gateWidth, true, out, outOff, gateWidth);
+        } else {
+            Gemm.sgemm(false, true, batch, gateWidth, hiddenSize, h, hOff, hiddenSize,
+                    weightHh.value().data, 0, hiddenSize, true, out, outOff, gateWidth);
         }
     }
 
-    /** out (B, G·H) at 0 = h (B, H) at hOff · W_hhᵀ + b_hh. */
-    final void stateProduct(int batch, float[] h, int hOff, float[] out) {
-        Gemm.sgemm(false, true, batch, gateWidth, hiddenSize, h, hOff, hiddenSize,
-                weightHh.value().data, 0, hiddenSize, false, out, 0, gateWidth);
-        if (biasHh != null) {
-            addBias(batch, biasHh.value().data, out, 0);
+    /** Writes W_hhᵀ, (H, G·H), into target, in blocks that keep both sides in the cache. */
+    final void transposeWeightHh(float[] target) {
+        float[] w = weightHh.value().data;
+        int block = 32;
+        for (int j0 = 0; j0 < gateWidth; j0 += block) {
+            int j1 = Math.min(gateWidth, j0 + block);
+            for (int p0 = 0; p0 < hiddenSize; p0 += block) {
+                int p1 = Math.min(hiddenSize, p0 + block);
+                for (int j = j0; j < j1; j++) {
+                    for (int p = p0; p < p1; p++) {
+                        target[p * gateWidth + j] = w[j * hiddenSize + p];
+                    }
+                }
+            }
         }
     }
 
-    /** dW_ih += dGatesXᵀ·in and db_ih += Σ_rows dGatesX, over rows rows. */
-    final void addInputProductGradients(int rows, float[] dGatesX, int dOff, float[] in, int inOff) {
+    /** dW_ih += dGatesXᵀ·in, over rows rows. */
+    final void addInputWeightGradient(int rows, float[] dGatesX, int dOff, float[] in, int inOff) {
         Gemm.sgemm(true, false, gateWidth, inputSize, rows, dGatesX, dOff, gateWidth, in, inOff, inputSize,
                 true, weightIh.grad().data, 0, inputSize);
-        if (biasIh != null) {
-            addColumnSums(rows, dGatesX, dOff, biasIh.grad().data);
-        }
     }
 
-    /** dW_hh += dGatesHᵀ·hPrev, over rows rows (bias gradient separately, see addStateBiasGradient). */
+    /** dW_hh += dGatesHᵀ·hPrev, over rows rows. */
     final void addStateWeightGradient(int rows, float[] dGatesH, int dOff, float[] hPrev, int hOff) {
         Gemm.sgemm(true, false, gateWidth, hiddenSize, rows, dGatesH, dOff, gateWidth, hPrev, hOff, hiddenSize,
                 true, weightHh.grad().data, 0, hiddenSize);
     }
 
-    /** db_hh += Σ_rows dGatesH. */
-    final void addStateBiasGradient(int rows, float[] dGatesH, int dOff) {
-        if (biasHh != null) {
-            addColumnSums(rows, dGatesH, dOff, biasHh.grad().data);
+    /**
+     * db_ih += Σ_rows dGatesX and db_hh += Σ_rows dGatesH, the sums taken over the rows in order; when
+     * the two gradients are the same memory (RNN, LSTM) the sum is computed once.
+     */
+    final void addBiasGradients(int rows, float[] dGatesX, float[] dGatesH, int dOff, GateWorkspace ws) {
+        if (biasIh == null) {
+            return;
+        }
+        columnSums(rows, dGatesX, dOff, ws);
+        addTo(ws.sums, biasIh.grad().data);
+        if (dGatesH != dGatesX) {
+            columnSums(rows, dGatesH, dOff, ws);
+        }
+        addTo(ws.sums, biasHh.grad().data);
+    }
+
+    /** ws.sums = Σ_r m(r, :) over rows (rows, G·H) at off; each row is copied out first, so that the sum vectorises. */
+    private void columnSums(int rows, float[] m, int off, GateWorkspace ws) {
+        float[] sums = ws.sums;
+        float[] row = ws.row;
+        Arrays.fill(sums, 0, gateWidth, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(m, off + r * gateWidth, row, 0, gateWidth);
+            for (int j = 0; j < gateWidth; j++) {
+                sums[j] += row[j];
+            }
+        }
+    }
+
+    private void addTo(float[] sums, float[] out) {
+        for (int j = 0; j < gateWidth; j++) {
+            out[j] += sums[j];
         }
     }
 
@@ -251,24 +348,6 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
     final void addStateGradient(int batch, float[] dGatesH, int dOff, float[] dh) {
         Gemm.sgemm(false, false, batch, hiddenSize, gateWidth, dGatesH, dOff, gateWidth,
                 weightHh.value().data, 0, hiddenSize, true, dh, 0, hiddenSize);
-    }
-
-    private void addBias(int rows, float[] bias, float[] out, int off) {
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * gateWidth;
-            for (int j = 0; j < gateWidth; j++) {
-                out[row + j] += bias[j];
-            }
-        }
-    }
-
-    private void addColumnSums(int rows, float[] m, int off, float[] out) {
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * gateWidth;
-            for (int j = 0; j < gateWidth; j++) {
-                out[j] += m[row + j];
-            }
-        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -300,11 +379,12 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         if (type.hasCellState()) {
             cache.cPrev.setTo(cPrev);
         }
-        inputProduct(batch, cache.x.data, 0, cache.gates.data, 0);
-        stateProduct(batch, cache.hPrev.data, 0, cache.stateProj.data);
+        inputProduct(batch, cache.x.data, 0, cache.gates.data, 0, cache.workspace);
+        boolean intoGates = addsStateProductToGates();
+        stateProduct(batch, cache.hPrev.data, 0, intoGates ? cache.gates.data : cache.stateProj.data, 0, null);
         forwardGates(batch, null, cache.gates.data, 0, cache.stateProj.data,
-                cache.hPrev.data, 0, cache.cPrev.data, 0,
-                cache.h.data, 0, cache.c.data, 0, cache.aux.data, 0);
+                cache.hPrev.data, cache.cPrev.data, 0, cache.h.data, cache.c.data, cache.aux.data, 0,
+                cache.workspace);
         cache.backwardDone = false;
         return cache;
     }
@@ -336,11 +416,11 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
             throw new IllegalArgumentException("dcNext must be null: a " + type + " cell has no cell state");
         }
         float[] dGatesH = separateStateGateGradient() ? cache.dGatesH.data : cache.dGatesX.data;
-        backwardGates(batch, null, cache.gates.data, 0, cache.hPrev.data, 0, cache.cPrev.data, 0,
-                cache.aux.data, 0, dh, dc, cache.dGatesX.data, 0, dGatesH, 0);
-        addInputProductGradients(batch, cache.dGatesX.data, 0, cache.x.data, 0);
+        backwardGates(batch, null, cache.gates.data, 0, cache.hPrev.data, cache.cPrev.data, 0,
+                cache.aux.data, 0, dh, dc, cache.dGatesX.data, 0, dGatesH, 0, cache.workspace);
+        addInputWeightGradient(batch, cache.dGatesX.data, 0, cache.x.data, 0);
         addStateWeightGradient(batch, dGatesH, 0, cache.hPrev.data, 0);
-        addStateBiasGradient(batch, dGatesH, 0);
+        addBiasGradients(batch, cache.dGatesX.data, dGatesH, 0, cache.workspace);
         inputGradient(batch, cache.dGatesX.data, 0, false, cache.dx.data, 0);
         addStateGradient(batch, dGatesH, 0, dh);
         cache.backwardDone = true;
@@ -362,7 +442,7 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         private final FMatrixRMaj x;
         private final FMatrixRMaj hPrev;
         private final FMatrixRMaj cPrev;
-        // gates: (B, G·H) activated gates; stateProj: (B, G·H) h·W_hhᵀ + b_hh
+        // gates: (B, G·H) activated gates; stateProj: (B, G·H) h·W_hhᵀ + b_hh (GRU only)
         private final FMatrixRMaj gates;
         private final FMatrixRMaj stateProj;
         // h, c: (B, H) outputs; aux: (B, H) tanh(c) (LSTM) or W_hn·h + b_hn (GRU)
@@ -376,6 +456,7 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         private final FMatrixRMaj dx;
         private final FMatrixRMaj dhPrev;
         private final FMatrixRMaj dcPrev;
+        private final GateWorkspace workspace;
         private boolean backwardDone;
 
         StepCache(RecurrentCell owner, int batch) {
@@ -387,7 +468,7 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
             this.hPrev = new FMatrixRMaj(batch, hs);
             this.cPrev = new FMatrixRMaj(batch, cs);
             this.gates = new FMatrixRMaj(batch, gw);
-            this.stateProj = new FMatrixRMaj(batch, gw);
+            this.stateProj = new FMatrixRMaj(batch, owner.addsStateProductToGates() ? 1 : gw);
             this.h = new FMatrixRMaj(batch, hs);
             this.c = new FMatrixRMaj(batch, cs);
             this.aux = new FMatrixRMaj(batch, hs);
@@ -396,6 +477,7 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
             this.dx = new FMatrixRMaj(batch, owner.inputSize);
             this.dhPrev = new FMatrixRMaj(batch, hs);
             this.dcPrev = new FMatrixRMaj(batch, cs);
+            this.workspace = new GateWorkspace(hs, gw);
             this.batch = batch;
         }
 

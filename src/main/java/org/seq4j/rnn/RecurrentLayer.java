@@ -259,8 +259,12 @@ public final class RecurrentLayer implements Module {
         int gw = cell.gateWidth;
         int stateOff = index * batch * hs;
 
-        // gates: (T·B, G·H) = input·W_ihᵀ + b_ih for all steps in one product
-        cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0);
+        // gates: (T·B, G·H) = bias + input·W_ihᵀ for all steps in one product
+        cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0, cc.workspace);
+        // weightHhT: W_hhᵀ (H, G·H), refreshed once per forward, makes the per-step product contiguous
+        float[] weightHhT = cc.weightHhT(index, cell);
+        cell.transposeWeightHh(weightHhT);
+        boolean intoGates = cell.addsStateProductToGates();
 
         float[] hPrev = cc.h0.data;
         float[] cPrev = cc.c0.data;
@@ -269,12 +273,13 @@ public final class RecurrentLayer implements Module {
         for (int s = 0; s < steps; s++) {
             t = d == 0 ? s : steps - 1 - s;
             boolean[] active = cc.activeAt(t);
-            // stateProj: (B, G·H) = h_{t−1}·W_hhᵀ + b_hh
-            cell.stateProduct(batch, hPrev, prevOff, cc.stateProj.data);
+            int gOff = t * batch * gw;
+            // the gates of step t (RNN, LSTM) += h_{t−1}·W_hhᵀ, or stateProj: (B, G·H) = b_hh + h_{t−1}·W_hhᵀ
+            cell.stateProduct(batch, hPrev, prevOff, intoGates ? trace.gates.data : cc.stateProj.data,
+                    intoGates ? gOff : 0, weightHhT);
             int rowOff = t * batch * hs;
-            cell.forwardGates(batch, active, trace.gates.data, t * batch * gw, cc.stateProj.data,
-                    hPrev, prevOff, cPrev, prevOff,
-                    trace.hidden.data, rowOff, trace.cellState.data, rowOff, trace.aux.data, rowOff);
+            cell.forwardGates(batch, active, trace.gates.data, gOff, cc.stateProj.data, hPrev, cPrev, prevOff,
+                    trace.hidden.data, trace.cellState.data, trace.aux.data, rowOff, cc.workspace);
             hPrev = trace.hidden.data;
             cPrev = trace.cellState.data;
             prevOff = rowOff;
@@ -422,8 +427,8 @@ public final class RecurrentLayer implements Module {
                 prevOff = (d == 0 ? t - 1 : t + 1) * batch * hs;
             }
             int gOff = t * batch * gw;
-            cell.backwardGates(batch, active, trace.gates.data, gOff, hPrev, prevOff, cPrev, prevOff,
-                    trace.aux.data, t * batch * hs, dh, dc, dGatesX, gOff, dGatesH, gOff);
+            cell.backwardGates(batch, active, trace.gates.data, gOff, hPrev, cPrev, prevOff,
+                    trace.aux.data, t * batch * hs, dh, dc, dGatesX, gOff, dGatesH, gOff, cc.workspace);
             // dh_{t−1} += dGatesH_t·W_hh
             cell.addStateGradient(batch, dGatesH, gOff, dh);
         }
@@ -432,8 +437,8 @@ public final class RecurrentLayer implements Module {
             System.arraycopy(dc, 0, cc.dc0.data, stateOff, batch * hs);
         }
 
-        // dW_ih += dGatesXᵀ·input and db_ih over all steps in one product
-        cell.addInputProductGradients(steps * batch, dGatesX, 0, in, 0);
+        // dW_ih += dGatesXᵀ·input over all steps in one product
+        cell.addInputWeightGradient(steps * batch, dGatesX, 0, in, 0);
         // dW_hh += dGatesHᵀ·h_prev: the previous states of steps 1…T−1 (in processing order) are rows of
         // the trace shifted by one step; the first processed step's previous state is h0
         int firstStep = d == 0 ? 0 : steps - 1;
@@ -443,7 +448,7 @@ public final class RecurrentLayer implements Module {
             cell.addStateWeightGradient((steps - 1) * batch, dGatesH, later, trace.hidden.data, previous);
         }
         cell.addStateWeightGradient(batch, dGatesH, firstStep * batch * gw, cc.h0.data, stateOff);
-        cell.addStateBiasGradient(steps * batch, dGatesH, 0);
+        cell.addBiasGradients(steps * batch, dGatesX, dGatesH, 0, cc.workspace);
         // dIn (+)= dGatesX·W_ih over all steps; the second direction adds to the first
         cell.inputGradient(steps * batch, dGatesX, 0, accumulate, dIn, 0);
     }
@@ -500,11 +505,12 @@ public final class RecurrentLayer implements Module {
         for (int k = 0; k < config.numLayers(); k++) {
             RecurrentCell cell = cells[k];
             int off = k * batch * hs;
-            cell.inputProduct(batch, in, inOff, state.gates.data, 0);
-            cell.stateProduct(batch, h, off, state.stateProj.data);
+            boolean intoGates = cell.addsStateProductToGates();
+            cell.inputProduct(batch, in, inOff, state.gates.data, 0, state.workspace);
+            cell.stateProduct(batch, h, off, intoGates ? state.gates.data : state.stateProj.data, 0, null);
             // the state is updated in place: every cell reads element j of h_{t−1}, c_{t−1} before writing it
-            cell.forwardGates(batch, null, state.gates.data, 0, state.stateProj.data,
-                    h, off, c, off, h, off, c, off, state.aux.data, 0);
+            cell.forwardGates(batch, null, state.gates.data, 0, state.stateProj.data, h, c, off, h, c,
+                    state.aux.data, off, state.workspace);
             in = h;
             inOff = off;
         }
@@ -571,8 +577,11 @@ public final class RecurrentLayer implements Module {
         private final FMatrixRMaj[] layerOutputs;
         private final FMatrixRMaj[] masks;
         private final FMatrixRMaj[] dropped;
-        // stateProj: (B, G·H) workspace of the state product
+        // stateProj: (B, G·H) workspace of the GRU's state product
         private final FMatrixRMaj stateProj = new FMatrixRMaj(0, 0);
+        // weightHhT[k·D + d]: (H, G·H) the transposed W_hh of each cell, refreshed by every forward
+        private final float[][] weightHhT;
+        private final GateWorkspace workspace;
 
         // backward: dGatesX, dGatesH (T·B, G·H); dh, dc (B, H); dx (T·B, I); dh0, dc0 (L·D·B, H);
         // dHidden: two (T·B, D·H) buffers for the gradient between layers
@@ -588,6 +597,8 @@ public final class RecurrentLayer implements Module {
         Cache(RecurrentConfig config) {
             this.config = config;
             int count = config.numLayers() * config.numDirections();
+            this.weightHhT = new float[count][];
+            this.workspace = new GateWorkspace(config.hiddenSize(), config.cell().gateCount() * config.hiddenSize());
             this.traces = new Trace[count];
             for (int i = 0; i < count; i++) {
                 traces[i] = new Trace();
@@ -636,7 +647,15 @@ public final class RecurrentLayer implements Module {
                     dropped[k].reshape(rows, config.outputSize());
                 }
             }
-            stateProj.reshape(newBatch, config.cell().gateCount() * hs);
+            stateProj.reshape(config.cell() == CellType.GRU ? newBatch : 0, config.cell().gateCount() * hs);
+        }
+
+        /** The transposed-W_hh buffer of one cell, allocated at its first use. */
+        float[] weightHhT(int index, RecurrentCell cell) {
+            if (weightHhT[index] == null) {
+                weightHhT[index] = new float[cell.hiddenSize * cell.gateWidth];
+            }
+            return weightHhT[index];
         }
 
         void prepareBackward() {

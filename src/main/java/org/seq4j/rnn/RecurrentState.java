@@ -23,10 +23,11 @@ public final class RecurrentState {
     private final int batch;
     private final FMatrixRMaj hidden;
     private final FMatrixRMaj cellState;
-    // gates, stateProj: (B, G·H); aux: (B, H) — workspaces of one step
+    // gates: (B, G·H); stateProj: (B, G·H), GRU only; aux: (L·B, H) — workspaces of one step
     final FMatrixRMaj gates;
     final FMatrixRMaj stateProj;
     final FMatrixRMaj aux;
+    final GateWorkspace workspace;
 
     RecurrentState(RecurrentLayer owner, int batchSize) {
         RecurrentConfig config = owner.config();
@@ -37,8 +38,9 @@ public final class RecurrentState {
         this.hidden = new FMatrixRMaj(config.stateRows(batchSize), hs);
         this.cellState = new FMatrixRMaj(config.cell().hasCellState() ? config.stateRows(batchSize) : 0, hs);
         this.gates = new FMatrixRMaj(batchSize, gw);
-        this.stateProj = new FMatrixRMaj(batchSize, gw);
-        this.aux = new FMatrixRMaj(batchSize, hs);
+        this.stateProj = new FMatrixRMaj(config.cell() == CellType.GRU ? batchSize : 0, gw);
+        this.aux = new FMatrixRMaj(config.stateRows(batchSize), hs);
+        this.workspace = new GateWorkspace(hs, gw);
     }
 
     RecurrentLayer owner() {
