@@ -284,19 +284,14 @@ public final class CharLanguageModel implements Module {
         return new TextGenerator(this, options, random);
     }
 
-    /** Writes the input row of a character into {@code x}, (1, I). */
-    void encodeOne(int id, int[] scratch, FMatrixRMaj x) {
-        scratch[0] = id;
-        if (embedding != null) {
-            embedding.forward(scratch, x);
-        } else {
-            Tensors.gatherRows(oneHot, scratch, x);
-        }
+    /** The input table (V, I): the embedding weight, or the one-hot identity; the live matrix, not a copy. */
+    FMatrixRMaj inputTable() {
+        return embedding != null ? embedding.weight().value() : oneHot;
     }
 
-    /** Computes the logits (1, V) from the top hidden state (1, H). */
-    void decode(FMatrixRMaj top, FMatrixRMaj logits) {
-        decoder.forward(top, logits);
+    /** The decoder (the live layer). */
+    Linear decoder() {
+        return decoder;
     }
 
     /**

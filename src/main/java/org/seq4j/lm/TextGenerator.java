@@ -2,7 +2,10 @@ package org.seq4j.lm;
 
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Linear;
+import org.seq4j.rnn.FrozenRecurrentLayer;
 import org.seq4j.rnn.RecurrentState;
+import org.seq4j.tensor.RowArrayMatrix;
 
 /**
  * Generates text from a {@link CharLanguageModel} one code point at a time, carrying the recurrent state
@@ -19,17 +22,27 @@ import org.seq4j.rnn.RecurrentState;
  * <p>Each character fed (from the prime, or the previous draw) runs one step of every layer and the
  * decoder; {@link #next()} then draws from the resulting logits with a {@link Sampler}. Without a prime,
  * generation starts as if primed with the vocabulary's first character (a newline for most texts, since
- * ids follow code-point order). The same model, options, seed and prime give the same text. The model
- * is read, never changed; a generator is not thread-safe.
+ * ids follow code-point order). The same model, options, seed and prime give the same text.
+ *
+ * <p>The generator works on a copy of the model's weights taken when it is made, laid out for batch-1
+ * steps ({@link FrozenRecurrentLayer}, the decoder weight transposed into {@link RowArrayMatrix} rows);
+ * it computes the same values as the model's own layers, several times faster. The model is never
+ * changed, and changes to it after the generator was made are not seen: to sample from a model trained
+ * further, make a new generator. A generator is not thread-safe.
  */
 public final class TextGenerator {
 
-    private final CharLanguageModel model;
     private final Vocabulary vocabulary;
     private final Sampler sampler;
     private final RandomGenerator random;
+    private final FrozenRecurrentLayer rnn;
     private final RecurrentState state;
-    private final int[] id = new int[1];
+    // inputTable: (V, I) copy of the embedding table (or the one-hot identity)
+    private final float[] inputTable;
+    // decoderT: (H, V) the decoder weight transposed; decoderBias: (V) or null; scratch: (V)
+    private final RowArrayMatrix decoderT;
+    private final float[] decoderBias;
+    private final float[] scratch;
     // x: (1, I) the input row of the character fed
     private final FMatrixRMaj x;
     // top: (1, H) the top layer's hidden state
@@ -42,12 +55,17 @@ public final class TextGenerator {
         if (options == null || random == null) {
             throw new IllegalArgumentException("options and random must not be null");
         }
-        this.model = model;
         this.vocabulary = model.vocabulary();
         CharLmConfig config = model.config();
         this.sampler = new Sampler(config.vocabSize(), options);
         this.random = random;
-        this.state = model.rnn().newState(1);
+        this.rnn = model.rnn().freeze();
+        this.state = rnn.newState(1);
+        this.inputTable = model.inputTable().data.clone();
+        Linear decoder = model.decoder();
+        this.decoderT = RowArrayMatrix.transposeOf(decoder.weight().value());
+        this.decoderBias = decoder.bias().map(b -> b.value().data.clone()).orElse(null);
+        this.scratch = new float[config.vocabSize()];
         this.x = new FMatrixRMaj(1, config.inputSize());
         this.top = new FMatrixRMaj(1, config.hiddenSize());
         this.logits = new FMatrixRMaj(1, config.vocabSize());
@@ -122,9 +140,16 @@ public final class TextGenerator {
 
     /** Runs one step on character id {@code i}: x → rnn step → decoder → logits. */
     private void feed(int i) {
-        model.encodeOne(i, id, x);
-        model.rnn().step(x, state, top);
-        model.decode(top, logits);
+        int width = x.numCols;
+        System.arraycopy(inputTable, i * width, x.data, 0, width);
+        rnn.step(x, state, top);
+        // logits = top·Wᵀ + b, as Linear.forward computes them (the product from zero, then the bias)
+        decoderT.multRow(top.data, 0, false, logits.data, 0, scratch);
+        if (decoderBias != null) {
+            for (int j = 0; j < decoderBias.length; j++) {
+                logits.data[j] += decoderBias[j];
+            }
+        }
         hasLogits = true;
     }
 }

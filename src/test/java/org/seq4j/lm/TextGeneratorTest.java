@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.seq4j.optim.Adam;
 import org.seq4j.rnn.CellType;
+import org.seq4j.rnn.RecurrentState;
 
 class TextGeneratorTest {
 
@@ -54,6 +56,43 @@ class TextGeneratorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.prime("to Be"));
         assertTrue(e.getMessage().contains("'B'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> a.feedCodePoint('B'));
+    }
+
+    @Test
+    void aGeneratorComputesWhatTheModelsLayersComputeWithTheWeightsItWasMadeWith() {
+        String text = CharLmTrainerTest.TEXT;
+        CharLanguageModel model = CharLmTrainerTest.newModel(CellType.LSTM, 0f);
+        CharLmTrainer trainer = CharLmTrainer.create(model, text, CharLmTrainerTest.smallConfig(),
+                CharLmTrainerTest.ADAM);
+        trainer.train(TrainingSchedule.until(40), null);
+
+        // greedy decoding through the model's own layers, one step at a time
+        FMatrixRMaj table = model.inputTable();
+        RecurrentState state = model.rnn().newState(1);
+        FMatrixRMaj x = new FMatrixRMaj(1, table.numCols);
+        FMatrixRMaj top = new FMatrixRMaj(1, model.config().hiddenSize());
+        FMatrixRMaj logits = new FMatrixRMaj(1, model.config().vocabSize());
+        Sampler argmax = new Sampler(model.config().vocabSize(), SamplingOptions.greedy());
+        StringBuilder expected = new StringBuilder();
+        int id = 0;   // a generator without a prime starts from the vocabulary's first character
+        for (int i = 0; i < 60; i++) {
+            System.arraycopy(table.data, id * table.numCols, x.data, 0, table.numCols);
+            model.rnn().step(x, state, top);
+            model.decoder().forward(top, logits);
+            id = argmax.sample(logits.data, 0, null);
+            expected.appendCodePoint(model.vocabulary().codePoint(id));
+        }
+        TextGenerator greedy = model.generator(SamplingOptions.greedy(), new SplitMix64(1));
+        assertEquals(expected.toString(), greedy.generate(60));
+
+        SamplingOptions options = new SamplingOptions(1.0, 0);
+        TextGenerator before = model.generator(options, new SplitMix64(9));
+        TextGenerator madeBeforeTraining = model.generator(options, new SplitMix64(9));
+        String sampledBefore = before.generate(200);
+        trainer.train(TrainingSchedule.until(80), null);
+        assertEquals(sampledBefore, madeBeforeTraining.generate(200), "a generator keeps its weights");
+        assertNotEquals(sampledBefore, model.generator(options, new SplitMix64(9)).generate(200),
+                "a new generator sees the trained weights");
     }
 
     @Test

@@ -161,6 +161,51 @@ class RecurrentLayerTest {
         assertEquals(0f, maxAbsDiff(new FMatrixRMaj(2 * BATCH, HIDDEN), state.hidden()));
     }
 
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void frozenStepsEqualTheLayersStepsBitForBitForTheWeightsAtFreezing(CellType cell) {
+        for (int batch : new int[] {1, 3}) {
+            RecurrentLayer layer = layer(cell, 2, 43);
+            RecurrentLayer twin = layer(cell, 2, 43);
+            FrozenRecurrentLayer frozen = layer.freeze();
+            // training the layer on after freezing changes it, not the frozen copy
+            layer.parameters().forEach(p -> p.value().data[0] += 0.5f);
+            SplittableRandom random = new SplittableRandom(44);
+            FMatrixRMaj h0 = uniform(random, 2 * batch, HIDDEN, 0.5);
+            FMatrixRMaj c0 = cell.hasCellState() ? uniform(random, 2 * batch, HIDDEN, 0.5) : null;
+            RecurrentState expected = twin.newState(batch);
+            RecurrentState actual = frozen.newState(batch);
+            expected.setTo(h0, c0);
+            actual.setTo(h0, c0);
+            FMatrixRMaj out = new FMatrixRMaj(batch, HIDDEN);
+            FMatrixRMaj frozenOut = new FMatrixRMaj(batch, HIDDEN);
+            for (int t = 0; t < 4; t++) {
+                FMatrixRMaj xt = uniform(random, batch, INPUT, 1.0);
+                twin.step(xt, expected, out);
+                frozen.step(xt, actual, frozenOut);
+                assertArrayEquals(out.data, frozenOut.data, cell + " B=" + batch + " step " + t);
+            }
+            assertArrayEquals(expected.hidden().data, actual.hidden().data);
+            if (cell.hasCellState()) {
+                assertArrayEquals(expected.cellState().data, actual.cellState().data);
+            }
+            RecurrentState live = layer.newState(batch);
+            live.setTo(h0, c0);
+            layer.step(uniform(new SplittableRandom(1), batch, INPUT, 1.0), live, out);
+            RecurrentState stale = frozen.newState(batch);
+            stale.setTo(h0, c0);
+            frozen.step(uniform(new SplittableRandom(1), batch, INPUT, 1.0), stale, frozenOut);
+            assertTrue(maxAbsDiff(out, frozenOut) > 0f, "the frozen copy does not follow the layer");
+        }
+        RecurrentLayer bidirectional = new RecurrentLayer(
+                RecurrentConfig.of(cell, INPUT, HIDDEN).withBidirectional(true), 1);
+        assertThrows(IllegalStateException.class, bidirectional::freeze);
+        FrozenRecurrentLayer frozen = layer(cell, 1, 2).freeze();
+        RecurrentState foreign = layer(cell, 1, 2).newState(1);
+        assertThrows(IllegalArgumentException.class,
+                () -> frozen.step(new FMatrixRMaj(1, INPUT), foreign, new FMatrixRMaj(1, HIDDEN)));
+    }
+
     @Test
     void stepNeedsAUnidirectionalLayerAndItsOwnState() {
         RecurrentLayer bidirectional = new RecurrentLayer(
@@ -237,6 +282,14 @@ class RecurrentLayerTest {
             }
         });
         assertTrue(bytes < MEASUREMENT_SLACK_BYTES, REPEATS + " generation steps allocated " + bytes + " bytes");
+
+        FrozenRecurrentLayer frozen = unidirectional.freeze();
+        bytes = bytesAllocatedBy(() -> {
+            for (int i = 0; i < REPEATS; i++) {
+                frozen.step(xt, state, output);
+            }
+        });
+        assertTrue(bytes < MEASUREMENT_SLACK_BYTES, REPEATS + " frozen steps allocated " + bytes + " bytes");
     }
 
     // ----------------------------------------------------------------------------------------------
