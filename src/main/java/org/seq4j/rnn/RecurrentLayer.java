@@ -262,9 +262,9 @@ public final class RecurrentLayer implements Module {
 
         // gates: (T·B, G·H) = bias + input·W_ihᵀ for all steps in one product
         cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0, cc.workspace);
-        // weightHhT: W_hhᵀ (H, G·H), refreshed once per forward, makes the per-step product contiguous
-        float[] weightHhT = cc.weightHhT(index, cell);
-        cell.transposeWeightHh(weightHhT);
+        // copies of W_hh in the layouts of the per-step products, refreshed once per forward
+        StateWeightCopies weights = cc.stateWeights(index, cell);
+        weights.refresh(batch);
         boolean intoGates = cell.addsStateProductToGates();
 
         float[] hPrev = cc.h0.data;
@@ -276,8 +276,8 @@ public final class RecurrentLayer implements Module {
             boolean[] active = cc.activeAt(t);
             int gOff = t * batch * gw;
             // the gates of step t (RNN, LSTM) += h_{t−1}·W_hhᵀ, or stateProj: (B, G·H) = b_hh + h_{t−1}·W_hhᵀ
-            cell.stateProduct(batch, hPrev, prevOff, intoGates ? trace.gates.data : cc.stateProj.data,
-                    intoGates ? gOff : 0, weightHhT);
+            weights.stateProduct(batch, hPrev, prevOff, intoGates ? trace.gates.data : cc.stateProj.data,
+                    intoGates ? gOff : 0, cc.workspace.row);
             int rowOff = t * batch * hs;
             cell.forwardGates(batch, active, trace.gates.data, gOff, cc.stateProj.data, hPrev, cPrev, prevOff,
                     trace.hidden.data, trace.cellState.data, trace.aux.data, rowOff, cc.workspace);
@@ -431,7 +431,7 @@ public final class RecurrentLayer implements Module {
             cell.backwardGates(batch, active, trace.gates.data, gOff, hPrev, cPrev, prevOff,
                     trace.aux.data, t * batch * hs, dh, dc, dGatesX, gOff, dGatesH, gOff, cc.workspace);
             // dh_{t−1} += dGatesH_t·W_hh
-            cell.addStateGradient(batch, dGatesH, gOff, dh);
+            cc.stateWeights(index, cell).addStateGradient(batch, dGatesH, gOff, dh, cc.workspace.row);
         }
         System.arraycopy(dh, 0, cc.dh0.data, stateOff, batch * hs);
         if (lstm) {
@@ -592,8 +592,8 @@ public final class RecurrentLayer implements Module {
         private final FMatrixRMaj[] dropped;
         // stateProj: (B, G·H) workspace of the GRU's state product
         private final FMatrixRMaj stateProj = new FMatrixRMaj(0, 0);
-        // weightHhT[k·D + d]: (H, G·H) the transposed W_hh of each cell, refreshed by every forward
-        private final float[][] weightHhT;
+        // stateWeights[k·D + d]: copies of each cell's W_hh for the per-step products, refreshed by every forward
+        private final StateWeightCopies[] stateWeights;
         private final GateWorkspace workspace;
 
         // backward: dGatesX, dGatesH (T·B, G·H); dh, dc (B, H); dx (T·B, I); dh0, dc0 (L·D·B, H);
@@ -610,7 +610,7 @@ public final class RecurrentLayer implements Module {
         Cache(RecurrentConfig config) {
             this.config = config;
             int count = config.numLayers() * config.numDirections();
-            this.weightHhT = new float[count][];
+            this.stateWeights = new StateWeightCopies[count];
             this.workspace = new GateWorkspace(config.hiddenSize(), config.cell().gateCount() * config.hiddenSize());
             this.traces = new Trace[count];
             for (int i = 0; i < count; i++) {
@@ -663,12 +663,12 @@ public final class RecurrentLayer implements Module {
             stateProj.reshape(config.cell() == CellType.GRU ? newBatch : 0, config.cell().gateCount() * hs);
         }
 
-        /** The transposed-W_hh buffer of one cell, allocated at its first use. */
-        float[] weightHhT(int index, RecurrentCell cell) {
-            if (weightHhT[index] == null) {
-                weightHhT[index] = new float[cell.hiddenSize * cell.gateWidth];
+        /** The W_hh copies of one cell, made at their first use. */
+        StateWeightCopies stateWeights(int index, RecurrentCell cell) {
+            if (stateWeights[index] == null) {
+                stateWeights[index] = new StateWeightCopies(cell);
             }
-            return weightHhT[index];
+            return stateWeights[index];
         }
 
         void prepareBackward() {

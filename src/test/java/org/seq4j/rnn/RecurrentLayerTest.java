@@ -76,6 +76,60 @@ class RecurrentLayerTest {
     }
 
     /**
+     * Each sequence's values are computed row by row, so a sequence run alone (batch 1: per-step row
+     * products) and inside a batch of five (per-step Gemm products) must agree bit for bit in everything
+     * but the weight gradients, which sum over the batch.
+     */
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void rowProductsAndGemmProductsGiveTheSameValues(CellType cell) {
+        int batch = StateWeightCopies.ROW_PRODUCT_MAX_BATCH + 2;
+        int steps = 4;
+        boolean lstm = cell.hasCellState();
+        RecurrentLayer layer = layer(cell, 2, 25);
+        SplittableRandom random = new SplittableRandom(26);
+        FMatrixRMaj x = uniform(random, steps * batch, INPUT, 1.0);
+        FMatrixRMaj h0 = uniform(random, 2 * batch, HIDDEN, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 2 * batch, HIDDEN, 0.5) : null;
+        FMatrixRMaj dOut = uniform(random, steps * batch, HIDDEN, 1.0);
+        RecurrentLayer.Cache all = layer.forward(x, batch, null, h0, c0, null);
+        layer.backward(all, dOut, null, null);
+        FMatrixRMaj output = all.output().copy();
+        FMatrixRMaj hN = all.finalHidden().copy();
+        FMatrixRMaj cN = lstm ? all.finalCellState().copy() : null;
+        FMatrixRMaj dx = all.dx().copy();
+        FMatrixRMaj dh0 = all.dh0().copy();
+        for (int b = 0; b < batch; b++) {
+            // rows of sequence b: t·batch + b of the sequence matrices, k·batch + b of the state matrices
+            RecurrentLayer.Cache one = layer.forward(rows(x, b, batch), 1, null, rows(h0, b, batch),
+                    lstm ? rows(c0, b, batch) : null, null);
+            layer.backward(one, rows(dOut, b, batch), null, null);
+            String where = cell + ", sequence " + b;
+            assertArrayEquals(rows(output, b, batch).data, values(one.output()), where + ": output");
+            assertArrayEquals(rows(hN, b, batch).data, values(one.finalHidden()), where + ": hN");
+            if (lstm) {
+                assertArrayEquals(rows(cN, b, batch).data, values(one.finalCellState()), where + ": cN");
+            }
+            assertArrayEquals(rows(dx, b, batch).data, values(one.dx()), where + ": dx");
+            assertArrayEquals(rows(dh0, b, batch).data, values(one.dh0()), where + ": dh0");
+        }
+    }
+
+    /** The elements of m (a cache's matrix may hold a longer array than its shape needs). */
+    private static float[] values(FMatrixRMaj m) {
+        return java.util.Arrays.copyOf(m.data, m.getNumElements());
+    }
+
+    /** Rows b, b + stride, b + 2·stride, … of m. */
+    private static FMatrixRMaj rows(FMatrixRMaj m, int b, int stride) {
+        FMatrixRMaj out = new FMatrixRMaj(m.numRows / stride, m.numCols);
+        for (int r = 0; r < out.numRows; r++) {
+            System.arraycopy(m.data, (r * stride + b) * m.numCols, out.data, r * m.numCols, m.numCols);
+        }
+        return out;
+    }
+
+    /**
      * Truncated BPTT over two chunks of different lengths: the state is carried, and the gradient must be
      * that of loss₁(θ, h0) + loss₂(θ, h̄) with the carried state h̄ held constant (the cut at the boundary).
      */
