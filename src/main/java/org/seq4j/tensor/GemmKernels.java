@@ -52,11 +52,17 @@ import java.util.Arrays;
  */
 final class GemmKernels {
 
-    /** Columns of C per block; also the row stride of the tile and of the panel rows (a constant, see class doc). */
+    /** Columns of C per block; also the row stride of the tile (a constant, see class doc). */
     static final int NT = 256;
 
-    /** Depth (values of p) of one packed block. */
+    /** Depth (values of p) of one packed block of {@code NT} columns: a {@code (KC, NT)} panel is 256 KiB. */
     static final int KC = 256;
+
+    /** Columns of C per wide block, used while at least that many columns remain: longer loops run faster. */
+    static final int NT_WIDE = 1024;
+
+    /** Depth of one packed wide block: a {@code (KC_WIDE, NT_WIDE)} panel is 384 KiB, within a 512 KiB L2. */
+    static final int KC_WIDE = 96;
 
     /** Rows of C handled by the largest micro-kernel. */
     static final int MR = 4;
@@ -227,38 +233,50 @@ final class GemmKernels {
         float[][] panel = workspace.panel;
         float[] packedA = workspace.packedA;
         float[] tile = workspace.tile;
-        for (int jc = colFrom; jc < colTo; jc += NT) {
-            int width = Math.min(NT, colTo - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int depth = Math.min(KC, k - pc);
+        int jc = colFrom;
+        while (jc < colTo) {
+            // Not for C stored transposed: there a wide block's strided copies of C miss the cache.
+            boolean wide = !transposedC && colTo - jc >= NT_WIDE;
+            int blockWidth = wide ? NT_WIDE : NT;
+            int blockDepth = wide ? KC_WIDE : KC;
+            int width = Math.min(blockWidth, colTo - jc);
+            for (int pc = 0; pc < k; pc += blockDepth) {
+                int depth = Math.min(blockDepth, k - pc);
                 boolean fresh = !accumulate && pc == 0;
-                packB(transB, b, bOff, ldb, pc, depth, jc, width, panel);
+                packB(transB, b, bOff, ldb, pc, depth, jc, width, blockWidth, panel);
                 for (int i = rowFrom; i < rowTo; i += MR) {
                     int rows = Math.min(MR, rowTo - i);
                     packA(transA, a, aOff, lda, i, rows, pc, depth, packedA);
                     if (transposedC) {
-                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, tile);
-                        microKernel(depth, panel, packedA, tile);
-                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, tile);
+                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     } else {
-                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
+                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    }
+                    if (wide) {
+                        microKernelWide(depth, panel, packedA, tile);
+                    } else {
                         microKernel(depth, panel, packedA, tile);
-                        storeTile(c, cOff, ldc, i, rows, jc, width, tile);
+                    }
+                    if (transposedC) {
+                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    } else {
+                        storeTile(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     }
                 }
             }
+            jc += width;
         }
     }
 
     /**
      * Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}, and
-     * columns {@code width .. NT} of those rows are zeroed (the kernel always runs over {@code NT}).
+     * columns {@code width .. blockWidth} of those rows are zeroed (the kernel runs over whole blocks).
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int depth, int jc, int width,
-                      float[][] panel) {
-        if (width < NT) {
+                      int blockWidth, float[][] panel) {
+        if (width < blockWidth) {
             for (int p = 0; p < depth; p++) {
-                Arrays.fill(panel[p], width, NT, 0f);
+                Arrays.fill(panel[p], width, blockWidth, 0f);
             }
         }
         if (!transB) {
@@ -320,33 +338,35 @@ final class GemmKernels {
         }
     }
 
+    // tile(r, j) <-> C(i0 + r, jc + j), tile row r at r·stride
     private static void loadTile(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
-                                 float[] tile) {
+                                 int stride, float[] tile) {
         for (int r = 0; r < rows; r++) {
             if (fresh) {
-                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
             } else {
-                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * NT, width);
+                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * stride, width);
             }
         }
     }
 
-    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, float[] tile) {
+    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, int stride,
+                                  float[] tile) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(tile, r * NT, c, cOff + (i0 + r) * ldc + jc, width);
+            System.arraycopy(tile, r * stride, c, cOff + (i0 + r) * ldc + jc, width);
         }
     }
 
     // tile(r, j) <-> C(i0 + r, jc + j) stored transposed, at c[cOff + (jc + j)·ldc + i0 + r]
     private static void loadTileTransposed(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc,
-                                           int width, float[] tile) {
+                                           int width, int stride, float[] tile) {
         for (int r = 0; r < rows; r++) {
             if (fresh) {
-                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
             } else {
                 int src = cOff + jc * ldc + i0 + r;
                 for (int j = 0; j < width; j++) {
-                    tile[r * NT + j] = c[src];
+                    tile[r * stride + j] = c[src];
                     src += ldc;
                 }
             }
@@ -354,26 +374,27 @@ final class GemmKernels {
     }
 
     private static void storeTileTransposed(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
-                                            float[] tile) {
+                                            int stride, float[] tile) {
         int dst = cOff + jc * ldc + i0;
         for (int j = 0; j < width; j++) {
             for (int r = 0; r < rows; r++) {
-                c[dst + r] = tile[r * NT + j];
+                c[dst + r] = tile[r * stride + j];
             }
             dst += ldc;
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Micro-kernel
+    // Micro-kernels (generated code). Two copies that differ only in the block width, each compiled on
+    // its own (each is over 325 bytes of bytecode, which HotSpot does not inline into a hot caller).
 
     /**
      * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < MR},
      * {@code j < NT}, in ascending {@code p}: three values of {@code p} per step, then one at a time.
-     * (Generated code.)
      *
      * @param depth   values of p in the panel
-     * @param panel   packed op(B) block, one array of {@code NT} per p; not modified
+     * @param panel   packed op(B) block, one array per p, of which the first {@code NT} values are used;
+     *                not modified
      * @param packedA packed op(A) block, {@code packedA[p·MR + r]}; not modified
      * @param tile    C block, row r at {@code r·NT}; modified
      */
@@ -403,6 +424,37 @@ final class GemmKernels {
                 tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
                 tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
                 tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
+            }
+        }
+    }
+
+    /** {@link #microKernel} over a wide block: {@code NT_WIDE} columns, tile row r at {@code r·NT_WIDE}. */
+    static void microKernelWide(int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+            float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                tile[NT_WIDE + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT_WIDE + j])));
+                tile[2 * NT_WIDE + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT_WIDE + j])));
+                tile[3 * NT_WIDE + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT_WIDE + j])));
+            }
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
+                tile[NT_WIDE + j] = Math.fma(a10, x0, tile[NT_WIDE + j]);
+                tile[2 * NT_WIDE + j] = Math.fma(a20, x0, tile[2 * NT_WIDE + j]);
+                tile[3 * NT_WIDE + j] = Math.fma(a30, x0, tile[3 * NT_WIDE + j]);
             }
         }
     }
