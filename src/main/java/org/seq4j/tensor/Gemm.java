@@ -121,7 +121,7 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
-        if (!direct && GemmKernels.swapsOperands(m, n)) {
+        if (!direct && GemmKernels.swapsOperands(m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
             compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
         } else {

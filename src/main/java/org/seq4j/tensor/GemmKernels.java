@@ -73,6 +73,9 @@ final class GemmKernels {
     /** With {@code op(B) = Bᵀ}, products with at most this many rows take the direct path (packing Bᵀ costs a gather). */
     static final int DIRECT_MAX_ROWS_TRANS_B = 2;
 
+    /** Products with a smaller inner dimension are not computed as {@code Cᵀ} (see {@link #swapsOperands}). */
+    static final int SWAP_MIN_DEPTH = 16;
+
     /** Products with fewer rows and columns than this take the direct path (a block would be mostly padding). */
     static final int DIRECT_BELOW_SIDE = 16;
 
@@ -214,10 +217,11 @@ final class GemmKernels {
     /**
      * Returns whether the blocked path computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead of {@code C}: when
      * {@code C} is narrower than a block and taller than wide, so that the full-block kernel applies.
-     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit.
+     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit. Not for a small
+     * {@code k}, where copying the tiles of a transposed {@code C} would cost more than the padding.
      */
-    static boolean swapsOperands(int m, int n) {
-        return n < NT && m > n;
+    static boolean swapsOperands(int m, int n, int k) {
+        return n < NT && m > n && k >= SWAP_MIN_DEPTH;
     }
 
     /**
@@ -252,7 +256,9 @@ final class GemmKernels {
                     } else {
                         loadTile(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     }
-                    if (wide) {
+                    if (rows == 1) {
+                        microKernelRow(width, depth, panel, packedA, tile);
+                    } else if (wide) {
                         microKernelWide(depth, panel, packedA, tile);
                     } else {
                         microKernel(depth, panel, packedA, tile);
@@ -455,6 +461,42 @@ final class GemmKernels {
                 tile[NT_WIDE + j] = Math.fma(a10, x0, tile[NT_WIDE + j]);
                 tile[2 * NT_WIDE + j] = Math.fma(a20, x0, tile[2 * NT_WIDE + j]);
                 tile[3 * NT_WIDE + j] = Math.fma(a30, x0, tile[3 * NT_WIDE + j]);
+            }
+        }
+    }
+
+
+    /**
+     * {@link #microKernel} for a single row over the first {@code width} columns (a variable trip
+     * count: the body is small enough for C2 to vectorise it anyway). Used for products with one row,
+     * such as batch-1 steps, and for the last row of an odd product.
+     *
+     * @param width   columns of the tile row, at most the block width
+     * @param depth   values of p in the panel
+     * @param panel   packed op(B) block, one array per p; not modified
+     * @param packedA packed op(A) block, {@code packedA[p·MR]}; not modified
+     * @param tile    C block row, at offset 0; modified
+     */
+    static void microKernelRow(int width, int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * MR;
+            float a00 = packedA[x];
+            float a01 = packedA[x + MR];
+            float a02 = packedA[x + 2 * MR];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+            }
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * MR;
+            float a00 = packedA[x];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
             }
         }
     }
