@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Large products are packed into per-thread workspaces and computed by register-tiled loops written
  * so that HotSpot C2 vectorises them (see {@code GemmKernels}); tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
- * After a thread's first product, products allocate nothing. Products of at least
+ * After a thread's first product, products allocate nothing: each thread that computes a packed
+ * product keeps a workspace of about 0.5 MiB for the rest of its life. Products of at least
  * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
  * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
  * alone). The thread count defaults to the number of available processors and can be set with the
