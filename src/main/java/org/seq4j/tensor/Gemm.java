@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Large products are packed into per-thread workspaces and computed by register-tiled loops written
  * so that HotSpot C2 vectorises them (see {@code GemmKernels}); tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
- * After a thread's first product, products allocate nothing. Products of at least
+ * After a thread's first product, products allocate nothing: each thread that computes a packed
+ * product keeps a workspace of about 0.5 MiB for the rest of its life. Products of at least
  * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
  * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
  * alone). The thread count defaults to the number of available processors and can be set with the
@@ -121,9 +122,20 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
+        if (!direct && GemmKernels.swapsOperands(m, n, k)) {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
+            compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
+        } else {
+            compute(direct, false, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        }
+    }
+
+    private static void compute(boolean direct, boolean transposedC, boolean transA, boolean transB,
+                                int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                boolean accumulate, float[] c, int cOff, int ldc) {
         if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
             GemmPool p = pool();
-            if (p != null && p.run(direct, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            if (p != null && p.run(direct, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
                     accumulate, c, cOff, ldc)) {
                 return;
             }
@@ -133,7 +145,7 @@ public final class Gemm {
                     0, m, 0, n);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
-                    0, m, 0, n, GemmWorkspace.get());
+                    transposedC, 0, m, 0, n, GemmWorkspace.get());
         }
     }
 

@@ -19,32 +19,53 @@ import java.util.Arrays;
  *
  * <h2>Blocked path</h2>
  * <pre>
- *   for each block of NT columns of C                     (jc)
- *     for each block of KC values of p                    (pc)
- *       pack op(B)(pc.., jc..) into the panel             (KC, NT), two rows of p per array
- *       for each group of MR (8, 4, 2 or 1) rows of C      (i)
- *         pack op(A)(i.., pc..)                            (MR, KC), p-major
- *         copy C(i.., jc..) into the tile (or zero it)     (MR, NT)
+ *   for each block of NT columns of C                      (jc)
+ *     for each block of KC values of p                     (pc)
+ *       pack op(B)(pc.., jc..) into the panel              (KC, NT), one array per row
+ *       for each group of MR = 4 rows of C                  (i)
+ *         pack op(A)(i.., pc..)                             (MR, KC), p-major
+ *         copy C(i.., jc..) into the tile (or zero it)      (MR, NT)
  *         micro-kernel: tile += packedA · panel
  *         copy the tile back into C
  * </pre>
- * The micro-kernel keeps {@code 2·MR} values of {@code A} in registers and streams along a row of
- * the tile: each step loads two rows of the panel once and updates {@code MR} rows of the tile with two
- * fused multiply-adds each. HotSpot C2 (Java 17 and later) vectorises that loop because every array in
- * it is indexed as {@code x[constant + j]}; with two different loop-invariant offsets (the obvious
- * {@code c[cRow + j] += a * b[bRow + j]}) it cannot rule out aliasing and leaves the loop scalar.
- * It does not vectorise a tile with more than two rows of {@code p} per step either, hence pairs.
+ * A narrow product ({@code n < NT}, {@code m > n}) is computed as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}, so that
+ * the padding falls on its short side. The micro-kernel keeps {@code 3·MR} values of {@code A} in
+ * registers and streams along the rows of the tile: each step loads three panel rows once and updates {@code MR} tile rows with three fused
+ * multiply-adds each, so a tile element is loaded and stored once per three values of {@code p}.
+ *
+ * <h2>Written for HotSpot's auto-vectoriser</h2>
+ * C2 (Java 17 to 25) turns these loops into AVX2 / AVX-512 code only under conditions found by
+ * measurement, which the code keeps to:
+ * <ul>
+ *   <li>every array in the loop is indexed as {@code x[constant + j]}: with two different
+ *       loop-invariant offsets ({@code c[cRow + j] += a * b[bRow + j]}) C2 cannot rule out aliasing
+ *       and leaves the loop scalar. Hence the tile (rows at constant offsets {@code r·NT}) and the
+ *       panel as an array of row arrays;</li>
+ *   <li>the trip count is the constant {@code NT}: with a variable one, the body exceeds C2's
+ *       unrolling limit and the loop stays scalar. So the kernel always computes a whole
+ *       {@code MR × NT} tile; a narrower block is padded with zero columns in the panel, a shorter
+ *       one with zero rows in packed A, and only the real part of the tile is copied back;</li>
+ *   <li>one micro-kernel, compiled on its own: with several hot kernels in one method, Java 17 left
+ *       them scalar (apparently past its loop-optimisation budget);</li>
+ *   <li>at most three values of {@code p} per step: with four, Java 17 leaves the loop scalar.</li>
+ * </ul>
  */
 final class GemmKernels {
 
-    /** Columns of C per block; also the row stride of the tile and of the panel rows (a constant, see class doc). */
+    /** Columns of C per block; also the row stride of the tile (a constant, see class doc). */
     static final int NT = 256;
 
-    /** Depth (values of p) of one packed block; even, so that only the last block of a product has an odd depth. */
+    /** Depth (values of p) of one packed block of {@code NT} columns: a {@code (KC, NT)} panel is 256 KiB. */
     static final int KC = 256;
 
+    /** Columns of C per wide block, used while at least that many columns remain: longer loops run faster. */
+    static final int NT_WIDE = 1024;
+
+    /** Depth of one packed wide block: a {@code (KC_WIDE, NT_WIDE)} panel is 384 KiB, within a 512 KiB L2. */
+    static final int KC_WIDE = 96;
+
     /** Rows of C handled by the largest micro-kernel. */
-    static final int MR = 8;
+    static final int MR = 4;
 
     /** Products with at most this many multiply-adds ({@code m·n·k}) take the direct path. */
     static final long DIRECT_MAX_WORK = 4096;
@@ -52,8 +73,11 @@ final class GemmKernels {
     /** With {@code op(B) = Bᵀ}, products with at most this many rows take the direct path (packing Bᵀ costs a gather). */
     static final int DIRECT_MAX_ROWS_TRANS_B = 2;
 
-    /** Products with fewer columns than this take the direct path (a tile row would be shorter than a vector). */
-    static final int DIRECT_BELOW_COLUMNS = 16;
+    /** Products with a smaller inner dimension are not computed as {@code Cᵀ} (see {@link #swapsOperands}). */
+    static final int SWAP_MIN_DEPTH = 16;
+
+    /** Products with fewer rows and columns than this take the direct path (a block would be mostly padding). */
+    static final int DIRECT_BELOW_SIDE = 16;
 
     private GemmKernels() {
     }
@@ -61,7 +85,7 @@ final class GemmKernels {
     /** Returns whether {@code sgemm} of this shape takes the direct path; depends on the shape only. */
     static boolean useDirect(boolean transB, int m, int n, int k) {
         return (long) m * n * k <= DIRECT_MAX_WORK
-                || n < DIRECT_BELOW_COLUMNS
+                || Math.max(m, n) < DIRECT_BELOW_SIDE
                 || (transB && m <= DIRECT_MAX_ROWS_TRANS_B);
     }
 
@@ -191,266 +215,289 @@ final class GemmKernels {
     // Blocked path
 
     /**
+     * Returns whether the blocked path computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead of {@code C}: when
+     * {@code C} is narrower than a block and taller than wide, so that the full-block kernel applies.
+     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit. Not for a small
+     * {@code k}, where copying the tiles of a transposed {@code C} would cost more than the padding.
+     */
+    static boolean swapsOperands(int m, int n, int k) {
+        return n < NT && m > n && k >= SWAP_MIN_DEPTH;
+    }
+
+    /**
      * Computes rows {@code [rowFrom, rowTo)} and columns {@code [colFrom, colTo)} of {@code C} through
-     * packed blocks in {@code workspace}. Arguments as in {@link Gemm#sgemm}; {@code k > 0}.
+     * packed blocks in {@code workspace}. Arguments as in {@link Gemm#sgemm}, with {@code k > 0}; with
+     * {@code transposedC}, {@code C(i, j)} is stored at {@code c[cOff + j·ldc + i]} (the caller passes
+     * the operands of {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}).
      */
     static void blocked(boolean transA, boolean transB, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        boolean accumulate, float[] c, int cOff, int ldc,
+                        boolean accumulate, float[] c, int cOff, int ldc, boolean transposedC,
                         int rowFrom, int rowTo, int colFrom, int colTo, GemmWorkspace workspace) {
         float[][] panel = workspace.panel;
         float[] packedA = workspace.packedA;
         float[] tile = workspace.tile;
-        for (int jc = colFrom; jc < colTo; jc += NT) {
-            int width = Math.min(NT, colTo - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int depth = Math.min(KC, k - pc);
-                int pairs = depth >> 1;
-                boolean tail = (depth & 1) != 0;
+        int jc = colFrom;
+        while (jc < colTo) {
+            // Not for C stored transposed: there a wide block's strided copies of C miss the cache.
+            boolean wide = !transposedC && colTo - jc >= NT_WIDE;
+            int blockWidth = wide ? NT_WIDE : NT;
+            int blockDepth = wide ? KC_WIDE : KC;
+            int width = Math.min(blockWidth, colTo - jc);
+            for (int pc = 0; pc < k; pc += blockDepth) {
+                int depth = Math.min(blockDepth, k - pc);
                 boolean fresh = !accumulate && pc == 0;
-                boolean full = width == NT;
-                packB(transB, b, bOff, ldb, pc, depth, jc, width, panel);
-                int i = rowFrom;
-                while (i < rowTo) {
-                    int left = rowTo - i;
-                    // The 8- and 4-row kernels run over exactly NT columns (see class doc), so only full blocks.
-                    int rows = left >= 8 && full ? 8 : left >= 4 && full ? 4 : left >= 2 ? 2 : 1;
+                packB(transB, b, bOff, ldb, pc, depth, jc, width, blockWidth, panel);
+                for (int i = rowFrom; i < rowTo; i += MR) {
+                    int rows = Math.min(MR, rowTo - i);
                     packA(transA, a, aOff, lda, i, rows, pc, depth, packedA);
-                    loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
-                    switch (rows) {
-                        case 8:
-                            kernel8(pairs, tail, panel, packedA, tile);
-                            break;
-                        case 4:
-                            kernel4(pairs, tail, panel, packedA, tile);
-                            break;
-                        default:
-                            kernelNarrow(rows, width, pairs, tail, panel, packedA, tile);
-                            break;
+                    if (transposedC) {
+                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    } else {
+                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     }
-                    storeTile(c, cOff, ldc, i, rows, jc, width, tile);
-                    i += rows;
+                    if (rows == 1) {
+                        microKernelRow(width, depth, panel, packedA, tile);
+                    } else if (wide) {
+                        microKernelWide(depth, panel, packedA, tile);
+                    } else {
+                        microKernel(depth, panel, packedA, tile);
+                    }
+                    if (transposedC) {
+                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    } else {
+                        storeTile(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    }
                 }
             }
+            jc += width;
         }
     }
 
-    /** Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p/2]} at {@code (p%2)·NT}. */
+    /**
+     * Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}, and
+     * columns {@code width .. blockWidth} of those rows are zeroed (the kernel runs over whole blocks).
+     */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int depth, int jc, int width,
-                      float[][] panel) {
+                      int blockWidth, float[][] panel) {
+        if (width < blockWidth) {
+            for (int p = 0; p < depth; p++) {
+                Arrays.fill(panel[p], width, blockWidth, 0f);
+            }
+        }
         if (!transB) {
             // B(p, j) = b[bOff + p·ldb + j]: rows of op(B) are contiguous
             for (int p = 0; p < depth; p++) {
-                System.arraycopy(b, bOff + (pc + p) * ldb + jc, panel[p >> 1], (p & 1) * NT, width);
+                System.arraycopy(b, bOff + (pc + p) * ldb + jc, panel[p], 0, width);
             }
             return;
         }
-        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]; gather two values of p per stored row
-        int pairs = depth >> 1;
-        int base = bOff + jc * ldb + pc;
-        for (int q = 0; q < pairs; q++) {
-            float[] row = panel[q];
-            int src = base + 2 * q;
-            for (int j = 0; j < width; j++) {
-                row[j] = b[src];
-                row[NT + j] = b[src + 1];
-                src += ldb;
+        // B stored (n, k): B(p, j) = b[bOff + j·ldb + p]. A transposing copy that reads four stored rows
+        // along p (reading down a column instead thrashes the cache when ldb is a power of two).
+        int j = 0;
+        for (; j + 3 < width; j += 4) {
+            int src0 = bOff + (jc + j) * ldb + pc;
+            int src1 = src0 + ldb;
+            int src2 = src1 + ldb;
+            int src3 = src2 + ldb;
+            for (int p = 0; p < depth; p++) {
+                float[] row = panel[p];
+                row[j] = b[src0 + p];
+                row[j + 1] = b[src1 + p];
+                row[j + 2] = b[src2 + p];
+                row[j + 3] = b[src3 + p];
             }
         }
-        if ((depth & 1) != 0) {
-            float[] row = panel[pairs];
-            int src = base + depth - 1;
-            for (int j = 0; j < width; j++) {
-                row[j] = b[src];
-                src += ldb;
+        for (; j < width; j++) {
+            int src = bOff + (jc + j) * ldb + pc;
+            for (int p = 0; p < depth; p++) {
+                panel[p][j] = b[src + p];
             }
         }
     }
 
-    /** Packs {@code op(A)(i0 .. i0+rows, pc .. pc+depth)} p-major: {@code packedA[p·rows + r] = op(A)(i0 + r, pc + p)}. */
+    /**
+     * Packs {@code op(A)(i0 .. i0+rows, pc .. pc+depth)} p-major, {@code packedA[p·MR + r] = op(A)(i0 + r, pc + p)},
+     * with zeros for {@code r >= rows} (the kernel always computes {@code MR} rows).
+     */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int pc, int depth,
                       float[] packedA) {
+        if (rows < MR) {
+            Arrays.fill(packedA, 0, depth * MR, 0f);
+        }
         if (!transA) {
             for (int r = 0; r < rows; r++) {
                 int src = aOff + (i0 + r) * lda + pc;
                 for (int p = 0; p < depth; p++) {
-                    packedA[p * rows + r] = a[src + p];
+                    packedA[p * MR + r] = a[src + p];
                 }
             }
         } else {
+            // A stored (k, m): A(i, p) = a[aOff + p·lda + i]; at most MR values per p, too few for arraycopy
+            int src = aOff + pc * lda + i0;
             for (int p = 0; p < depth; p++) {
-                System.arraycopy(a, aOff + (pc + p) * lda + i0, packedA, p * rows, rows);
+                for (int r = 0; r < rows; r++) {
+                    packedA[p * MR + r] = a[src + r];
+                }
+                src += lda;
             }
         }
     }
 
+    // tile(r, j) <-> C(i0 + r, jc + j), tile row r at r·stride
     private static void loadTile(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
-                                 float[] tile) {
+                                 int stride, float[] tile) {
         for (int r = 0; r < rows; r++) {
             if (fresh) {
-                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
             } else {
-                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * NT, width);
+                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * stride, width);
             }
         }
     }
 
-    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, float[] tile) {
+    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, int stride,
+                                  float[] tile) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(tile, r * NT, c, cOff + (i0 + r) * ldc + jc, width);
+            System.arraycopy(tile, r * stride, c, cOff + (i0 + r) * ldc + jc, width);
+        }
+    }
+
+    // tile(r, j) <-> C(i0 + r, jc + j) stored transposed, at c[cOff + (jc + j)·ldc + i0 + r]
+    private static void loadTileTransposed(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc,
+                                           int width, int stride, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            if (fresh) {
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
+            } else {
+                int src = cOff + jc * ldc + i0 + r;
+                for (int j = 0; j < width; j++) {
+                    tile[r * stride + j] = c[src];
+                    src += ldc;
+                }
+            }
+        }
+    }
+
+    private static void storeTileTransposed(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
+                                            int stride, float[] tile) {
+        int dst = cOff + jc * ldc + i0;
+        for (int j = 0; j < width; j++) {
+            for (int r = 0; r < rows; r++) {
+                c[dst + r] = tile[r * stride + j];
+            }
+            dst += ldc;
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Micro-kernels: tile(r, j) = fma chain over the packed depth, for r < rows and j < width.
-    // HotSpot (17 to 25) vectorises the 8- and 4-row loops only with a constant trip count: with a
-    // variable one their bodies exceed its unrolling limit, and an unrolled-once loop is left scalar.
-    // The 2- and 1-row bodies are small enough to vectorise with a variable width.
+    // Micro-kernels (generated code). Two copies that differ only in the block width, each compiled on
+    // its own (each is over 325 bytes of bytecode, which HotSpot does not inline into a hot caller).
 
     /**
-     * 8-row micro-kernel over a full block of {@code NT} columns: {@code tile(r, j) += Σ_p
-     * packedA(p, r) · panel(p, j)} as a chain of fmas in ascending {@code p}, two values of {@code p}
-     * per step, then the odd last one if {@code tail}.
+     * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < MR},
+     * {@code j < NT}, in ascending {@code p}: three values of {@code p} per step, then one at a time.
      *
-     * @param pairs   number of pairs of p
-     * @param tail    whether one more (odd) value of p follows the pairs
-     * @param panel   packed op(B) block; not modified
-     * @param packedA packed op(A) block; not modified
-     * @param tile    C block; modified
+     * @param depth   values of p in the panel
+     * @param panel   packed op(B) block, one array per p, of which the first {@code NT} values are used;
+     *                not modified
+     * @param packedA packed op(A) block, {@code packedA[p·MR + r]}; not modified
+     * @param tile    C block, row r at {@code r·NT}; modified
      */
-    static void kernel8(int pairs, boolean tail, float[][] panel, float[] packedA, float[] tile) {
-        for (int q = 0; q < pairs; q++) {
-            float[] b = panel[q];
-            int x = q * 16;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float a4 = packedA[x + 4]; float a5 = packedA[x + 5]; float a6 = packedA[x + 6]; float a7 = packedA[x + 7];
-            float e0 = packedA[x + 8]; float e1 = packedA[x + 9]; float e2 = packedA[x + 10]; float e3 = packedA[x + 11];
-            float e4 = packedA[x + 12]; float e5 = packedA[x + 13]; float e6 = packedA[x + 14]; float e7 = packedA[x + 15];
+    static void microKernel(int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+            float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
             for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                float b1 = b[NT + j];
-                tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
-                tile[2 * NT + j] = Math.fma(e2, b1, Math.fma(a2, b0, tile[2 * NT + j]));
-                tile[3 * NT + j] = Math.fma(e3, b1, Math.fma(a3, b0, tile[3 * NT + j]));
-                tile[4 * NT + j] = Math.fma(e4, b1, Math.fma(a4, b0, tile[4 * NT + j]));
-                tile[5 * NT + j] = Math.fma(e5, b1, Math.fma(a5, b0, tile[5 * NT + j]));
-                tile[6 * NT + j] = Math.fma(e6, b1, Math.fma(a6, b0, tile[6 * NT + j]));
-                tile[7 * NT + j] = Math.fma(e7, b1, Math.fma(a7, b0, tile[7 * NT + j]));
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                tile[NT + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT + j])));
+                tile[2 * NT + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT + j])));
+                tile[3 * NT + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT + j])));
             }
         }
-        if (tail) {
-            float[] b = panel[pairs];
-            int x = pairs * 16;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float a4 = packedA[x + 4]; float a5 = packedA[x + 5]; float a6 = packedA[x + 6]; float a7 = packedA[x + 7];
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
             for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                tile[j] = Math.fma(a0, b0, tile[j]);
-                tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
-                tile[2 * NT + j] = Math.fma(a2, b0, tile[2 * NT + j]);
-                tile[3 * NT + j] = Math.fma(a3, b0, tile[3 * NT + j]);
-                tile[4 * NT + j] = Math.fma(a4, b0, tile[4 * NT + j]);
-                tile[5 * NT + j] = Math.fma(a5, b0, tile[5 * NT + j]);
-                tile[6 * NT + j] = Math.fma(a6, b0, tile[6 * NT + j]);
-                tile[7 * NT + j] = Math.fma(a7, b0, tile[7 * NT + j]);
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
+                tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
+                tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
+                tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
             }
         }
     }
 
-    /** 4-row micro-kernel over a full block of {@code NT} columns; see {@link #kernel8}. */
-    static void kernel4(int pairs, boolean tail, float[][] panel, float[] packedA, float[] tile) {
-        for (int q = 0; q < pairs; q++) {
-            float[] b = panel[q];
-            int x = q * 8;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            float e0 = packedA[x + 4]; float e1 = packedA[x + 5]; float e2 = packedA[x + 6]; float e3 = packedA[x + 7];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                float b1 = b[NT + j];
-                tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
-                tile[2 * NT + j] = Math.fma(e2, b1, Math.fma(a2, b0, tile[2 * NT + j]));
-                tile[3 * NT + j] = Math.fma(e3, b1, Math.fma(a3, b0, tile[3 * NT + j]));
+    /** {@link #microKernel} over a wide block: {@code NT_WIDE} columns, tile row r at {@code r·NT_WIDE}. */
+    static void microKernelWide(int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+            float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                tile[NT_WIDE + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT_WIDE + j])));
+                tile[2 * NT_WIDE + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT_WIDE + j])));
+                tile[3 * NT_WIDE + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT_WIDE + j])));
             }
         }
-        if (tail) {
-            float[] b = panel[pairs];
-            int x = pairs * 8;
-            float a0 = packedA[x]; float a1 = packedA[x + 1]; float a2 = packedA[x + 2]; float a3 = packedA[x + 3];
-            for (int j = 0; j < NT; j++) {
-                float b0 = b[j];
-                tile[j] = Math.fma(a0, b0, tile[j]);
-                tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
-                tile[2 * NT + j] = Math.fma(a2, b0, tile[2 * NT + j]);
-                tile[3 * NT + j] = Math.fma(a3, b0, tile[3 * NT + j]);
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
+                tile[NT_WIDE + j] = Math.fma(a10, x0, tile[NT_WIDE + j]);
+                tile[2 * NT_WIDE + j] = Math.fma(a20, x0, tile[2 * NT_WIDE + j]);
+                tile[3 * NT_WIDE + j] = Math.fma(a30, x0, tile[3 * NT_WIDE + j]);
             }
         }
     }
 
+
     /**
-     * 2- or 1-row micro-kernel over the first {@code width} columns; otherwise as {@link #kernel8}.
+     * {@link #microKernel} for a single row over the first {@code width} columns (a variable trip
+     * count: the body is small enough for C2 to vectorise it anyway). Used for products with one row,
+     * such as batch-1 steps, and for the last row of an odd product.
      *
-     * <p>Both sizes sit in one method on purpose: HotSpot vectorises these loops when it compiles the
-     * method on its own, but not after inlining it into {@link #blocked}, and it does not inline a hot
-     * method of more than 325 bytes of bytecode ({@code -XX:FreqInlineSize}); each alone is smaller.
-     *
-     * @param rows    1 or 2
-     * @param width   columns to update, at most {@code NT}
-     * @param pairs   number of pairs of p
-     * @param tail    whether one more (odd) value of p follows the pairs
-     * @param panel   packed op(B) block; not modified
-     * @param packedA packed op(A) block; not modified
-     * @param tile    C block; modified
+     * @param width   columns of the tile row, at most the block width
+     * @param depth   values of p in the panel
+     * @param panel   packed op(B) block, one array per p; not modified
+     * @param packedA packed op(A) block, {@code packedA[p·MR]}; not modified
+     * @param tile    C block row, at offset 0; modified
      */
-    static void kernelNarrow(int rows, int width, int pairs, boolean tail, float[][] panel, float[] packedA,
-                             float[] tile) {
-        if (rows == 2) {
-            for (int q = 0; q < pairs; q++) {
-                float[] b = panel[q];
-                int x = q * 4;
-                float a0 = packedA[x]; float a1 = packedA[x + 1];
-                float e0 = packedA[x + 2]; float e1 = packedA[x + 3];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    float b1 = b[NT + j];
-                    tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                    tile[NT + j] = Math.fma(e1, b1, Math.fma(a1, b0, tile[NT + j]));
-                }
+    static void microKernelRow(int width, int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * MR;
+            float a00 = packedA[x];
+            float a01 = packedA[x + MR];
+            float a02 = packedA[x + 2 * MR];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
             }
-            if (tail) {
-                float[] b = panel[pairs];
-                int x = pairs * 4;
-                float a0 = packedA[x]; float a1 = packedA[x + 1];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    tile[j] = Math.fma(a0, b0, tile[j]);
-                    tile[NT + j] = Math.fma(a1, b0, tile[NT + j]);
-                }
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * MR;
+            float a00 = packedA[x];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
             }
-    
-        } else {
-            for (int q = 0; q < pairs; q++) {
-                float[] b = panel[q];
-                int x = q * 2;
-                float a0 = packedA[x];
-                float e0 = packedA[x + 1];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    float b1 = b[NT + j];
-                    tile[j] = Math.fma(e0, b1, Math.fma(a0, b0, tile[j]));
-                }
-            }
-            if (tail) {
-                float[] b = panel[pairs];
-                int x = pairs * 2;
-                float a0 = packedA[x];
-                for (int j = 0; j < width; j++) {
-                    float b0 = b[j];
-                    tile[j] = Math.fma(a0, b0, tile[j]);
-                }
-            }
-    
         }
     }
 

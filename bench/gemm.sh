@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Matrix-multiply benchmark: seq4j Gemm (1 thread and all threads), the naive reference loop and EJML,
+# then OpenBLAS single-thread through numpy on the same shapes, in one run; prints a table with the
+# ratio seq4j (1 thread) / OpenBLAS (1 thread).
+#
+# Usage: bench/gemm.sh [seconds per measurement, default 0.3] [shapes file, default bench/gemm_shapes.tsv]
+# Environment: JAVA (default: java on PATH), JAVA_OPTS (extra JVM options), PYTHON (default /usr/bin/python3).
+# Not part of the build or the tests. The machine should be otherwise idle for meaningful figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-0.3}"
+shapes="${2:-bench/gemm_shapes.tsv}"
+java_cmd="${JAVA:-java}"
+python_cmd="${PYTHON:-/usr/bin/python3}"
+out="target/bench"
+mkdir -p "$out/classes"
+
+mvn -B -q -DskipTests compile
+mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+classpath="target/classes:$(cat "$out/classpath.txt")"
+javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/GemmBench.java
+
+# shellcheck disable=SC2086
+"$java_cmd" ${JAVA_OPTS:-} -cp "$out/classes:$classpath" org.seq4j.bench.GemmBench "$shapes" "$seconds" \
+    2> "$out/gemm-java.err" | tee "$out/gemm-java.tsv"
+
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine to keep old OpenBLAS builds safe;
+# they also slow OpenBLAS down, so they are unset for this command alone (the core in use is printed).
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
+    "$python_cmd" bench/gemm_peers.py "$shapes" "$seconds" | tee "$out/gemm-peers.tsv"
+
+"$python_cmd" - "$out/gemm-java.tsv" "$out/gemm-peers.tsv" <<'PY'
+import sys
+rows, methods, order = {}, [], []
+for path in sys.argv[1:]:
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        name, method, gflops = line.split("\t")
+        if name not in rows:
+            rows[name] = {}
+            order.append(name)
+        if method not in methods:
+            methods.append(method)
+        rows[name][method] = float(gflops)
+print()
+print("GFLOP/s (columns ending in _wall: wall clock; the others: thread CPU time)")
+print("| shape | " + " | ".join(methods) + " | seq4j_1t / openblas_1t |")
+print("|---|" + "---:|" * (len(methods) + 1))
+for name in order:
+    r = rows[name]
+    cells = ["%.1f" % r[m] if m in r else "–" for m in methods]
+    ratio = "%.2f" % (r["seq4j_1t"] / r["openblas_1t"]) if "seq4j_1t" in r and "openblas_1t" in r else "–"
+    print("| %s | %s | %s |" % (name, " | ".join(cells), ratio))
+PY
