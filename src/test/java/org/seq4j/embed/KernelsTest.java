@@ -1,0 +1,53 @@
+package org.seq4j.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The fast vector kernels against their naive references, and the unigram table. */
+class KernelsTest {
+
+    @Test
+    void dotAndAxpyMatchNaiveOnOddSizesAndOffsets() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int n : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 100, 301}) {
+            float[] a = new float[n + 5];
+            float[] b = new float[n + 9];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextDouble(-1, 1);
+            }
+            // float sums of n products of size <= 1: error grows like n·ulp(1)
+            assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(a, 2, b, 7, n), 1e-6 * (n + 1), "n=" + n);
+            float[] y1 = b.clone();
+            float[] y2 = b.clone();
+            VectorMath.axpy(0.3f, a, 3, y1, 5, n);
+            VectorMath.axpyNaive(0.3f, a, 3, y2, 5, n);
+            for (int i = 0; i < y1.length; i++) {
+                assertEquals(y2[i], y1[i], 0f, "n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void unigramTableFollowsCountsToThePower075() {
+        long[] counts = {1000, 300, 300, 50, 7, 1};
+        int size = 1_000_000;
+        UnigramTable t = new UnigramTable(counts, size);
+        int[] slots = new int[counts.length];
+        for (int i = 0; i < size; i++) {
+            slots[t.word(i)]++;
+        }
+        double total = 0;
+        for (long c : counts) {
+            total += Math.pow(c, 0.75);
+        }
+        for (int w = 0; w < counts.length; w++) {
+            // word2vec.c's construction rounds each word's share to whole slots (off by at most 2)
+            assertEquals(Math.pow(counts[w], 0.75) / total, slots[w] / (double) size, 2.0 / size, "word " + w);
+        }
+    }
+}
