@@ -5,12 +5,13 @@ package org.seq4j.embed;
  * in which word {@code w} fills a share {@code P(w)} of the slots, built exactly as
  * {@code InitUnigramTable} of {@code word2vec.c}. A uniformly random slot is a sample.
  *
- * <p>The table has {@value #DEFAULT_SIZE} slots (fastText's size; {@code word2vec.c} uses 1e8, i.e.
- * 400 MB): even a word of probability 1e-6 gets its 10 slots, and the table takes 40 MB.
+ * <p>{@code word2vec.c} uses 1e8 slots (400 MB). Here the table has {@code 1000·V} slots, at most
+ * {@value #MAX_SIZE} (fastText's size, 40 MB): a word of average probability gets at least a thousand
+ * slots, and even a word of probability 1e-6 gets its ten.
  */
 final class UnigramTable {
 
-    static final int DEFAULT_SIZE = 10_000_000;
+    static final int MAX_SIZE = 10_000_000;
     static final double POWER = 0.75;
 
     private final int[] table;
@@ -38,6 +39,11 @@ final class UnigramTable {
                 i = v - 1;
             }
         }
+    }
+
+    /** The table size for a vocabulary of {@code v} words: {@code min(1000·v, MAX_SIZE)}. */
+    static int sizeFor(int v) {
+        return (int) Math.min(1000L * v, MAX_SIZE);
     }
 
     /** Number of slots. */

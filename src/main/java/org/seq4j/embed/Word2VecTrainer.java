@@ -144,7 +144,7 @@ public final class Word2VecTrainer {
                 long c = vocab.count(w);
                 keep[w] = config.sample() > 0 ? (float) ((Math.sqrt(c / threshold) + 1) * threshold / c) : 1f;
             }
-            this.unigram = config.negative() > 0 ? new UnigramTable(counts(vocab), UnigramTable.DEFAULT_SIZE).slots()
+            this.unigram = config.negative() > 0 ? new UnigramTable(counts(vocab), UnigramTable.sizeFor(v)).slots()
                     : null;
             lastLogNanos.set(startNanos);
         }
