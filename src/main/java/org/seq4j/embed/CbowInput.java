@@ -21,11 +21,11 @@ final class CbowInput {
      * @param context context word ids, at least one; not modified
      * @return {@code h} (E), a new array
      */
-    static float[] forward(float[] syn0, int[] context, int e) {
+    static float[] forward(float[][] syn0, int[] context, int e) {
         double[] sum = new double[e];
         for (int o : context) {
             for (int i = 0; i < e; i++) {
-                sum[i] += syn0[o * e + i];
+                sum[i] += syn0[o][i];
             }
         }
         float[] h = new float[e];
@@ -42,11 +42,11 @@ final class CbowInput {
      * @param context the context word ids of the forward pass; not modified
      * @param dSyn0   gradient for the input table (V, E); accumulated into
      */
-    static void backward(float[] dH, int[] context, float[] dSyn0, int e) {
+    static void backward(float[] dH, int[] context, float[][] dSyn0, int e) {
         float inv = 1f / context.length;
         for (int o : context) {
             for (int i = 0; i < e; i++) {
-                dSyn0[o * e + i] += inv * dH[i];
+                dSyn0[o][i] += inv * dH[i];
             }
         }
     }

@@ -19,19 +19,19 @@ final class FullSoftmaxOutput {
     }
 
     /** What backward needs: the inputs and the probabilities {@code p} (V). */
-    record Cache(float[] h, int hOff, int target, double[] probabilities, double loss) {
+    record Cache(float[] h, int target, double[] probabilities, double loss) {
     }
 
     /**
-     * @param h   holds {@code h} (E) at {@code hOff}; not modified (kept by reference in the cache)
+     * @param h   the hidden vector (E); not modified (kept by reference in the cache)
      * @param out output table (V, E); not modified
      * @return the cache, holding the loss
      */
-    static Cache forward(float[] h, int hOff, float[] out, int target, int v, int e) {
+    static Cache forward(float[] h, float[][] out, int target, int v, int e) {
         double[] z = new double[v];
         double max = Double.NEGATIVE_INFINITY;
         for (int w = 0; w < v; w++) {
-            z[w] = VectorMath.dotNaive(h, hOff, out, w * e, e);
+            z[w] = VectorMath.dotNaive(h, 0, out[w], 0, e);
             max = Math.max(max, z[w]);
         }
         double sum = 0;
@@ -43,23 +43,23 @@ final class FullSoftmaxOutput {
         for (int w = 0; w < v; w++) {
             p[w] = Math.exp(z[w] - logSumExp);
         }
-        return new Cache(h, hOff, target, p, logSumExp - z[target]);
+        return new Cache(h, target, p, logSumExp - z[target]);
     }
 
     /**
      * Adds the gradients of the loss into {@code dH} and {@code dOut} (accumulates; zero them first).
      *
      * @param out  output table (V, E); not modified
-     * @param dH   gradient for {@code h} (E) at {@code dHOff}; accumulated into
+     * @param dH   gradient for {@code h} (E); accumulated into
      * @param dOut gradient for the output table (V, E); accumulated into
      */
-    static void backward(Cache c, float[] out, float[] dH, int dHOff, float[] dOut, int e) {
+    static void backward(Cache c, float[][] out, float[] dH, float[][] dOut, int e) {
         double[] p = c.probabilities();
         for (int w = 0; w < p.length; w++) {
             double dz = p[w] - (w == c.target() ? 1 : 0);
             for (int i = 0; i < e; i++) {
-                dH[dHOff + i] += (float) (dz * out[w * e + i]);
-                dOut[w * e + i] += (float) (dz * c.h()[c.hOff() + i]);
+                dH[i] += (float) (dz * out[w][i]);
+                dOut[w][i] += (float) (dz * c.h()[i]);
             }
         }
     }

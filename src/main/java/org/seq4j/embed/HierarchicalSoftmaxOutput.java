@@ -20,42 +20,42 @@ final class HierarchicalSoftmaxOutput {
     }
 
     /** What backward needs: the inputs and {@code σ(f_d)} for each step of the path. */
-    record Cache(float[] h, int hOff, int target, double[] sigmoid, double loss) {
+    record Cache(float[] h, int target, double[] sigmoid, double loss) {
     }
 
     /**
-     * @param h    holds {@code h} (E) at {@code hOff}; not modified (kept by reference in the cache)
+     * @param h    the hidden vector (E); not modified (kept by reference in the cache)
      * @param syn1 inner-node table (V-1, E); not modified
      * @return the cache, holding the loss
      */
-    static Cache forward(float[] h, int hOff, float[] syn1, HuffmanTree tree, int target, int e) {
+    static Cache forward(float[] h, float[][] syn1, HuffmanTree tree, int target, int e) {
         int len = tree.codeLength(target);
         double[] sig = new double[len];
         double loss = 0;
         for (int d = 0; d < len; d++) {
-            double f = VectorMath.dotNaive(h, hOff, syn1, tree.point(target, d) * e, e);
+            double f = VectorMath.dotNaive(h, 0, syn1[tree.point(target, d)], 0, e);
             sig[d] = 1 / (1 + Math.exp(-f));
             double signedF = tree.code(target, d) == 0 ? f : -f;
             loss += Math.log1p(Math.exp(-signedF));
         }
-        return new Cache(h, hOff, target, sig, loss);
+        return new Cache(h, target, sig, loss);
     }
 
     /**
      * Adds the gradients of the loss into {@code dH} and {@code dSyn1} (accumulates; zero them first).
      *
      * @param syn1  inner-node table (V-1, E); not modified
-     * @param dH    gradient for {@code h} (E) at {@code dHOff}; accumulated into
+     * @param dH    gradient for {@code h} (E); accumulated into
      * @param dSyn1 gradient for the inner-node table (V-1, E); accumulated into
      */
-    static void backward(Cache c, float[] syn1, HuffmanTree tree, float[] dH, int dHOff, float[] dSyn1, int e) {
+    static void backward(Cache c, float[][] syn1, HuffmanTree tree, float[] dH, float[][] dSyn1, int e) {
         int t = c.target();
         for (int d = 0; d < c.sigmoid().length; d++) {
-            int row = tree.point(t, d) * e;
+            int row = tree.point(t, d);
             double df = c.sigmoid()[d] - (1 - tree.code(t, d));
             for (int i = 0; i < e; i++) {
-                dH[dHOff + i] += (float) (df * syn1[row + i]);
-                dSyn1[row + i] += (float) (df * c.h()[c.hOff() + i]);
+                dH[i] += (float) (df * syn1[row][i]);
+                dSyn1[row][i] += (float) (df * c.h()[i]);
             }
         }
     }

@@ -20,42 +20,42 @@ final class NegativeSamplingOutput {
     }
 
     /** What backward needs: the inputs and {@code σ(f_j)} for the target (j = 0) and each noise word. */
-    record Cache(float[] h, int hOff, int target, int[] negatives, double[] sigmoid, double loss) {
+    record Cache(float[] h, int target, int[] negatives, double[] sigmoid, double loss) {
     }
 
     /**
-     * @param h         holds {@code h} (E) at {@code hOff}; not modified (kept by reference in the cache)
+     * @param h         the hidden vector (E); not modified (kept by reference in the cache)
      * @param syn1neg   output table (V, E); not modified
      * @param negatives noise words; not modified
      * @return the cache, holding the loss
      */
-    static Cache forward(float[] h, int hOff, float[] syn1neg, int target, int[] negatives, int e) {
+    static Cache forward(float[] h, float[][] syn1neg, int target, int[] negatives, int e) {
         double[] sig = new double[negatives.length + 1];
         double loss = 0;
         for (int j = 0; j <= negatives.length; j++) {
             int w = j == 0 ? target : negatives[j - 1];
-            double f = VectorMath.dotNaive(h, hOff, syn1neg, w * e, e);
+            double f = VectorMath.dotNaive(h, 0, syn1neg[w], 0, e);
             sig[j] = 1 / (1 + Math.exp(-f));
             // -log σ(f) = log(1 + e^-f);  -log σ(-f) = log(1 + e^f)
             loss += j == 0 ? Math.log1p(Math.exp(-f)) : Math.log1p(Math.exp(f));
         }
-        return new Cache(h, hOff, target, negatives, sig, loss);
+        return new Cache(h, target, negatives, sig, loss);
     }
 
     /**
      * Adds the gradients of the loss into {@code dH} and {@code dSyn1neg} (accumulates; zero them first).
      *
      * @param syn1neg  output table (V, E); not modified
-     * @param dH       gradient for {@code h} (E) at {@code dHOff}; accumulated into
+     * @param dH       gradient for {@code h} (E); accumulated into
      * @param dSyn1neg gradient for the output table (V, E); accumulated into
      */
-    static void backward(Cache c, float[] syn1neg, float[] dH, int dHOff, float[] dSyn1neg, int e) {
+    static void backward(Cache c, float[][] syn1neg, float[] dH, float[][] dSyn1neg, int e) {
         for (int j = 0; j <= c.negatives().length; j++) {
             int w = j == 0 ? c.target() : c.negatives()[j - 1];
             double df = j == 0 ? c.sigmoid()[j] - 1 : c.sigmoid()[j];
             for (int i = 0; i < e; i++) {
-                dH[dHOff + i] += (float) (df * syn1neg[w * e + i]);
-                dSyn1neg[w * e + i] += (float) (df * c.h()[c.hOff() + i]);
+                dH[i] += (float) (df * syn1neg[w][i]);
+                dSyn1neg[w][i] += (float) (df * c.h()[i]);
             }
         }
     }

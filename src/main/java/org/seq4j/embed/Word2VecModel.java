@@ -6,23 +6,23 @@ import java.util.Objects;
  * A word2vec model: its vocabulary, its input vectors ({@code syn0}, the word vectors) and its output
  * tables, as produced by {@link Word2VecTrainer}.
  *
- * <p>The tables are row-major {@code float[]} arrays (see the package documentation). The model hands
+ * <p>The tables are arrays of rows, {@code float[V][E]} (see the package documentation). The model hands
  * out its word vectors through {@link #wordVectors()}; the output tables stay internal.
  */
 public final class Word2VecModel {
 
     private final Word2VecConfig config;
     private final Vocabulary vocabulary;
-    private final float[] syn0;          // (V, E) input vectors
-    private final float[] syn1neg;       // (V, E) negative sampling output, or empty
-    private final float[] syn1;          // (V-1, E) hierarchical softmax inner nodes, or empty
-    private final float[] softmaxOut;    // (V, E) full softmax output, or empty
+    private final float[][] syn0;        // (V, E) input vectors
+    private final float[][] syn1neg;     // (V, E) negative sampling output, or (0, 0)
+    private final float[][] syn1;        // (V-1, E) hierarchical softmax inner nodes, or (0, 0)
+    private final float[][] softmaxOut;  // (V, E) full softmax output, or (0, 0)
     private final HuffmanTree tree;      // or null
     private final long trainedWords;
     private final double trainingSeconds;
 
-    private Word2VecModel(Word2VecConfig config, Vocabulary vocabulary, float[] syn0, float[] syn1neg,
-                          float[] syn1, float[] softmaxOut, HuffmanTree tree, long trainedWords,
+    private Word2VecModel(Word2VecConfig config, Vocabulary vocabulary, float[][] syn0, float[][] syn1neg,
+                          float[][] syn1, float[][] softmaxOut, HuffmanTree tree, long trainedWords,
                           double trainingSeconds) {
         this.config = config;
         this.vocabulary = vocabulary;
@@ -48,20 +48,22 @@ public final class Word2VecModel {
         if (cells > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("V·E must fit a Java array but was " + v + "·" + e + " = " + cells);
         }
-        float[] syn0 = new float[(int) cells];
+        float[][] syn0 = new float[v][e];
         long random = config.seed();
-        for (int i = 0; i < syn0.length; i++) {
-            random = random * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
-            syn0[i] = ((random & 0xFFFF) / 65536f - 0.5f) / e;
+        for (float[] row : syn0) {
+            for (int i = 0; i < e; i++) {
+                random = random * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
+                row[i] = ((random & 0xFFFF) / 65536f - 0.5f) / e;
+            }
         }
         HuffmanTree tree = null;
-        float[] syn1 = new float[0];
+        float[][] syn1 = new float[0][0];
         if (config.hierarchicalSoftmax()) {
             tree = new HuffmanTree(Word2VecTrainer.Run.counts(vocabulary));
-            syn1 = new float[(v - 1) * e];
+            syn1 = new float[v - 1][e];
         }
-        float[] syn1neg = config.negative() > 0 ? new float[(int) cells] : new float[0];
-        float[] softmaxOut = config.fullSoftmax() ? new float[(int) cells] : new float[0];
+        float[][] syn1neg = config.negative() > 0 ? new float[v][e] : new float[0][0];
+        float[][] softmaxOut = config.fullSoftmax() ? new float[v][e] : new float[0][0];
         return new Word2VecModel(config, vocabulary, syn0, syn1neg, syn1, softmaxOut, tree, 0, 0);
     }
 
@@ -93,7 +95,12 @@ public final class Word2VecModel {
      * @return new word vectors holding a copy of the input table
      */
     public WordVectors wordVectors() {
-        return new WordVectors(vocabulary.words(), syn0.clone(), config.vectorSize());
+        int e = config.vectorSize();
+        float[] table = new float[syn0.length * e];
+        for (int w = 0; w < syn0.length; w++) {
+            System.arraycopy(syn0[w], 0, table, w * e, e);
+        }
+        return new WordVectors(vocabulary.words(), table, e);
     }
 
     /**
@@ -115,19 +122,19 @@ public final class Word2VecModel {
         return trainingSeconds;
     }
 
-    float[] syn0() {
+    float[][] syn0() {
         return syn0;
     }
 
-    float[] syn1neg() {
+    float[][] syn1neg() {
         return syn1neg;
     }
 
-    float[] syn1() {
+    float[][] syn1() {
         return syn1;
     }
 
-    float[] softmaxOut() {
+    float[][] softmaxOut() {
         return softmaxOut;
     }
 

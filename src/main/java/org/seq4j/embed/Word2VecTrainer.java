@@ -317,7 +317,7 @@ public final class Word2VecTrainer {
             Word2VecModel m = run.model;
             int e = c.vectorSize();
             int window = c.window();
-            float[] syn0 = m.syn0();
+            float[][] syn0 = m.syn0();
             boolean cbow = c.architecture() == Word2VecConfig.Architecture.CBOW;
             for (int pos = 0; pos < length; pos++) {
                 int word = sentence[pos];
@@ -332,7 +332,7 @@ public final class Word2VecTrainer {
                         if (a == window || ci < 0 || ci >= length) {
                             continue;
                         }
-                        VectorMath.axpy(1f, syn0, sentence[ci] * e, neu1, 0, e);
+                        VectorMath.axpy(1f, syn0[sentence[ci]], neu1, e);
                         cw++;
                     }
                     if (cw == 0) {
@@ -342,13 +342,13 @@ public final class Word2VecTrainer {
                     for (int i = 0; i < e; i++) {
                         neu1[i] *= inv;
                     }
-                    predict(neu1, 0, word, alpha);
+                    predict(neu1, word, alpha);
                     for (int a = b; a < window * 2 + 1 - b; a++) {
                         int ci = pos - window + a;
                         if (a == window || ci < 0 || ci >= length) {
                             continue;
                         }
-                        VectorMath.axpy(1f, neu1e, 0, syn0, sentence[ci] * e, e);
+                        VectorMath.axpy(1f, neu1e, syn0[sentence[ci]], e);
                     }
                 } else {
                     for (int a = b; a < window * 2 + 1 - b; a++) {
@@ -356,23 +356,23 @@ public final class Word2VecTrainer {
                         if (a == window || ci < 0 || ci >= length) {
                             continue;
                         }
-                        int l1 = sentence[ci] * e;
+                        float[] input = syn0[sentence[ci]];
                         java.util.Arrays.fill(neu1e, 0f);
-                        predict(syn0, l1, word, alpha);
-                        VectorMath.axpy(1f, neu1e, 0, syn0, l1, e);
+                        predict(input, word, alpha);
+                        VectorMath.axpy(1f, neu1e, input, e);
                     }
                 }
             }
         }
 
         /** All enabled output layers predict {@code word} from {@code h}; errors go to {@code neu1e}. */
-        void predict(float[] h, int hOff, int word, float alpha) {
+        void predict(float[] h, int word, float alpha) {
             Word2VecConfig c = run.config;
             Word2VecModel m = run.model;
             int e = c.vectorSize();
             boolean exact = c.exactSigmoid();
             if (c.hierarchicalSoftmax()) {
-                SgdKernels.hierarchicalSoftmax(h, hOff, m.syn1(), m.tree(), word, alpha, neu1e, e, exact);
+                SgdKernels.hierarchicalSoftmax(h, m.syn1(), m.tree(), word, alpha, neu1e, e, exact);
             }
             int k = c.negative();
             if (k > 0) {
@@ -380,16 +380,17 @@ public final class Word2VecTrainer {
                 int count = 0;
                 for (int d = 0; d < k; d++) {
                     random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                    int target = table[(int) ((random >>> 16) % table.length)];
+                    // word2vec.c: table[(r >> 16) % table_size]; here the same 32 bits of r scaled to
+                    // the table by a multiply-shift, which avoids a 64-bit division per draw
+                    int target = table[(int) ((((random >>> 16) & 0xFFFFFFFFL) * table.length) >>> 32)];
                     if (target != word) {
                         negatives[count++] = target;
                     }
                 }
-                SgdKernels.negativeSampling(h, hOff, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact);
+                SgdKernels.negativeSampling(h, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact);
             }
             if (c.fullSoftmax()) {
-                SgdKernels.fullSoftmax(h, hOff, m.softmaxOut(), word, m.vocabulary().size(), alpha,
-                        scores, neu1e, e);
+                SgdKernels.fullSoftmax(h, m.softmaxOut(), word, m.vocabulary().size(), alpha, scores, neu1e, e);
             }
         }
     }

@@ -11,8 +11,10 @@
  * </pre>
  *
  * <h2>Tables</h2>
- * All tables are plain row-major {@code float[]} arrays, row {@code w} of a {@code (V, E)} table starting
- * at {@code w·E}, so that the training loop runs over contiguous memory without any tensor layer:
+ * The training tables are plain float arrays of rows, {@code float[V][E]}, without any tensor layer:
+ * each row is its own array, so that the vector loops of the training kernels start at index 0, which
+ * HotSpot vectorises (see {@code VectorMath}). {@link org.seq4j.embed.WordVectors} keeps one contiguous
+ * row-major {@code float[V·E]} for the queries.
  * <pre>
  *   input  (syn0):    (V, E)     the word vectors that are saved
  *   output (syn1neg): (V, E)     negative sampling

@@ -1,5 +1,6 @@
 package org.seq4j.embed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -29,6 +30,15 @@ class KernelsTest {
             for (int i = 0; i < y1.length; i++) {
                 assertEquals(y2[i], y1[i], 0f, "n=" + n + " i=" + i);
             }
+            // the row forms of the training loop
+            float[] rowA = java.util.Arrays.copyOfRange(a, 2, 2 + n);
+            float[] rowB = java.util.Arrays.copyOfRange(b, 7, 7 + n);
+            assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(rowA, rowB, n), 1e-6 * (n + 1), "n=" + n);
+            float[] z1 = rowB.clone();
+            float[] z2 = rowB.clone();
+            VectorMath.axpy(-1.7f, rowA, z1, n);
+            VectorMath.axpyNaive(-1.7f, rowA, 0, z2, 0, n);
+            assertArrayEquals(z2, z1, 0f, "n=" + n);
         }
     }
 

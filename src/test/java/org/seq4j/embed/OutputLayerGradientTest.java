@@ -28,13 +28,19 @@ class OutputLayerGradientTest {
     enum Layer { NEGATIVE_SAMPLING, HIERARCHICAL_SOFTMAX, FULL_SOFTMAX }
 
     /** Random table (rows, E) with entries of size ~0.5, so that scores are in the sigmoid's curved range. */
-    static float[] table(int rows, long seed) {
+    static float[][] table(int rows, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        float[] t = new float[rows * E];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = (float) (r.nextDouble(-1, 1) * 0.5);
+        float[][] t = new float[rows][E];
+        for (float[] row : t) {
+            for (int i = 0; i < E; i++) {
+                row[i] = (float) (r.nextDouble(-1, 1) * 0.5);
+            }
         }
         return t;
+    }
+
+    static float[][] zeros(float[][] like) {
+        return new float[like.length][E];
     }
 
     static HuffmanTree tree() {
@@ -49,37 +55,37 @@ class OutputLayerGradientTest {
         return layer == Layer.HIERARCHICAL_SOFTMAX ? V - 1 : V;
     }
 
-    /** Loss of the layer for hidden vector h at hOff. */
-    static double loss(Layer layer, float[] h, int hOff, float[] out) {
+    /** Loss of the layer for hidden vector h. */
+    static double loss(Layer layer, float[] h, float[][] out) {
         return switch (layer) {
-            case NEGATIVE_SAMPLING -> NegativeSamplingOutput.forward(h, hOff, out, TARGET, NEGATIVES, E).loss();
-            case HIERARCHICAL_SOFTMAX -> HierarchicalSoftmaxOutput.forward(h, hOff, out, tree(), TARGET, E).loss();
-            case FULL_SOFTMAX -> FullSoftmaxOutput.forward(h, hOff, out, TARGET, V, E).loss();
+            case NEGATIVE_SAMPLING -> NegativeSamplingOutput.forward(h, out, TARGET, NEGATIVES, E).loss();
+            case HIERARCHICAL_SOFTMAX -> HierarchicalSoftmaxOutput.forward(h, out, tree(), TARGET, E).loss();
+            case FULL_SOFTMAX -> FullSoftmaxOutput.forward(h, out, TARGET, V, E).loss();
         };
     }
 
-    /** Forward then backward of the layer; adds into dH (at dHOff) and dOut. */
-    static void gradients(Layer layer, float[] h, int hOff, float[] out, float[] dH, int dHOff, float[] dOut) {
+    /** Forward then backward of the layer; adds into dH and dOut. */
+    static void gradients(Layer layer, float[] h, float[][] out, float[] dH, float[][] dOut) {
         switch (layer) {
             case NEGATIVE_SAMPLING -> NegativeSamplingOutput.backward(
-                    NegativeSamplingOutput.forward(h, hOff, out, TARGET, NEGATIVES, E), out, dH, dHOff, dOut, E);
+                    NegativeSamplingOutput.forward(h, out, TARGET, NEGATIVES, E), out, dH, dOut, E);
             case HIERARCHICAL_SOFTMAX -> HierarchicalSoftmaxOutput.backward(
-                    HierarchicalSoftmaxOutput.forward(h, hOff, out, tree(), TARGET, E), out, tree(), dH, dHOff, dOut, E);
+                    HierarchicalSoftmaxOutput.forward(h, out, tree(), TARGET, E), out, tree(), dH, dOut, E);
             case FULL_SOFTMAX -> FullSoftmaxOutput.backward(
-                    FullSoftmaxOutput.forward(h, hOff, out, TARGET, V, E), out, dH, dHOff, dOut, E);
+                    FullSoftmaxOutput.forward(h, out, TARGET, V, E), out, dH, dOut, E);
         }
     }
 
     @Test
     void skipGramGradientsMatchFiniteDifferences() {
         for (Layer layer : Layer.values()) {
-            float[] syn0 = table(V, 1);
-            float[] out = table(outputRows(layer), 2);
+            float[][] syn0 = table(V, 1);
+            float[][] out = table(outputRows(layer), 2);
             int input = 3;
-            DoubleSupplier loss = () -> loss(layer, syn0, input * E, out);
-            float[] dSyn0 = new float[syn0.length];
-            float[] dOut = new float[out.length];
-            gradients(layer, syn0, input * E, out, dSyn0, input * E, dOut);
+            DoubleSupplier loss = () -> loss(layer, syn0[input], out);
+            float[][] dSyn0 = zeros(syn0);
+            float[][] dOut = zeros(out);
+            gradients(layer, syn0[input], out, dSyn0[input], dOut);
             check("skip-gram " + layer + " syn0", syn0, dSyn0, loss);
             check("skip-gram " + layer + " output", out, dOut, loss);
         }
@@ -89,14 +95,14 @@ class OutputLayerGradientTest {
     void cbowGradientsMatchFiniteDifferences() {
         int[] context = {1, 3, 3, 5};   // word 3 twice: its gradient counts twice
         for (Layer layer : Layer.values()) {
-            float[] syn0 = table(V, 3);
-            float[] out = table(outputRows(layer), 4);
-            DoubleSupplier loss = () -> loss(layer, CbowInput.forward(syn0, context, E), 0, out);
+            float[][] syn0 = table(V, 3);
+            float[][] out = table(outputRows(layer), 4);
+            DoubleSupplier loss = () -> loss(layer, CbowInput.forward(syn0, context, E), out);
             float[] h = CbowInput.forward(syn0, context, E);
             float[] dH = new float[E];
-            float[] dOut = new float[out.length];
-            gradients(layer, h, 0, out, dH, 0, dOut);
-            float[] dSyn0 = new float[syn0.length];
+            float[][] dOut = zeros(out);
+            gradients(layer, h, out, dH, dOut);
+            float[][] dSyn0 = zeros(syn0);
             CbowInput.backward(dH, context, dSyn0, E);
             check("cbow " + layer + " syn0", syn0, dSyn0, loss);
             check("cbow " + layer + " output", out, dOut, loss);
@@ -106,13 +112,13 @@ class OutputLayerGradientTest {
     @Test
     void gradientsAreNotTriviallyZero() {
         for (Layer layer : Layer.values()) {
-            float[] syn0 = table(V, 1);
-            float[] out = table(outputRows(layer), 2);
-            float[] dSyn0 = new float[syn0.length];
-            float[] dOut = new float[out.length];
-            gradients(layer, syn0, 3 * E, out, dSyn0, 3 * E, dOut);
+            float[][] syn0 = table(V, 1);
+            float[][] out = table(outputRows(layer), 2);
+            float[][] dSyn0 = zeros(syn0);
+            float[][] dOut = zeros(out);
+            gradients(layer, syn0[3], out, dSyn0[3], dOut);
             double norm = 0;
-            for (float g : dSyn0) {
+            for (float g : dSyn0[3]) {
                 norm += g * g;
             }
             assertTrue(norm > 1e-4, layer + ": input gradient norm² " + norm);
@@ -120,30 +126,35 @@ class OutputLayerGradientTest {
     }
 
     /** Compares every element of analytic with central differences of loss over param. */
-    static void check(String name, float[] param, float[] analytic, DoubleSupplier loss) {
-        int worst = -1;
+    static void check(String name, float[][] param, float[][] analytic, DoubleSupplier loss) {
+        int worstRow = -1;
+        int worstCol = -1;
         double worstError = 0;
         double worstNumeric = 0;
-        for (int i = 0; i < param.length; i++) {
-            float x = param[i];
-            float plus = (float) (x + EPS);
-            float minus = (float) (x - EPS);
-            param[i] = plus;
-            double lp = loss.getAsDouble();
-            param[i] = minus;
-            double lm = loss.getAsDouble();
-            param[i] = x;
-            double numeric = (lp - lm) / ((double) plus - (double) minus);
-            double error = Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(analytic[i]) + Math.abs(numeric));
-            if (error > worstError) {
-                worstError = error;
-                worst = i;
-                worstNumeric = numeric;
+        for (int r = 0; r < param.length; r++) {
+            for (int i = 0; i < E; i++) {
+                float x = param[r][i];
+                float plus = (float) (x + EPS);
+                float minus = (float) (x - EPS);
+                param[r][i] = plus;
+                double lp = loss.getAsDouble();
+                param[r][i] = minus;
+                double lm = loss.getAsDouble();
+                param[r][i] = x;
+                double numeric = (lp - lm) / ((double) plus - (double) minus);
+                double a = analytic[r][i];
+                double error = Math.abs(a - numeric) / Math.max(1, Math.abs(a) + Math.abs(numeric));
+                if (error > worstError) {
+                    worstError = error;
+                    worstRow = r;
+                    worstCol = i;
+                    worstNumeric = numeric;
+                }
             }
         }
         if (worstError > TOLERANCE) {
-            fail(name + ": worst at index " + worst + " (row " + worst / E + ", col " + worst % E + "): analytic "
-                    + analytic[worst] + " vs numeric " + worstNumeric + ", relative error " + worstError);
+            fail(name + ": worst at (" + worstRow + ", " + worstCol + "): analytic " + analytic[worstRow][worstCol]
+                    + " vs numeric " + worstNumeric + ", relative error " + worstError);
         }
     }
 }

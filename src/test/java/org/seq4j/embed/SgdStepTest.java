@@ -28,24 +28,24 @@ class SgdStepTest {
     @Test
     void skipGramStepEqualsReferenceStep() {
         for (Layer layer : Layer.values()) {
-            float[] syn0 = OutputLayerGradientTest.table(V, 11);
-            float[] out = OutputLayerGradientTest.table(OutputLayerGradientTest.outputRows(layer), 12);
+            float[][] syn0 = OutputLayerGradientTest.table(V, 11);
+            float[][] out = OutputLayerGradientTest.table(OutputLayerGradientTest.outputRows(layer), 12);
             int input = 1;
             int target = OutputLayerGradientTest.TARGET;
 
             // Reference: gradients at the current parameters, then one SGD step.
-            float[] dSyn0 = new float[syn0.length];
-            float[] dOut = new float[out.length];
-            referenceGradients(layer, syn0, input * E, out, dSyn0, input * E, dOut);
-            float[] expectedSyn0 = step(syn0, dSyn0);
-            float[] expectedOut = step(out, dOut);
+            float[][] dSyn0 = OutputLayerGradientTest.zeros(syn0);
+            float[][] dOut = OutputLayerGradientTest.zeros(out);
+            referenceGradients(layer, syn0[input], out, dSyn0[input], dOut);
+            float[][] expectedSyn0 = step(syn0, dSyn0);
+            float[][] expectedOut = step(out, dOut);
 
             // Fast kernel, as Word2VecTrainer.Worker calls it for one (context, centre) pair.
-            float[] fastSyn0 = syn0.clone();
-            float[] fastOut = out.clone();
+            float[][] fastSyn0 = copy(syn0);
+            float[][] fastOut = copy(out);
             float[] neu1e = new float[E];
-            kernel(layer, fastSyn0, input * E, fastOut, target, neu1e);
-            VectorMath.axpy(1f, neu1e, 0, fastSyn0, input * E, E);
+            kernel(layer, fastSyn0[input], fastOut, target, neu1e);
+            VectorMath.axpy(1f, neu1e, fastSyn0[input], E);
 
             assertClose("skip-gram " + layer + " syn0", expectedSyn0, fastSyn0);
             assertClose("skip-gram " + layer + " output", expectedOut, fastOut);
@@ -57,36 +57,38 @@ class SgdStepTest {
     void cbowStepEqualsReferenceStepWithWord2VecUpdateRule() {
         int[] context = {0, 3, 5, 6};
         for (Layer layer : Layer.values()) {
-            float[] syn0 = OutputLayerGradientTest.table(V, 13);
-            float[] out = OutputLayerGradientTest.table(OutputLayerGradientTest.outputRows(layer), 14);
+            float[][] syn0 = OutputLayerGradientTest.table(V, 13);
+            float[][] out = OutputLayerGradientTest.table(OutputLayerGradientTest.outputRows(layer), 14);
             int target = OutputLayerGradientTest.TARGET;
 
             float[] h = CbowInput.forward(syn0, context, E);
             float[] dH = new float[E];
-            float[] dOut = new float[out.length];
-            referenceGradients(layer, h, 0, out, dH, 0, dOut);
+            float[][] dOut = OutputLayerGradientTest.zeros(out);
+            referenceGradients(layer, h, out, dH, dOut);
             // word2vec.c's rule: each context vector moves by -alpha·dh (n times the gradient step).
-            float[] expectedSyn0 = syn0.clone();
-            float[] dSyn0 = new float[syn0.length];
+            float[][] dSyn0 = OutputLayerGradientTest.zeros(syn0);
             CbowInput.backward(dH, context, dSyn0, E);
-            for (int i = 0; i < dSyn0.length; i++) {
-                expectedSyn0[i] -= ALPHA * context.length * dSyn0[i];
+            float[][] expectedSyn0 = copy(syn0);
+            for (int r = 0; r < V; r++) {
+                for (int i = 0; i < E; i++) {
+                    expectedSyn0[r][i] -= ALPHA * context.length * dSyn0[r][i];
+                }
             }
-            float[] expectedOut = step(out, dOut);
+            float[][] expectedOut = step(out, dOut);
 
-            float[] fastSyn0 = syn0.clone();
-            float[] fastOut = out.clone();
+            float[][] fastSyn0 = copy(syn0);
+            float[][] fastOut = copy(out);
             float[] neu1 = new float[E];
             for (int o : context) {
-                VectorMath.axpy(1f, fastSyn0, o * E, neu1, 0, E);
+                VectorMath.axpy(1f, fastSyn0[o], neu1, E);
             }
             for (int i = 0; i < E; i++) {
                 neu1[i] *= 1f / context.length;
             }
             float[] neu1e = new float[E];
-            kernel(layer, neu1, 0, fastOut, target, neu1e);
+            kernel(layer, neu1, fastOut, target, neu1e);
             for (int o : context) {
-                VectorMath.axpy(1f, neu1e, 0, fastSyn0, o * E, E);
+                VectorMath.axpy(1f, neu1e, fastSyn0[o], E);
             }
 
             assertClose("cbow " + layer + " syn0", expectedSyn0, fastSyn0);
@@ -98,12 +100,12 @@ class SgdStepTest {
     void negativeSamplingSaturatesBeyondMaxExpAsWord2Vec() {
         // f = 8 > MAX_EXP for the target: word2vec.c takes σ = 1, so the target contributes no update.
         float[] h = {2, 2, 0, 0, 0};
-        float[] out = new float[V * E];
-        out[OutputLayerGradientTest.TARGET * E] = 2;
-        out[OutputLayerGradientTest.TARGET * E + 1] = 2;
-        float[] before = out.clone();
+        float[][] out = new float[V][E];
+        out[OutputLayerGradientTest.TARGET][0] = 2;
+        out[OutputLayerGradientTest.TARGET][1] = 2;
+        float[][] before = copy(out);
         float[] neu1e = new float[E];
-        SgdKernels.negativeSampling(h, 0, out, OutputLayerGradientTest.TARGET, new int[0], 0, ALPHA, neu1e, E, true);
+        SgdKernels.negativeSampling(h, out, OutputLayerGradientTest.TARGET, new int[0], 0, ALPHA, neu1e, E, true);
         assertClose("saturated target row", before, out);
         assertEquals(0f, neu1e[0]);
     }
@@ -117,59 +119,76 @@ class SgdStepTest {
         }
     }
 
-    static void referenceGradients(Layer layer, float[] h, int hOff, float[] out, float[] dH, int dHOff, float[] dOut) {
+    static void referenceGradients(Layer layer, float[] h, float[][] out, float[] dH, float[][] dOut) {
         int target = OutputLayerGradientTest.TARGET;
         switch (layer) {
             case NEGATIVE_SAMPLING -> NegativeSamplingOutput.backward(
-                    NegativeSamplingOutput.forward(h, hOff, out, target, DISTINCT_NEGATIVES, E), out, dH, dHOff, dOut, E);
+                    NegativeSamplingOutput.forward(h, out, target, DISTINCT_NEGATIVES, E), out, dH, dOut, E);
             case HIERARCHICAL_SOFTMAX -> {
                 HuffmanTree tree = OutputLayerGradientTest.tree();
-                HierarchicalSoftmaxOutput.backward(HierarchicalSoftmaxOutput.forward(h, hOff, out, tree, target, E),
-                        out, tree, dH, dHOff, dOut, E);
+                HierarchicalSoftmaxOutput.backward(HierarchicalSoftmaxOutput.forward(h, out, tree, target, E),
+                        out, tree, dH, dOut, E);
             }
             case FULL_SOFTMAX -> FullSoftmaxOutput.backward(
-                    FullSoftmaxOutput.forward(h, hOff, out, target, V, E), out, dH, dHOff, dOut, E);
+                    FullSoftmaxOutput.forward(h, out, target, V, E), out, dH, dOut, E);
         }
     }
 
-    static void kernel(Layer layer, float[] h, int hOff, float[] out, int target, float[] neu1e) {
+    static void kernel(Layer layer, float[] h, float[][] out, int target, float[] neu1e) {
         switch (layer) {
-            case NEGATIVE_SAMPLING -> SgdKernels.negativeSampling(h, hOff, out, target, DISTINCT_NEGATIVES,
+            case NEGATIVE_SAMPLING -> SgdKernels.negativeSampling(h, out, target, DISTINCT_NEGATIVES,
                     DISTINCT_NEGATIVES.length, ALPHA, neu1e, E, true);
-            case HIERARCHICAL_SOFTMAX -> SgdKernels.hierarchicalSoftmax(h, hOff, out, OutputLayerGradientTest.tree(),
+            case HIERARCHICAL_SOFTMAX -> SgdKernels.hierarchicalSoftmax(h, out, OutputLayerGradientTest.tree(),
                     target, ALPHA, neu1e, E, true);
-            case FULL_SOFTMAX -> SgdKernels.fullSoftmax(h, hOff, out, target, V, ALPHA, new float[V], neu1e, E);
+            case FULL_SOFTMAX -> SgdKernels.fullSoftmax(h, out, target, V, ALPHA, new float[V], neu1e, E);
         }
     }
 
-    static float[] step(float[] param, float[] grad) {
-        float[] out = param.clone();
-        for (int i = 0; i < out.length; i++) {
-            out[i] -= ALPHA * grad[i];
+    static float[][] copy(float[][] t) {
+        float[][] c = new float[t.length][];
+        for (int r = 0; r < t.length; r++) {
+            c[r] = t[r].clone();
+        }
+        return c;
+    }
+
+    static float[][] step(float[][] param, float[][] grad) {
+        float[][] out = copy(param);
+        for (int r = 0; r < out.length; r++) {
+            for (int i = 0; i < out[r].length; i++) {
+                out[r][i] -= ALPHA * grad[r][i];
+            }
         }
         return out;
     }
 
-    static float maxAbsDiff(float[] a, float[] b) {
+    static float maxAbsDiff(float[][] a, float[][] b) {
         float m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
+        for (int r = 0; r < a.length; r++) {
+            for (int i = 0; i < a[r].length; i++) {
+                m = Math.max(m, Math.abs(a[r][i] - b[r][i]));
+            }
         }
         return m;
     }
 
-    static void assertClose(String name, float[] expected, float[] actual) {
-        int worst = 0;
+    static void assertClose(String name, float[][] expected, float[][] actual) {
+        int worstRow = 0;
+        int worstCol = 0;
         float worstDiff = -1;
-        for (int i = 0; i < expected.length; i++) {
-            float d = Math.abs(expected[i] - actual[i]);
-            if (d > worstDiff) {
-                worstDiff = d;
-                worst = i;
+        for (int r = 0; r < expected.length; r++) {
+            for (int i = 0; i < expected[r].length; i++) {
+                float d = Math.abs(expected[r][i] - actual[r][i]);
+                if (d > worstDiff) {
+                    worstDiff = d;
+                    worstRow = r;
+                    worstCol = i;
+                }
             }
         }
         if (worstDiff > TOLERANCE) {
-            fail(name + ": worst at index " + worst + ": expected " + expected[worst] + " but was " + actual[worst]);
+            fail(name + ": worst at (" + worstRow + ", " + worstCol + "): expected " + expected[worstRow][worstCol]
+                    + " but was " + actual[worstRow][worstCol]);
         }
     }
 }
