@@ -124,7 +124,7 @@ public final class Word2VecTrainer {
         final List<Path> files;
         final long[] fileOffsets;
         final float[] keep;                 // (V) subsampling keep threshold per word
-        final int[] unigram;                // noise table, or null
+        final UnigramTable noise;           // noise distribution, or null
         final long trainWords;              // Σ counts
         final AtomicLong wordCountActual = new AtomicLong();
         final AtomicLong lastLogNanos = new AtomicLong();
@@ -144,8 +144,7 @@ public final class Word2VecTrainer {
                 long c = vocab.count(w);
                 keep[w] = config.sample() > 0 ? (float) ((Math.sqrt(c / threshold) + 1) * threshold / c) : 1f;
             }
-            this.unigram = config.negative() > 0 ? new UnigramTable(counts(vocab), UnigramTable.sizeFor(v)).slots()
-                    : null;
+            this.noise = config.negative() > 0 ? new UnigramTable(counts(vocab)) : null;
             lastLogNanos.set(startNanos);
         }
 
@@ -376,13 +375,12 @@ public final class Word2VecTrainer {
             }
             int k = c.negative();
             if (k > 0) {
-                int[] table = run.unigram;
+                UnigramTable noise = run.noise;
                 int count = 0;
                 for (int d = 0; d < k; d++) {
                     random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                    // word2vec.c: table[(r >> 16) % table_size]; here the same 32 bits of r scaled to
-                    // the table by a multiply-shift, which avoids a 64-bit division per draw
-                    int target = table[(int) ((((random >>> 16) & 0xFFFFFFFFL) * table.length) >>> 32)];
+                    // word2vec.c: table[(r >> 16) % table_size], from the same 48 high bits of r
+                    int target = noise.sample(random >>> 16);
                     if (target != word) {
                         negatives[count++] = target;
                     }
