@@ -41,18 +41,69 @@ final class SgdKernels {
      * Negative sampling: target with label 1, then each of {@code negatives[0, count)} with label 0, as
      * word2vec.c's loop (score, update, next word).
      *
+     * <p>When the target and the noise words are all different (the usual case), the scores are
+     * computed first, two rows at a time ({@link VectorMath#dot2} reads {@code h} once for both), and the
+     * updates applied after: the same arithmetic, since an update changes only its own row. When a row
+     * repeats, its second score must see its first update, so repeats take the loop as written.
+     *
+     * @param h         the hidden vector (E); not modified
+     * @param syn1neg   output table (V, E); rows of the target and the negatives modified
+     * @param negatives noise words, already drawn; not modified
+     * @param scores    workspace of at least {@code count + 2} floats; overwritten
+     * @param neu1e     error for {@code h} (E); accumulated into
+     */
+    static void negativeSampling(float[] h, float[][] syn1neg, int target, int[] negatives, int count,
+                                 float alpha, float[] neu1e, int e, boolean exact, float[] scores) {
+        if (!distinct(target, negatives, count)) {
+            negativeSamplingSequential(h, syn1neg, target, negatives, count, alpha, neu1e, e, exact);
+            return;
+        }
+        // forward: scores[d + 1] = syn1neg[word d] · h, word -1 being the target
+        scores[0] = VectorMath.dot(h, syn1neg[target], e);
+        int d = 0;
+        for (; d + 1 < count; d += 2) {
+            VectorMath.dot2(h, syn1neg[negatives[d]], syn1neg[negatives[d + 1]], e, scores, d + 1);
+        }
+        if (d < count) {
+            scores[d + 1] = VectorMath.dot(h, syn1neg[negatives[d]], e);
+        }
+        // backward and update
+        for (d = -1; d < count; d++) {
+            float[] u = syn1neg[d < 0 ? target : negatives[d]];
+            float g = negativeSamplingGradient(scores[d + 1], d < 0 ? 1f : 0f, alpha, exact);
+            VectorMath.axpyBoth(g, u, h, neu1e, e);
+        }
+    }
+
+    private static boolean distinct(int target, int[] negatives, int count) {
+        for (int i = 0; i < count; i++) {
+            int w = negatives[i];
+            if (w == target) {
+                return false;
+            }
+            for (int j = 0; j < i; j++) {
+                if (negatives[j] == w) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Negative sampling exactly as word2vec.c's loop: score, update, next word.
+     *
      * @param h         the hidden vector (E); not modified
      * @param syn1neg   output table (V, E); rows of the target and the negatives modified
      * @param negatives noise words, already drawn; not modified
      * @param neu1e     error for {@code h} (E); accumulated into
      */
-    static void negativeSampling(float[] h, float[][] syn1neg, int target, int[] negatives, int count,
-                                 float alpha, float[] neu1e, int e, boolean exact) {
+    static void negativeSamplingSequential(float[] h, float[][] syn1neg, int target, int[] negatives, int count,
+                                           float alpha, float[] neu1e, int e, boolean exact) {
         for (int d = -1; d < count; d++) {
             float[] u = syn1neg[d < 0 ? target : negatives[d]];
             float g = negativeSamplingGradient(VectorMath.dot(h, u, e), d < 0 ? 1f : 0f, alpha, exact);
-            VectorMath.axpy(g, u, neu1e, e);
-            VectorMath.axpy(g, h, u, e);
+            VectorMath.axpyBoth(g, u, h, neu1e, e);
         }
     }
 
@@ -77,8 +128,7 @@ final class SgdKernels {
                 continue;
             }
             float g = (1 - codes[d] - sigmoid(f, exact)) * alpha;
-            VectorMath.axpy(g, u, neu1e, e);
-            VectorMath.axpy(g, h, u, e);
+            VectorMath.axpyBoth(g, u, h, neu1e, e);
         }
     }
 
@@ -106,8 +156,7 @@ final class SgdKernels {
         float inv = (float) (1.0 / sum);
         for (int j = 0; j < v; j++) {
             float g = ((j == target ? 1f : 0f) - scores[j] * inv) * alpha;
-            VectorMath.axpy(g, out[j], neu1e, e);
-            VectorMath.axpy(g, h, out[j], e);
+            VectorMath.axpyBoth(g, out[j], h, neu1e, e);
         }
     }
 }

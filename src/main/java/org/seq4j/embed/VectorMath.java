@@ -24,6 +24,37 @@ final class VectorMath {
         return s;
     }
 
+    /**
+     * Two dot products with one vector: {@code out[outOff] = a·b}, {@code out[outOff + 1] = a·c} over
+     * {@code n} elements, reading {@code a} once; each sum in the same order as
+     * {@link #dot(float[], float[], int)}, so the results are identical to two calls of it. Writes
+     * {@code out[outOff, outOff + 2)} only.
+     */
+    static void dot2(float[] a, float[] b, float[] c, int n, float[] out, int outOff) {
+        float s = 0f;
+        float t = 0f;
+        for (int i = 0; i < n; i++) {
+            float x = a[i];
+            s += x * b[i];
+            t += x * c[i];
+        }
+        out[outOff] = s;
+        out[outOff + 1] = t;
+    }
+
+    /**
+     * The two updates of an output row in one pass: {@code acc += g·u}, then {@code u += g·h}, element by
+     * element, with {@code acc} reading {@code u} before its update; identical to the two
+     * {@link #axpy(float, float[], float[], int)} calls. Modifies {@code acc} and {@code u}.
+     */
+    static void axpyBoth(float g, float[] u, float[] h, float[] acc, int n) {
+        for (int i = 0; i < n; i++) {
+            float ui = u[i];
+            acc[i] += g * ui;
+            u[i] = ui + g * h[i];
+        }
+    }
+
     /** {@code y[i] += alpha·x[i]} for {@code i < n}; modifies {@code y} only. */
     static void axpy(float alpha, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {

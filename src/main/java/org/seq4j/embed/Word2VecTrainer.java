@@ -237,6 +237,7 @@ public final class Word2VecTrainer {
         private final float[] neu1e;        // (E) error for the hidden vector
         private final int[] negatives;      // (K) drawn noise words
         private final float[] scores;       // (V) full softmax workspace, or null
+        private final float[] nsScores;     // (K + 2) negative-sampling scores
 
         Worker(Run run, long from, long to, long seed) {
             this.run = run;
@@ -249,6 +250,7 @@ public final class Word2VecTrainer {
             this.neu1e = new float[c.vectorSize()];
             this.negatives = new int[c.negative()];
             this.scores = c.fullSoftmax() ? new float[run.model.vocabulary().size()] : null;
+            this.nsScores = new float[c.negative() + 2];
         }
 
         void runEpochs() throws IOException {
@@ -385,7 +387,8 @@ public final class Word2VecTrainer {
                         negatives[count++] = target;
                     }
                 }
-                SgdKernels.negativeSampling(h, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact);
+                SgdKernels.negativeSampling(h, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact,
+                        nsScores);
             }
             if (c.fullSoftmax()) {
                 SgdKernels.fullSoftmax(h, m.softmaxOut(), word, m.vocabulary().size(), alpha, scores, neu1e, e);

@@ -105,7 +105,8 @@ class SgdStepTest {
         out[OutputLayerGradientTest.TARGET][1] = 2;
         float[][] before = copy(out);
         float[] neu1e = new float[E];
-        SgdKernels.negativeSampling(h, out, OutputLayerGradientTest.TARGET, new int[0], 0, ALPHA, neu1e, E, true);
+        SgdKernels.negativeSampling(h, out, OutputLayerGradientTest.TARGET, new int[0], 0, ALPHA, neu1e, E, true,
+                new float[2]);
         assertClose("saturated target row", before, out);
         assertEquals(0f, neu1e[0]);
     }
@@ -137,7 +138,7 @@ class SgdStepTest {
     static void kernel(Layer layer, float[] h, float[][] out, int target, float[] neu1e) {
         switch (layer) {
             case NEGATIVE_SAMPLING -> SgdKernels.negativeSampling(h, out, target, DISTINCT_NEGATIVES,
-                    DISTINCT_NEGATIVES.length, ALPHA, neu1e, E, true);
+                    DISTINCT_NEGATIVES.length, ALPHA, neu1e, E, true, new float[DISTINCT_NEGATIVES.length + 2]);
             case HIERARCHICAL_SOFTMAX -> SgdKernels.hierarchicalSoftmax(h, out, OutputLayerGradientTest.tree(),
                     target, ALPHA, neu1e, E, true);
             case FULL_SOFTMAX -> SgdKernels.fullSoftmax(h, out, target, V, ALPHA, new float[V], neu1e, E);
