@@ -58,21 +58,26 @@ final class SgdKernels {
             negativeSamplingSequential(h, syn1neg, target, negatives, count, alpha, neu1e, e, exact);
             return;
         }
-        // forward: scores[d + 1] = syn1neg[word d] · h, word -1 being the target
-        scores[0] = VectorMath.dot(h, syn1neg[target], e);
-        int d = 0;
-        for (; d + 1 < count; d += 2) {
-            VectorMath.dot2(h, syn1neg[negatives[d]], syn1neg[negatives[d + 1]], e, scores, d + 1);
+        // forward: scores[j] = syn1neg[row j] · h, row 0 the target, row j > 0 negatives[j - 1]
+        int n = count + 1;
+        int j = 0;
+        for (; j + 1 < n; j += 2) {
+            VectorMath.dot2(h, syn1neg[row(target, negatives, j)], syn1neg[row(target, negatives, j + 1)], e,
+                    scores, j);
         }
-        if (d < count) {
-            scores[d + 1] = VectorMath.dot(h, syn1neg[negatives[d]], e);
+        if (j < n) {
+            scores[j] = VectorMath.dot(h, syn1neg[row(target, negatives, j)], e);
         }
         // backward and update
-        for (d = -1; d < count; d++) {
+        for (int d = -1; d < count; d++) {
             float[] u = syn1neg[d < 0 ? target : negatives[d]];
             float g = negativeSamplingGradient(scores[d + 1], d < 0 ? 1f : 0f, alpha, exact);
             VectorMath.axpyBoth(g, u, h, neu1e, e);
         }
+    }
+
+    private static int row(int target, int[] negatives, int j) {
+        return j == 0 ? target : negatives[j - 1];
     }
 
     private static boolean distinct(int target, int[] negatives, int count) {

@@ -55,6 +55,14 @@ final class VectorMath {
         }
     }
 
+    /** {@code y[i] += x[i]; x[i] = 0} for {@code i < n}: applies an accumulated error and clears it. */
+    static void addAndClear(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += x[i];
+            x[i] = 0f;
+        }
+    }
+
     /** {@code y[i] += alpha·x[i]} for {@code i < n}; modifies {@code y} only. */
     static void axpy(float alpha, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {

@@ -358,9 +358,8 @@ public final class Word2VecTrainer {
                             continue;
                         }
                         float[] input = syn0[sentence[ci]];
-                        java.util.Arrays.fill(neu1e, 0f);
                         predict(input, word, alpha);
-                        VectorMath.axpy(1f, neu1e, input, e);
+                        VectorMath.addAndClear(neu1e, input, e);   // leaves neu1e zero for the next pair
                     }
                 }
             }
