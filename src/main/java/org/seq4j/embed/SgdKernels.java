@@ -42,7 +42,7 @@ final class SgdKernels {
      * word2vec.c's loop (score, update, next word).
      *
      * <p>When the target and the noise words are all different (the usual case), the scores are
-     * computed first, two rows at a time ({@link VectorMath#dot2} reads {@code h} once for both), and the
+     * computed first, three rows at a time ({@link VectorMath#dot3} reads {@code h} once for all three), and the
      * updates applied after: the same arithmetic, since an update changes only its own row. When a row
      * repeats, its second score must see its first update, so repeats take the loop as written.
      *
@@ -61,6 +61,10 @@ final class SgdKernels {
         // forward: scores[j] = syn1neg[row j] · h, row 0 the target, row j > 0 negatives[j - 1]
         int n = count + 1;
         int j = 0;
+        for (; j + 2 < n; j += 3) {
+            VectorMath.dot3(h, syn1neg[row(target, negatives, j)], syn1neg[row(target, negatives, j + 1)],
+                    syn1neg[row(target, negatives, j + 2)], e, scores, j);
+        }
         for (; j + 1 < n; j += 2) {
             VectorMath.dot2(h, syn1neg[row(target, negatives, j)], syn1neg[row(target, negatives, j + 1)], e,
                     scores, j);

@@ -42,6 +42,22 @@ final class VectorMath {
         out[outOff + 1] = t;
     }
 
+    /** Three dot products with one vector, as {@link #dot2}: writes {@code out[outOff, outOff + 3)} only. */
+    static void dot3(float[] a, float[] b, float[] c, float[] d, int n, float[] out, int outOff) {
+        float s = 0f;
+        float t = 0f;
+        float u = 0f;
+        for (int i = 0; i < n; i++) {
+            float x = a[i];
+            s += x * b[i];
+            t += x * c[i];
+            u += x * d[i];
+        }
+        out[outOff] = s;
+        out[outOff + 1] = t;
+        out[outOff + 2] = u;
+    }
+
     /**
      * The two updates of an output row in one pass: {@code acc += g·u}, then {@code u += g·h}, element by
      * element, with {@code acc} reading {@code u} before its update; identical to the two

@@ -34,11 +34,38 @@ class KernelsTest {
             float[] rowA = java.util.Arrays.copyOfRange(a, 2, 2 + n);
             float[] rowB = java.util.Arrays.copyOfRange(b, 7, 7 + n);
             assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(rowA, rowB, n), 1e-6 * (n + 1), "n=" + n);
+            float[] rowC = java.util.Arrays.copyOfRange(b, 1, 1 + n);
+            float[] two = new float[3];
+            float[] three = new float[4];
+            VectorMath.dot2(rowA, rowB, rowC, n, two, 1);
+            VectorMath.dot3(rowA, rowB, rowC, rowA, n, three, 1);
+            // the batched forms add in the same order as dot: identical results
+            assertEquals(VectorMath.dot(rowA, rowB, n), two[1]);
+            assertEquals(VectorMath.dot(rowA, rowC, n), two[2]);
+            assertEquals(VectorMath.dot(rowA, rowB, n), three[1]);
+            assertEquals(VectorMath.dot(rowA, rowC, n), three[2]);
+            assertEquals(VectorMath.dot(rowA, rowA, n), three[3]);
             float[] z1 = rowB.clone();
             float[] z2 = rowB.clone();
             VectorMath.axpy(-1.7f, rowA, z1, n);
             VectorMath.axpyNaive(-1.7f, rowA, 0, z2, 0, n);
             assertArrayEquals(z2, z1, 0f, "n=" + n);
+            float[] acc1 = rowC.clone();
+            float[] u1 = rowB.clone();
+            float[] acc2 = rowC.clone();
+            float[] u2 = rowB.clone();
+            VectorMath.axpyBoth(0.7f, u1, rowA, acc1, n);
+            VectorMath.axpyNaive(0.7f, u2, 0, acc2, 0, n);
+            VectorMath.axpyNaive(0.7f, rowA, 0, u2, 0, n);
+            assertArrayEquals(acc2, acc1, 0f, "n=" + n);
+            assertArrayEquals(u2, u1, 0f, "n=" + n);
+            float[] err = rowA.clone();
+            float[] y = rowB.clone();
+            VectorMath.addAndClear(err, y, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(rowB[i] + rowA[i], y[i], 0f);
+                assertEquals(0f, err[i]);
+            }
         }
     }
 
