@@ -122,8 +122,8 @@ public final class Word2VecEvalMain {
     }
 
     private static void print(String label, AnalogyEvaluation.Section s) {
-        System.out.printf(Locale.ROOT, "%-30s %6.2f%%  (%d correct of %d answered; %d of %d questions answered)%n",
-                label, 100 * s.accuracy(), s.correct(), s.answered(), s.answered(), s.total());
+        System.out.printf(Locale.ROOT, "%-30s %6.2f%%  (%d correct; %d of %d questions answered)%n",
+                label, 100 * s.accuracy(), s.correct(), s.answered(), s.total());
     }
 
     static BufferedReader resource(String name) throws IOException {

@@ -93,17 +93,21 @@ public final class Word2VecMain {
 
     private static void show(WordVectors v) {
         if (v.contains("king") && v.contains("man") && v.contains("woman")) {
-            System.out.println("king - man + woman:");
-            for (ScoredWord s : v.analogy("man", "king", "woman", 5)) {
-                System.out.printf(Locale.ROOT, "  %-14s %.3f%n", s.word(), s.score());
+            List<ScoredWord> add = v.analogy("man", "king", "woman", 10);
+            List<ScoredWord> mul = v.analogyCosMul("man", "king", "woman", 10);
+            System.out.println("king - man + woman          3CosAdd                 3CosMul");
+            for (int i = 0; i < add.size(); i++) {
+                System.out.printf(Locale.ROOT, "  %2d                        %-14s %.3f   %-14s %.3f%n", i + 1,
+                        add.get(i).word(), add.get(i).score(), mul.get(i).word(), mul.get(i).score());
             }
         }
-        for (String w : new String[] {"god", "president", "war", "ship", "sister", "france"}) {
+        System.out.println("nearest neighbours:");
+        for (String w : new String[] {"god", "king", "war", "ship", "whale", "sister", "love", "bread"}) {
             if (!v.contains(w)) {
                 continue;
             }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-10s", w));
-            for (ScoredWord s : v.mostSimilar(w, 6)) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-8s", w));
+            for (ScoredWord s : v.mostSimilar(w, 7)) {
                 line.append(' ').append(s.word());
             }
             System.out.println(line);
