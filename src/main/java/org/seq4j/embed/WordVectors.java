@@ -681,7 +681,12 @@ public final class WordVectors {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             ByteReader r = new ByteReader(in, path);
             long[] header = r.header();
-            byte[] first = r.lineBytes(1 << 20);
+            byte[] first;
+            try {
+                first = r.lineBytes(1 << 20);
+            } catch (WordVectorsFormatException e) {
+                first = null;   // no line end within 1 MB: not text
+            }
             text = first != null && looksLikeTextVector(first, (int) header[1]);
         }
         return text ? readText(path) : readBinary(path);

@@ -89,6 +89,31 @@ class Word2VecTrainerTest {
     }
 
     @Test
+    void trainingAllocatesNothingPerWord() throws IOException {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported()
+                && threads.isThreadAllocatedMemoryEnabled());
+        Path small = topicCorpus(200, 5);
+        Path large = topicCorpus(2000, 5);   // the same 24 words, ten times as many lines
+        Vocabulary vocab = Vocabulary.count(List.of(large), 1, 0);
+        Word2VecConfig c = small().sample(1e-2).build();   // one thread: training runs on this thread
+        Word2VecTrainer trainer = new Word2VecTrainer(c);
+        trainer.train(List.of(large), vocab);               // warm up (class loading, JIT)
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        trainer.train(List.of(small), vocab);
+        long smallBytes = threads.getThreadAllocatedBytes(thread) - before;
+        before = threads.getThreadAllocatedBytes(thread);
+        trainer.train(List.of(large), vocab);
+        long largeBytes = threads.getThreadAllocatedBytes(thread) - before;
+        // 1,800 more lines (about 17,000 more words, 3 epochs): one allocation per word or window would
+        // add far more than 16 KB; the per-run allocations (tables, buffers) are the same for both.
+        assertTrue(largeBytes - smallBytes < 16_384, "small corpus " + smallBytes + " bytes, large " + largeBytes);
+    }
+
+    @Test
     void initialVectorsFollowWord2VecC() {
         // word2vec.c with next_random = 1: syn0[i] = (((r & 0xFFFF) / 65536) - 0.5) / E after r = r·25214903917 + 11.
         Vocabulary vocab = Vocabulary.of(List.of("x", "y"), new long[] {2, 1});
