@@ -117,27 +117,39 @@ final class SgdKernels {
     }
 
     /**
-     * Hierarchical softmax along the Huffman path of {@code target}.
+     * Hierarchical softmax along the Huffman path of {@code target}. The nodes of a path are distinct
+     * and {@code h} does not change along it, so all scores are computed first, three nodes per pass
+     * over {@code h}, and the updates applied after: the same arithmetic as word2vec.c's loop.
      *
-     * @param h     the hidden vector (E); not modified
-     * @param syn1  inner-node table (V-1, E); rows on the path modified
-     * @param tree  the Huffman tree
-     * @param neu1e error for {@code h} (E); accumulated into
+     * @param h      the hidden vector (E); not modified
+     * @param syn1   inner-node table (V-1, E); rows on the path modified
+     * @param tree   the Huffman tree
+     * @param scores workspace of at least {@code tree.maxCodeLength()} floats; overwritten
+     * @param neu1e  error for {@code h} (E); accumulated into
      */
     static void hierarchicalSoftmax(float[] h, float[][] syn1, HuffmanTree tree, int target, float alpha,
-                                    float[] neu1e, int e, boolean exact) {
+                                    float[] neu1e, int e, boolean exact, float[] scores) {
         int[] points = tree.points();
         byte[] codes = tree.codes();
         int start = tree.pathStart(target);
-        int end = start + tree.codeLength(target);
-        for (int d = start; d < end; d++) {
-            float[] u = syn1[points[d]];
-            float f = VectorMath.dot(h, u, e);
+        int n = tree.codeLength(target);
+        // forward: scores[d] = syn1[node d] · h
+        int d = 0;
+        for (; d + 2 < n; d += 3) {
+            VectorMath.dot3(h, syn1[points[start + d]], syn1[points[start + d + 1]], syn1[points[start + d + 2]], e,
+                    scores, d);
+        }
+        for (; d < n; d++) {
+            scores[d] = VectorMath.dot(h, syn1[points[start + d]], e);
+        }
+        // backward and update; saturated nodes are skipped as in word2vec.c
+        for (d = 0; d < n; d++) {
+            float f = scores[d];
             if (f <= -Sigmoid.MAX_EXP || f >= Sigmoid.MAX_EXP) {
                 continue;
             }
-            float g = (1 - codes[d] - sigmoid(f, exact)) * alpha;
-            VectorMath.axpyBoth(g, u, h, neu1e, e);
+            float g = (1 - codes[start + d] - sigmoid(f, exact)) * alpha;
+            VectorMath.axpyBoth(g, syn1[points[start + d]], h, neu1e, e);
         }
     }
 

@@ -238,6 +238,7 @@ public final class Word2VecTrainer {
         private final int[] negatives;      // (K) drawn noise words
         private final float[] scores;       // (V) full softmax workspace, or null
         private final float[] nsScores;     // (K + 2) negative-sampling scores
+        private final float[] hsScores;     // (max L) hierarchical-softmax scores
 
         Worker(Run run, long from, long to, long seed) {
             this.run = run;
@@ -251,6 +252,7 @@ public final class Word2VecTrainer {
             this.negatives = new int[c.negative()];
             this.scores = c.fullSoftmax() ? new float[run.model.vocabulary().size()] : null;
             this.nsScores = new float[c.negative() + 2];
+            this.hsScores = new float[c.hierarchicalSoftmax() ? run.model.tree().maxCodeLength() : 0];
         }
 
         void runEpochs() throws IOException {
@@ -372,7 +374,7 @@ public final class Word2VecTrainer {
             int e = c.vectorSize();
             boolean exact = c.exactSigmoid();
             if (c.hierarchicalSoftmax()) {
-                SgdKernels.hierarchicalSoftmax(h, m.syn1(), m.tree(), word, alpha, neu1e, e, exact);
+                SgdKernels.hierarchicalSoftmax(h, m.syn1(), m.tree(), word, alpha, neu1e, e, exact, hsScores);
             }
             int k = c.negative();
             if (k > 0) {

@@ -140,7 +140,7 @@ class SgdStepTest {
             case NEGATIVE_SAMPLING -> SgdKernels.negativeSampling(h, out, target, DISTINCT_NEGATIVES,
                     DISTINCT_NEGATIVES.length, ALPHA, neu1e, E, true, new float[DISTINCT_NEGATIVES.length + 2]);
             case HIERARCHICAL_SOFTMAX -> SgdKernels.hierarchicalSoftmax(h, out, OutputLayerGradientTest.tree(),
-                    target, ALPHA, neu1e, E, true);
+                    target, ALPHA, neu1e, E, true, new float[OutputLayerGradientTest.tree().maxCodeLength()]);
             case FULL_SOFTMAX -> SgdKernels.fullSoftmax(h, out, target, V, ALPHA, new float[V], neu1e, E);
         }
     }
