@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * as gensim's {@code most_similar} and {@code most_similar_cosmul} (Levy and Goldberg 2014, eq. 4 with
  * similarities shifted to [0, 1]); the query words themselves are never returned. Each query is one pass
- * over the contiguous table with a top-n heap: a few milliseconds for 100,000 words of dimension 100.
+ * over the contiguous table with a top-n heap: about 5 ms for 100,000 words of dimension 100 once the JIT
+ * has compiled it (3CosMul, three dot products per row, about 20 ms).
  * Ties are broken towards the more frequent (lower-index) word.
  *
  * <p>Instances are immutable and safe to share between threads.
