@@ -1,5 +1,8 @@
 package org.seq4j.tensor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Single-precision general matrix multiply on raw row-major arrays with offsets and leading dimensions,
  * in the manner of BLAS {@code sgemm} (with {@code alpha = 1} and {@code beta} either 0 or 1):
@@ -17,13 +20,70 @@ package org.seq4j.tensor;
  * with {@code transB}, {@code B} is stored as {@code (n, k)}. The offset form lets a sequence layer
  * multiply the rows of one time step of a {@code (T·B, C)} matrix in place.
  *
- * <p>The loops are ordered so that the innermost loop runs along contiguous memory, which HotSpot
- * vectorises. {@link GemmReference} holds the naive triple loop that tests compare this against.
- * Arguments are not checked here (this is a kernel); {@link Tensors} checks shapes at its public entry points.
+ * <h2>Arithmetic</h2>
+ * Each element of {@code C} is computed as one chain of fused multiply-adds ({@link Math#fma}) over
+ * {@code p = 0 .. k-1} in ascending order, starting from {@code C(i, j)} when accumulating and from
+ * zero otherwise. Every internal path, block size and thread split follows that order, so results are
+ * reproducible bit for bit, whatever the number of threads. {@link GemmReference} holds the naive
+ * triple loop (summing in double) that tests compare this against.
+ *
+ * <h2>Speed</h2>
+ * Large products are packed into per-thread workspaces and computed by register-tiled loops written
+ * so that HotSpot C2 vectorises them (see {@code GemmKernels}); tiny products, and products with
+ * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
+ * After a thread's first product, products allocate nothing. Products of at least
+ * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
+ * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
+ * alone). The thread count defaults to the number of available processors and can be set with the
+ * system property {@value #THREADS_PROPERTY} or {@link #setThreads(int)}.
+ *
+ * <p>Arguments are not checked here (this is a kernel): indices outside the arrays throw
+ * {@link ArrayIndexOutOfBoundsException}. {@link Tensors} checks shapes at its public entry points.
  */
 public final class Gemm {
 
+    /** System property read once, when this class is loaded: the number of threads for large products. */
+    public static final String THREADS_PROPERTY = "seq4j.threads";
+
+    /** Products with at least this many multiply-adds ({@code m·n·k}) are split over the threads. */
+    public static final long PARALLEL_MIN_WORK = 1L << 21;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
+
+    private static volatile int threads = initialThreads();
+    private static volatile GemmPool pool;
+
     private Gemm() {
+    }
+
+    /**
+     * Returns the number of threads that large products are split over (1 means single-threaded).
+     *
+     * @return the thread count, at least 1
+     */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the number of threads that large products are split over, replacing the pool. Results do
+     * not depend on this setting.
+     *
+     * @param threadCount the thread count, including the calling thread; 1 disables multithreading
+     * @throws IllegalArgumentException if {@code threadCount < 1}
+     */
+    public static void setThreads(int threadCount) {
+        if (threadCount < 1) {
+            throw new IllegalArgumentException("threadCount must be >= 1 but was " + threadCount);
+        }
+        synchronized (Gemm.class) {
+            threads = threadCount;
+            GemmPool old = pool;
+            pool = null;
+            if (old != null) {
+                old.shutdown();
+            }
+        }
     }
 
     /**
@@ -41,7 +101,7 @@ public final class Gemm {
      * @param bOff       offset of {@code B(0, 0)} in {@code b}
      * @param ldb        leading dimension of {@code B} as stored
      * @param accumulate add into {@code C} instead of overwriting it
-     * @param c          data of {@code C}; modified
+     * @param c          data of {@code C}; modified (only its {@code m × n} block)
      * @param cOff       offset of {@code C(0, 0)} in {@code c}
      * @param ldc        leading dimension of {@code C}
      */
@@ -49,100 +109,66 @@ public final class Gemm {
                              float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              boolean accumulate, float[] c, int cOff, int ldc) {
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
-        }
-        if (m == 0 || n == 0 || k == 0) {
+        if (m <= 0 || n <= 0) {
             return;
         }
-        if (!transA && !transB) {
-            multNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else if (!transA) {
-            multNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else if (!transB) {
-            multTN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (k <= 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        boolean direct = GemmKernels.useDirect(transB, m, n, k);
+        if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
+            GemmPool p = pool();
+            if (p != null && p.run(direct, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                    accumulate, c, cOff, ldc)) {
+                return;
+            }
+        }
+        if (direct) {
+            GemmKernels.direct(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
+                    0, m, 0, n);
         } else {
-            multTT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
+                    0, m, 0, n, GemmWorkspace.get());
         }
     }
 
-    // C(i, :) += A(i, p) · B(p, :): the inner loop is an axpy over a row of B and a row of C.
-    private static void multNN(int m, int n, int k, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
-            int aRow = aOff + i * lda;
-            for (int p = 0; p < k; p++) {
-                float aip = a[aRow + p];
-                if (aip == 0f) {
-                    continue;
-                }
-                int bRow = bOff + p * ldb;
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] += aip * b[bRow + j];
-                }
+    /** Returns the pool for the current thread count, starting it on first use; null if single-threaded. */
+    private static GemmPool pool() {
+        GemmPool p = pool;
+        if (p != null) {
+            return p;
+        }
+        synchronized (Gemm.class) {
+            if (pool == null && threads > 1) {
+                pool = new GemmPool(threads);
             }
+            return pool;
         }
     }
 
-    // C(i, j) += dot(A(i, :), B(j, :)): both rows contiguous; four partial sums break the dependency chain.
-    private static void multNT(int m, int n, int k, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int aRow = aOff + i * lda;
-            int cRow = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                int bRow = bOff + j * ldb;
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                int p = 0;
-                for (; p + 3 < k; p += 4) {
-                    s0 += a[aRow + p] * b[bRow + p];
-                    s1 += a[aRow + p + 1] * b[bRow + p + 1];
-                    s2 += a[aRow + p + 2] * b[bRow + p + 2];
-                    s3 += a[aRow + p + 3] * b[bRow + p + 3];
-                }
-                for (; p < k; p++) {
-                    s0 += a[aRow + p] * b[bRow + p];
-                }
-                c[cRow + j] += (s0 + s1) + (s2 + s3);
-            }
+    private static int initialThreads() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return processors;
         }
-    }
-
-    // C(i, :) += A(p, i) · B(p, :): A is read down a column, B and C along rows.
-    private static void multTN(int m, int n, int k, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int p = 0; p < k; p++) {
-            int aRow = aOff + p * lda;
-            int bRow = bOff + p * ldb;
-            for (int i = 0; i < m; i++) {
-                float api = a[aRow + i];
-                if (api == 0f) {
-                    continue;
-                }
-                int cRow = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] += api * b[bRow + j];
-                }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 1) {
+                return parsed;
             }
+        } catch (NumberFormatException e) {
+            LOG.warn("System property {} must be an integer >= 1 but was '{}' ({}); using {} threads",
+                    THREADS_PROPERTY, value, e.getMessage(), processors);
+            return processors;
         }
-    }
-
-    // C(i, j) += Σ_p A(p, i) · B(j, p): rare in the models; plain loops.
-    private static void multTT(int m, int n, int k, float[] a, int aOff, int lda,
-                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                int bRow = bOff + j * ldb;
-                float s = 0f;
-                for (int p = 0; p < k; p++) {
-                    s += a[aOff + p * lda + i] * b[bRow + p];
-                }
-                c[cRow + j] += s;
-            }
-        }
+        LOG.warn("System property {} must be an integer >= 1 but was '{}'; using {} threads",
+                THREADS_PROPERTY, value, processors);
+        return processors;
     }
 }
