@@ -2,6 +2,7 @@ package org.seq4j.embed;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -327,8 +328,8 @@ public final class Word2VecTrainer {
                 random = random * LCG_MULTIPLIER + LCG_INCREMENT;
                 int b = (int) Long.remainderUnsigned(random, window);
                 if (cbow) {
-                    java.util.Arrays.fill(neu1, 0f);
-                    java.util.Arrays.fill(neu1e, 0f);
+                    Arrays.fill(neu1, 0f);
+                    Arrays.fill(neu1e, 0f);
                     int cw = 0;
                     for (int a = b; a < window * 2 + 1 - b; a++) {
                         int ci = pos - window + a;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -33,7 +34,7 @@ class HuffmanTreeTest {
             for (int i = 0; i < v; i++) {
                 counts[i] = 1 + r.nextInt(1000);
             }
-            java.util.Arrays.sort(counts);
+            Arrays.sort(counts);
             for (int i = 0; i < v / 2; i++) {
                 long x = counts[i];
                 counts[i] = counts[v - 1 - i];

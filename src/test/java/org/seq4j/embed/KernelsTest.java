@@ -3,6 +3,7 @@ package org.seq4j.embed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +32,10 @@ class KernelsTest {
                 assertEquals(y2[i], y1[i], 0f, "n=" + n + " i=" + i);
             }
             // the row forms of the training loop
-            float[] rowA = java.util.Arrays.copyOfRange(a, 2, 2 + n);
-            float[] rowB = java.util.Arrays.copyOfRange(b, 7, 7 + n);
+            float[] rowA = Arrays.copyOfRange(a, 2, 2 + n);
+            float[] rowB = Arrays.copyOfRange(b, 7, 7 + n);
             assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(rowA, rowB, n), 1e-6 * (n + 1), "n=" + n);
-            float[] rowC = java.util.Arrays.copyOfRange(b, 1, 1 + n);
+            float[] rowC = Arrays.copyOfRange(b, 1, 1 + n);
             float[] two = new float[3];
             float[] three = new float[4];
             VectorMath.dot2(rowA, rowB, rowC, n, two, 1);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -83,12 +84,12 @@ class TokenReaderTest {
             for (int i = 1; i < parts; i++) {
                 cuts[i] = r.nextLong(total + 1);
             }
-            java.util.Arrays.sort(cuts);
+            Arrays.sort(cuts);
             List<List<String>> all = new ArrayList<>();
             for (int i = 0; i < parts; i++) {
                 all.addAll(read(files, cuts[i], cuts[i + 1]));
             }
-            assertEquals(expected, all, "cuts " + java.util.Arrays.toString(cuts));
+            assertEquals(expected, all, "cuts " + Arrays.toString(cuts));
         }
     }
 

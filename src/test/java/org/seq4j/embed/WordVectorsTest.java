@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -105,7 +106,7 @@ class WordVectorsTest {
         assertBad("-1 100\n", "count >= 0");
         Path bin = dir.resolve("truncated.bin");
         byte[] good = binaryOf("a", "a-rather-long-second-word", 3);
-        Files.write(bin, java.util.Arrays.copyOf(good, good.length - 5));
+        Files.write(bin, Arrays.copyOf(good, good.length - 5));
         WordVectorsFormatException e = assertThrows(WordVectorsFormatException.class, () -> WordVectors.readBinary(bin));
         assertTrue(e.getMessage().contains("ends inside the 3 values of vector 2"), e.getMessage());
     }
@@ -182,8 +183,8 @@ class WordVectorsTest {
 
     /** Cosine between row i and row 3 ("d") of a (V, e) table. */
     private static double cosineWithD(float[] t, int e, int i) {
-        float[] a = java.util.Arrays.copyOfRange(t, i * e, (i + 1) * e);
-        float[] d = java.util.Arrays.copyOfRange(t, 3 * e, 4 * e);
+        float[] a = Arrays.copyOfRange(t, i * e, (i + 1) * e);
+        float[] d = Arrays.copyOfRange(t, 3 * e, 4 * e);
         return cosine(a, d);
     }
 
