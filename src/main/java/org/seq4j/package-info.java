@@ -1,7 +1,15 @@
 /**
  * seq4j: pure-Java neural sequence models with explicit forward and backward passes.
  *
- * <p>Start with {@link org.seq4j.tensor} for the layout convention and the matrix operations, and
- * {@link org.seq4j.nn} for parameters and the basic modules.
+ * <ul>
+ *   <li>{@link org.seq4j.tensor}: the layout convention (shape letters, time-major sequence batches) and
+ *       the float32 matrix operations everything is built from.</li>
+ *   <li>{@link org.seq4j.nn}: parameters and their registry, linear layers, embeddings, losses,
+ *       initializers.</li>
+ *   <li>{@link org.seq4j.rnn}: Elman RNN, LSTM and GRU cells and sequence layers with backpropagation
+ *       through time, and the heads of the RNN scenarios.</li>
+ *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
+ *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights).</li>
+ * </ul>
  */
 package org.seq4j;

@@ -363,7 +363,7 @@ public final class Tensors {
     }
 
     /**
-     * Row-wise log-softmax {@code y(r, j) = x(r, j) − max_r − log Σ_k exp(x(r, k) − max_r)}.
+     * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}.
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -378,9 +378,63 @@ public final class Tensors {
             for (int c = 0; c < cols; c++) {
                 sum += Math.exp(x.data[row + c] - max);
             }
-            float logZ = max + (float) Math.log(sum);
+            // (x − max) − log Σ rather than x − (max + log Σ): the shift is exact for nearby values, so the
+            // result is accurate relative to itself, not to the size of max.
+            float logSum = (float) Math.log(sum);
             for (int c = 0; c < cols; c++) {
-                y.data[row + c] = x.data[row + c] - logZ;
+                y.data[row + c] = (x.data[row + c] - max) - logSum;
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #softmaxRows(FMatrixRMaj, FMatrixRMaj)}, row by row:
+     * <pre>
+     *   dx(r, j) = y(r, j) · (dy(r, j) − Σ_k dy(r, k) · y(r, k))
+     * </pre>
+     *
+     * @param y  the forward output (N, C); not modified
+     * @param dy gradient with respect to {@code y}, (N, C); not modified
+     * @param dx gradient with respect to {@code x}, (N, C); overwritten (may be {@code dy})
+     */
+    public static void softmaxRowsBackward(FMatrixRMaj y, FMatrixRMaj dy, FMatrixRMaj dx) {
+        checkSameShape(y, "y", dy, "dy");
+        checkSameShape(y, "y", dx, "dx");
+        int cols = y.numCols;
+        for (int r = 0; r < y.numRows; r++) {
+            int row = r * cols;
+            double dot = 0.0;
+            for (int c = 0; c < cols; c++) {
+                dot += (double) dy.data[row + c] * y.data[row + c];
+            }
+            for (int c = 0; c < cols; c++) {
+                dx.data[row + c] = (float) (y.data[row + c] * (dy.data[row + c] - dot));
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #logSoftmaxRows(FMatrixRMaj, FMatrixRMaj)}, row by row:
+     * <pre>
+     *   dx(r, j) = dy(r, j) − exp(y(r, j)) · Σ_k dy(r, k)
+     * </pre>
+     *
+     * @param y  the forward output (log-probabilities) (N, C); not modified
+     * @param dy gradient with respect to {@code y}, (N, C); not modified
+     * @param dx gradient with respect to {@code x}, (N, C); overwritten (may be {@code dy})
+     */
+    public static void logSoftmaxRowsBackward(FMatrixRMaj y, FMatrixRMaj dy, FMatrixRMaj dx) {
+        checkSameShape(y, "y", dy, "dy");
+        checkSameShape(y, "y", dx, "dx");
+        int cols = y.numCols;
+        for (int r = 0; r < y.numRows; r++) {
+            int row = r * cols;
+            double sum = 0.0;
+            for (int c = 0; c < cols; c++) {
+                sum += dy.data[row + c];
+            }
+            for (int c = 0; c < cols; c++) {
+                dx.data[row + c] = (float) (dy.data[row + c] - Math.exp(y.data[row + c]) * sum);
             }
         }
     }

@@ -1,0 +1,134 @@
+package org.seq4j.rnn;
+
+import java.util.random.RandomGenerator;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The Elman RNN cell, PyTorch's {@code nn.RNNCell} with {@code nonlinearity='tanh'} or {@code 'relu'}.
+ *
+ * <pre>
+ *   a_t = x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh        x_t: (B, I)   h_{t−1}: (B, H)   a_t: (B, H)
+ *   h_t = φ(a_t),   φ = tanh or relu                      h_t: (B, H)
+ *
+ *   W_ih: (H, I)   W_hh: (H, H)   b_ih, b_hh: (1, H)
+ * </pre>
+ *
+ * Backward, given {@code dh_t} (B, H), the whole gradient into {@code h_t} (from the output and from
+ * step {@code t+1}):
+ * <pre>
+ *   da_t      = dh_t ⊙ φ′(a_t),  φ′ = 1 − h_t²  (tanh)  or  [h_t &gt; 0]  (relu)      (B, H)
+ *   dW_ih    += da_tᵀ·x_t        db_ih += Σ_b da_t        dx_t     = da_t·W_ih           (B, I)
+ *   dW_hh    += da_tᵀ·h_{t−1}    db_hh += Σ_b da_t        dh_{t−1} = da_t·W_hh           (B, H)
+ * </pre>
+ * The output {@code y_t = W_hy·h_t} of the textbook Elman network is a separate head
+ * ({@link PerStepHead}).
+ */
+public final class ElmanCell extends RecurrentCell {
+
+    private final boolean relu;
+
+    /**
+     * Creates a cell and initialises its parameters.
+     *
+     * @param type       {@link CellType#RNN_TANH} or {@link CellType#RNN_RELU}
+     * @param inputSize  input features {@code I}, at least 1
+     * @param hiddenSize hidden size {@code H}, at least 1
+     * @param bias       whether the cell has {@code bias_ih} and {@code bias_hh}
+     * @param init       the initialisation scheme
+     * @param random     random stream for the initialisation; advanced
+     * @throws IllegalArgumentException if the type is not an Elman type or a size is below 1
+     */
+    public ElmanCell(CellType type, int inputSize, int hiddenSize, boolean bias, RecurrentInit init,
+                     RandomGenerator random) {
+        super(checkType(type), inputSize, hiddenSize, bias, init, random);
+        this.relu = type == CellType.RNN_RELU;
+    }
+
+    private static CellType checkType(CellType type) {
+        if (type != CellType.RNN_TANH && type != CellType.RNN_RELU) {
+            throw new IllegalArgumentException("type must be RNN_TANH or RNN_RELU but was " + type);
+        }
+        return type;
+    }
+
+    /**
+     * Runs one step: {@code h_t = φ(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)}; allocates a new cache.
+     *
+     * @param x     (B, I) input of the step; not modified (copied into the cache)
+     * @param hPrev (B, H) previous hidden state {@code h_{t−1}}; not modified
+     * @return the cache, whose {@link StepCache#hidden()} is {@code h_t}
+     * @throws IllegalArgumentException if a shape is wrong
+     */
+    public StepCache forward(FMatrixRMaj x, FMatrixRMaj hPrev) {
+        return stepForward(x, hPrev, null, null);
+    }
+
+    /**
+     * Runs one step into an existing cache (no allocation when the batch size is unchanged).
+     *
+     * @param x     (B, I) input of the step; not modified
+     * @param hPrev (B, H) previous hidden state; not modified
+     * @param cache a cache from an earlier forward of this cell, or null for a new one; overwritten
+     * @return the cache used
+     * @throws IllegalArgumentException if a shape is wrong or the cache belongs to another cell
+     */
+    public StepCache forward(FMatrixRMaj x, FMatrixRMaj hPrev, StepCache cache) {
+        return stepForward(x, hPrev, null, cache);
+    }
+
+    /**
+     * Backward of one step. Adds ({@code +=}) into the parameter gradients; writes
+     * {@link StepCache#dx()} and {@link StepCache#dhPrev()}.
+     *
+     * @param cache   the cache of this step's forward; its gradient buffers are overwritten
+     * @param dOutput (B, H) gradient into {@code h_t} from above (the output), or null for none; not modified
+     * @param dhNext  (B, H) gradient into {@code h_t} from step {@code t+1}, or null for none; not modified
+     * @throws IllegalArgumentException if a shape is wrong or the cache is not from this cell
+     */
+    public void backward(StepCache cache, FMatrixRMaj dOutput, FMatrixRMaj dhNext) {
+        stepBackward(cache, dOutput, dhNext, null);
+    }
+
+    @Override
+    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
+                      float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
+                      float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff) {
+        int hs = hiddenSize;
+        for (int b = 0; b < batch; b++) {
+            int g = gatesOff + b * hs;
+            int o = hOff + b * hs;
+            if (active != null && !active[b]) {
+                System.arraycopy(hPrev, hPrevOff + b * hs, h, o, hs);
+                continue;
+            }
+            for (int j = 0; j < hs; j++) {
+                float a = gates[g + j] + hiddenProj[b * hs + j];
+                float y = relu ? Math.max(0f, a) : (float) Math.tanh(a);
+                gates[g + j] = relu ? a : y;   // what backward needs: the sign of a, or tanh(a)
+                h[o + j] = y;
+            }
+        }
+    }
+
+    @Override
+    void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
+                       float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
+                       float[] aux, int auxOff, float[] dh, float[] dc,
+                       float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff) {
+        int hs = hiddenSize;
+        for (int b = 0; b < batch; b++) {
+            int g = gatesOff + b * hs;
+            int d = dGatesXOff + b * hs;
+            if (active != null && !active[b]) {
+                java.util.Arrays.fill(dGatesX, d, d + hs, 0f);
+                continue;   // dh passes through unchanged
+            }
+            for (int j = 0; j < hs; j++) {
+                float y = gates[g + j];   // relu: a_t; tanh: h_t
+                float derivative = relu ? (y > 0f ? 1f : 0f) : 1f - y * y;
+                dGatesX[d + j] = dh[b * hs + j] * derivative;
+                dh[b * hs + j] = 0f;   // h_{t−1} reaches h_t only through W_hh
+            }
+        }
+    }
+}

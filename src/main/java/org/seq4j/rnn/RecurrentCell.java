@@ -1,0 +1,487 @@
+package org.seq4j.rnn;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Module;
+import org.seq4j.nn.Parameter;
+import org.seq4j.nn.Parameters;
+import org.seq4j.tensor.Gemm;
+import org.seq4j.tensor.Tensors;
+
+/**
+ * One recurrent cell: the parameters of one layer and direction, and the step it computes.
+ *
+ * <p>Every cell has the packed parameters of PyTorch's {@code nn.RNNCell}, {@code nn.LSTMCell} and
+ * {@code nn.GRUCell}, registered in this order ({@code G} gate blocks, see {@link CellType}):
+ * <pre>
+ *   weight_ih  (G·H, I)     weight_hh  (G·H, H)     bias_ih  (G·H)     bias_hh  (G·H)
+ * </pre>
+ * A step is split the same way in every cell: the input product {@code x·W_ihᵀ + b_ih} and the state
+ * product {@code h·W_hhᵀ + b_hh}, each one matrix product for all gates, followed by the cell's
+ * element-wise gate arithmetic (see {@link ElmanCell}, {@link LstmCell}, {@link GruCell}). A
+ * {@link RecurrentLayer} computes the input product of all time steps in one product and runs only the
+ * state product per step; the one-step API of the subclasses ({@code forward}/{@code backward}) runs
+ * both for one step and keeps what backward needs in a {@link StepCache}.
+ */
+public abstract sealed class RecurrentCell implements Module permits ElmanCell, LstmCell, GruCell {
+
+    final CellType type;
+    final int inputSize;
+    final int hiddenSize;
+    /** G·H: width of the packed gate rows. */
+    final int gateWidth;
+    final Parameter weightIh;
+    final Parameter weightHh;
+    final Parameter biasIh;
+    final Parameter biasHh;
+    private final Parameters parameters = new Parameters();
+
+    RecurrentCell(CellType type, int inputSize, int hiddenSize, boolean bias, RecurrentInit init,
+                  RandomGenerator random) {
+        if (inputSize < 1) {
+            throw new IllegalArgumentException("inputSize must be at least 1 but was " + inputSize);
+        }
+        if (hiddenSize < 1) {
+            throw new IllegalArgumentException("hiddenSize must be at least 1 but was " + hiddenSize);
+        }
+        if (init == null || random == null) {
+            throw new IllegalArgumentException("init and random must not be null");
+        }
+        this.type = type;
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.gateWidth = type.gateCount() * hiddenSize;
+        this.weightIh = new Parameter("weight_ih", gateWidth, inputSize);
+        this.weightHh = new Parameter("weight_hh", gateWidth, hiddenSize);
+        this.biasIh = bias ? new Parameter("bias_ih", gateWidth) : null;
+        this.biasHh = bias ? new Parameter("bias_hh", gateWidth) : null;
+        parameters.add(weightIh).add(weightHh);
+        if (bias) {
+            parameters.add(biasIh).add(biasHh);
+        }
+        init.initialize(this, random);
+    }
+
+    /**
+     * The cell type.
+     *
+     * @return the type
+     */
+    public CellType type() {
+        return type;
+    }
+
+    /**
+     * Input features {@code I}.
+     *
+     * @return the input size
+     */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /**
+     * Hidden size {@code H}.
+     *
+     * @return the hidden size
+     */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /**
+     * Tells whether the cell has biases.
+     *
+     * @return true if {@code bias_ih} and {@code bias_hh} exist
+     */
+    public boolean hasBias() {
+        return biasIh != null;
+    }
+
+    /**
+     * The input weight {@code weight_ih}, {@code (G·H, I)}.
+     *
+     * @return the parameter
+     */
+    public Parameter weightIh() {
+        return weightIh;
+    }
+
+    /**
+     * The recurrent weight {@code weight_hh}, {@code (G·H, H)}.
+     *
+     * @return the parameter
+     */
+    public Parameter weightHh() {
+        return weightHh;
+    }
+
+    /**
+     * The input bias {@code bias_ih}, {@code (1, G·H)}.
+     *
+     * @return the parameter
+     * @throws IllegalStateException if the cell has no biases
+     */
+    public Parameter biasIh() {
+        if (biasIh == null) {
+            throw new IllegalStateException("the cell has no biases");
+        }
+        return biasIh;
+    }
+
+    /**
+     * The recurrent bias {@code bias_hh}, {@code (1, G·H)}.
+     *
+     * @return the parameter
+     * @throws IllegalStateException if the cell has no biases
+     */
+    public Parameter biasHh() {
+        if (biasHh == null) {
+            throw new IllegalStateException("the cell has no biases");
+        }
+        return biasHh;
+    }
+
+    /**
+     * The parameters {@code weight_ih, weight_hh, bias_ih, bias_hh} (biases only if present), named as in
+     * PyTorch's {@code nn.RNNCell}/{@code LSTMCell}/{@code GRUCell}.
+     *
+     * @return the registry
+     */
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Element-wise gate arithmetic: the part that differs between cells. All rows are contiguous:
+    // row b of a (B, C) block stored at off is data[off + b·C, off + b·C + C).
+
+    /**
+     * Forward gate arithmetic of one step for {@code batch} rows.
+     *
+     * @param batch      rows B
+     * @param active     per row, whether this step is a real step of that sequence; null for all.
+     *                   An inactive row copies {@code hPrev} (and {@code cPrev}) to the outputs.
+     * @param gates      (B, G·H) at gatesOff: on entry {@code x·W_ihᵀ + b_ih}; on exit what backward reads:
+     *                   the activated gates (relu RNN: the pre-activation, whose sign backward needs)
+     * @param hiddenProj (B, G·H) at 0: {@code hPrev·W_hhᵀ + b_hh}; read only
+     * @param hPrev      (B, H) previous hidden state; read only (may be the same memory as {@code h})
+     * @param cPrev      (B, H) previous cell state (LSTM only, else ignored); may be the same as {@code c}
+     * @param h          (B, H) new hidden state; written
+     * @param c          (B, H) new cell state (LSTM only); written
+     * @param aux        (B, H) what backward needs besides the gates (LSTM: tanh(c); GRU: W_hn·h + b_hn)
+     */
+    abstract void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] hiddenProj,
+                               float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
+                               float[] h, int hOff, float[] c, int cOff, float[] aux, int auxOff);
+
+    /**
+     * Backward gate arithmetic of one step for {@code batch} rows.
+     *
+     * @param dh       (B, H) at 0: on entry the gradient into {@code h_t}; on exit the part of the gradient
+     *                 into {@code h_{t−1}} that does not go through {@code W_hh} (inactive rows: unchanged)
+     * @param dc       (B, H) at 0, LSTM only: on entry the gradient into {@code c_t} from step t+1; on exit
+     *                 the gradient into {@code c_{t−1}} (inactive rows: unchanged)
+     * @param dGatesX  (B, G·H): gradient of {@code x·W_ihᵀ + b_ih}; written (inactive rows: 0)
+     * @param dGatesH  (B, G·H): gradient of {@code h·W_hhᵀ + b_hh}; written (inactive rows: 0); may be
+     *                 the same memory as dGatesX for cells where they are equal
+     */
+    abstract void backwardGates(int batch, boolean[] active, float[] gates, int gatesOff,
+                                float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff,
+                                float[] aux, int auxOff, float[] dh, float[] dc,
+                                float[] dGatesX, int dGatesXOff, float[] dGatesH, int dGatesHOff);
+
+    /** Whether the gradient of the state product differs from that of the input product (GRU). */
+    boolean separateStateGateGradient() {
+        return false;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // The products, shared by all cells.
+
+    /** gates (rows, G·H) at gOff = in (rows, I) at inOff · W_ihᵀ + b_ih. */
+    final void inputProduct(int rows, float[] in, int inOff, float[] gates, int gOff) {
+        Gemm.sgemm(false, true, rows, gateWidth, inputSize, in, inOff, inputSize,
+                weightIh.value().data, 0, inputSize, false, gates, gOff, gateWidth);
+        if (biasIh != null) {
+            addBias(rows, biasIh.value().data, gates, gOff);
+        }
+    }
+
+    /** out (B, G·H) at 0 = h (B, H) at hOff · W_hhᵀ + b_hh. */
+    final void stateProduct(int batch, float[] h, int hOff, float[] out) {
+        Gemm.sgemm(false, true, batch, gateWidth, hiddenSize, h, hOff, hiddenSize,
+                weightHh.value().data, 0, hiddenSize, false, out, 0, gateWidth);
+        if (biasHh != null) {
+            addBias(batch, biasHh.value().data, out, 0);
+        }
+    }
+
+    /** dW_ih += dGatesXᵀ·in and db_ih += Σ_rows dGatesX, over rows rows. */
+    final void addInputProductGradients(int rows, float[] dGatesX, int dOff, float[] in, int inOff) {
+        Gemm.sgemm(true, false, gateWidth, inputSize, rows, dGatesX, dOff, gateWidth, in, inOff, inputSize,
+                true, weightIh.grad().data, 0, inputSize);
+        if (biasIh != null) {
+            addColumnSums(rows, dGatesX, dOff, biasIh.grad().data);
+        }
+    }
+
+    /** dW_hh += dGatesHᵀ·hPrev, over rows rows (bias gradient separately, see addStateBiasGradient). */
+    final void addStateWeightGradient(int rows, float[] dGatesH, int dOff, float[] hPrev, int hOff) {
+        Gemm.sgemm(true, false, gateWidth, hiddenSize, rows, dGatesH, dOff, gateWidth, hPrev, hOff, hiddenSize,
+                true, weightHh.grad().data, 0, hiddenSize);
+    }
+
+    /** db_hh += Σ_rows dGatesH. */
+    final void addStateBiasGradient(int rows, float[] dGatesH, int dOff) {
+        if (biasHh != null) {
+            addColumnSums(rows, dGatesH, dOff, biasHh.grad().data);
+        }
+    }
+
+    /** dIn (rows, I) at dInOff (+)= dGatesX · W_ih. */
+    final void inputGradient(int rows, float[] dGatesX, int dOff, boolean accumulate, float[] dIn, int dInOff) {
+        Gemm.sgemm(false, false, rows, inputSize, gateWidth, dGatesX, dOff, gateWidth,
+                weightIh.value().data, 0, inputSize, accumulate, dIn, dInOff, inputSize);
+    }
+
+    /** dh (B, H) at 0 += dGatesH · W_hh. */
+    final void addStateGradient(int batch, float[] dGatesH, int dOff, float[] dh) {
+        Gemm.sgemm(false, false, batch, hiddenSize, gateWidth, dGatesH, dOff, gateWidth,
+                weightHh.value().data, 0, hiddenSize, true, dh, 0, hiddenSize);
+    }
+
+    private void addBias(int rows, float[] bias, float[] out, int off) {
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * gateWidth;
+            for (int j = 0; j < gateWidth; j++) {
+                out[row + j] += bias[j];
+            }
+        }
+    }
+
+    private void addColumnSums(int rows, float[] m, int off, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * gateWidth;
+            for (int j = 0; j < gateWidth; j++) {
+                out[j] += m[row + j];
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // The one-step API (the subclasses expose it with their own state arguments).
+
+    final StepCache stepForward(FMatrixRMaj x, FMatrixRMaj hPrev, FMatrixRMaj cPrev, StepCache reuse) {
+        if (x == null) {
+            throw new IllegalArgumentException("x must be (B, " + inputSize + ") but was null");
+        }
+        int batch = x.numRows;
+        Tensors.checkShape(x, batch, inputSize, "x");
+        if (batch < 1) {
+            throw new IllegalArgumentException("x must have at least one row");
+        }
+        Tensors.checkShape(hPrev, batch, hiddenSize, "hPrev");
+        if (type.hasCellState()) {
+            Tensors.checkShape(cPrev, batch, hiddenSize, "cPrev");
+        }
+        StepCache cache = reuse;
+        if (cache == null) {
+            cache = new StepCache(this, batch);
+        } else if (cache.owner != this) {
+            throw new IllegalArgumentException("the cache belongs to another cell");
+        } else {
+            cache.reshape(batch);
+        }
+        cache.x.setTo(x);
+        cache.hPrev.setTo(hPrev);
+        if (type.hasCellState()) {
+            cache.cPrev.setTo(cPrev);
+        }
+        inputProduct(batch, cache.x.data, 0, cache.gates.data, 0);
+        stateProduct(batch, cache.hPrev.data, 0, cache.stateProj.data);
+        forwardGates(batch, null, cache.gates.data, 0, cache.stateProj.data,
+                cache.hPrev.data, 0, cache.cPrev.data, 0,
+                cache.h.data, 0, cache.c.data, 0, cache.aux.data, 0);
+        cache.backwardDone = false;
+        return cache;
+    }
+
+    final void stepBackward(StepCache cache, FMatrixRMaj dOutput, FMatrixRMaj dhNext, FMatrixRMaj dcNext) {
+        if (cache == null || cache.owner != this) {
+            throw new IllegalArgumentException("the cache must come from this cell's forward");
+        }
+        int batch = cache.batch;
+        // dh: (B, H) = dOutput + dhNext, the whole gradient into h_t; dc: (B, H) = dcNext
+        float[] dh = cache.dhPrev.data;
+        Arrays.fill(dh, 0, batch * hiddenSize, 0f);
+        if (dOutput != null) {
+            Tensors.checkShape(dOutput, batch, hiddenSize, "dOutput");
+            Tensors.addTo(dOutput, cache.dhPrev);
+        }
+        if (dhNext != null) {
+            Tensors.checkShape(dhNext, batch, hiddenSize, "dhNext");
+            Tensors.addTo(dhNext, cache.dhPrev);
+        }
+        float[] dc = cache.dcPrev.data;
+        if (type.hasCellState()) {
+            Arrays.fill(dc, 0, batch * hiddenSize, 0f);
+            if (dcNext != null) {
+                Tensors.checkShape(dcNext, batch, hiddenSize, "dcNext");
+                Tensors.addTo(dcNext, cache.dcPrev);
+            }
+        } else if (dcNext != null) {
+            throw new IllegalArgumentException("dcNext must be null: a " + type + " cell has no cell state");
+        }
+        float[] dGatesH = separateStateGateGradient() ? cache.dGatesH.data : cache.dGatesX.data;
+        backwardGates(batch, null, cache.gates.data, 0, cache.hPrev.data, 0, cache.cPrev.data, 0,
+                cache.aux.data, 0, dh, dc, cache.dGatesX.data, 0, dGatesH, 0);
+        addInputProductGradients(batch, cache.dGatesX.data, 0, cache.x.data, 0);
+        addStateWeightGradient(batch, dGatesH, 0, cache.hPrev.data, 0);
+        addStateBiasGradient(batch, dGatesH, 0);
+        inputGradient(batch, cache.dGatesX.data, 0, false, cache.dx.data, 0);
+        addStateGradient(batch, dGatesH, 0, dh);
+        cache.backwardDone = true;
+    }
+
+    /**
+     * What one step of a cell keeps for its backward pass, and the input gradients that backward writes.
+     *
+     * <p>Made by a cell's {@code forward}; may be passed back to {@code forward} of the same cell to be
+     * reused, so that a loop over steps with one cache per step allocates nothing after the first pass.
+     * The cache copies its inputs, so the caller may overwrite {@code x}, {@code hPrev} and
+     * {@code cPrev} after forward.
+     */
+    public static final class StepCache {
+
+        private final RecurrentCell owner;
+        private int batch;
+        // x: (B, I), hPrev/cPrev: (B, H) copies of the inputs
+        private final FMatrixRMaj x;
+        private final FMatrixRMaj hPrev;
+        private final FMatrixRMaj cPrev;
+        // gates: (B, G·H) activated gates; stateProj: (B, G·H) h·W_hhᵀ + b_hh
+        private final FMatrixRMaj gates;
+        private final FMatrixRMaj stateProj;
+        // h, c: (B, H) outputs; aux: (B, H) tanh(c) (LSTM) or W_hn·h + b_hn (GRU)
+        private final FMatrixRMaj h;
+        private final FMatrixRMaj c;
+        private final FMatrixRMaj aux;
+        // dGatesX, dGatesH: (B, G·H)
+        private final FMatrixRMaj dGatesX;
+        private final FMatrixRMaj dGatesH;
+        // dx: (B, I), dhPrev/dcPrev: (B, H)
+        private final FMatrixRMaj dx;
+        private final FMatrixRMaj dhPrev;
+        private final FMatrixRMaj dcPrev;
+        private boolean backwardDone;
+
+        StepCache(RecurrentCell owner, int batch) {
+            this.owner = owner;
+            int hs = owner.hiddenSize;
+            int gw = owner.gateWidth;
+            int cs = owner.type.hasCellState() ? hs : 1;
+            this.x = new FMatrixRMaj(batch, owner.inputSize);
+            this.hPrev = new FMatrixRMaj(batch, hs);
+            this.cPrev = new FMatrixRMaj(batch, cs);
+            this.gates = new FMatrixRMaj(batch, gw);
+            this.stateProj = new FMatrixRMaj(batch, gw);
+            this.h = new FMatrixRMaj(batch, hs);
+            this.c = new FMatrixRMaj(batch, cs);
+            this.aux = new FMatrixRMaj(batch, hs);
+            this.dGatesX = new FMatrixRMaj(batch, gw);
+            this.dGatesH = new FMatrixRMaj(batch, owner.separateStateGateGradient() ? gw : 1);
+            this.dx = new FMatrixRMaj(batch, owner.inputSize);
+            this.dhPrev = new FMatrixRMaj(batch, hs);
+            this.dcPrev = new FMatrixRMaj(batch, cs);
+            this.batch = batch;
+        }
+
+        void reshape(int newBatch) {
+            if (newBatch == batch) {
+                return;
+            }
+            for (FMatrixRMaj m : new FMatrixRMaj[] {x, hPrev, cPrev, gates, stateProj, h, c, aux,
+                    dGatesX, dGatesH, dx, dhPrev, dcPrev}) {
+                m.reshape(newBatch, m.numCols);
+            }
+            batch = newBatch;
+        }
+
+        /**
+         * Batch size {@code B} of the step.
+         *
+         * @return B
+         */
+        public int batchSize() {
+            return batch;
+        }
+
+        /**
+         * The new hidden state {@code h_t} (also the cell's output).
+         *
+         * @return (B, H); owned by the cache, overwritten by the next forward that reuses it
+         */
+        public FMatrixRMaj hidden() {
+            return h;
+        }
+
+        /**
+         * The new cell state {@code c_t} of an LSTM.
+         *
+         * @return (B, H); owned by the cache
+         * @throws IllegalStateException if the cell is not an LSTM
+         */
+        public FMatrixRMaj cellState() {
+            if (!owner.type.hasCellState()) {
+                throw new IllegalStateException("a " + owner.type + " cell has no cell state");
+            }
+            return c;
+        }
+
+        /**
+         * Gradient with respect to the step's input {@code x}.
+         *
+         * @return (B, I); owned by the cache
+         * @throws IllegalStateException if backward has not run since the last forward
+         */
+        public FMatrixRMaj dx() {
+            checkBackwardDone();
+            return dx;
+        }
+
+        /**
+         * Gradient with respect to the previous hidden state {@code h_{t−1}}.
+         *
+         * @return (B, H); owned by the cache
+         * @throws IllegalStateException if backward has not run since the last forward
+         */
+        public FMatrixRMaj dhPrev() {
+            checkBackwardDone();
+            return dhPrev;
+        }
+
+        /**
+         * Gradient with respect to the previous cell state {@code c_{t−1}} of an LSTM.
+         *
+         * @return (B, H); owned by the cache
+         * @throws IllegalStateException if backward has not run since the last forward, or the cell is
+         *                               not an LSTM
+         */
+        public FMatrixRMaj dcPrev() {
+            checkBackwardDone();
+            if (!owner.type.hasCellState()) {
+                throw new IllegalStateException("a " + owner.type + " cell has no cell state");
+            }
+            return dcPrev;
+        }
+
+        private void checkBackwardDone() {
+            if (!backwardDone) {
+                throw new IllegalStateException("backward has not run on this cache since its forward");
+            }
+        }
+    }
+}

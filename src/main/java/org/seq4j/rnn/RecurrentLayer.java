@@ -1,0 +1,800 @@
+package org.seq4j.rnn;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Module;
+import org.seq4j.nn.Parameters;
+import org.seq4j.tensor.Tensors;
+
+/**
+ * A multi-layer, optionally bidirectional recurrent layer over a batch of sequences, with
+ * backpropagation through time: PyTorch's {@code nn.RNN}, {@code nn.LSTM} and {@code nn.GRU}
+ * ({@code batch_first=False}), including packed variable-length batches.
+ *
+ * <h2>Shapes</h2>
+ * With {@code L} layers, {@code D} directions (2 if bidirectional) and the letters of
+ * {@link org.seq4j.rnn the package}:
+ * <pre>
+ *   x        (T·B, I)       input, time-major: row t·B + b is step t of sequence b
+ *   output   (T·B, D·H)     top layer's h_t; columns [0, H) forward, [H, 2H) reverse direction
+ *   h0, hN   (L·D·B, H)     initial and final hidden states: row (k·D + d)·B + b is layer k,
+ *                           direction d, sequence b (PyTorch's (L·D, B, H) flattened)
+ *   c0, cN   (L·D·B, H)     the same for the LSTM cell state
+ * </pre>
+ *
+ * <h2>Computation</h2>
+ * Layer {@code k}, direction {@code d} runs its {@link RecurrentCell} over the steps in order
+ * {@code t = 0 … T−1} (forward) or {@code t = T−1 … 0} (reverse), starting from its rows of {@code h0}
+ * (and {@code c0}). Layer 0 reads {@code x}; layer {@code k > 0} reads the {@code (T·B, D·H)} output of
+ * layer {@code k − 1}, on which dropout acts during training. Per layer and direction the input product
+ * of all {@code T} steps is one matrix product; only the state product runs per step. Backward walks the
+ * steps in the opposite order carrying {@code dh} (and {@code dc}), then forms the weight gradients and
+ * the input gradient each as one product over all steps.
+ *
+ * <h2>Variable lengths</h2>
+ * With {@code lengths[b]} (each in {@code [1, T]}), steps {@code t ≥ lengths[b]} of sequence {@code b} are
+ * padding, as in {@code pack_padded_sequence(..., enforce_sorted=False)}: they neither change the state
+ * nor receive or pass on gradient, their output rows are zero (their gradient rows are ignored), and the
+ * final state of sequence {@code b} is its state after step {@code lengths[b] − 1} (forward) or after
+ * step 0 (reverse). The reverse direction starts at each sequence's own last real step. Values of
+ * {@code x} in padded rows are never used, but must be finite.
+ *
+ * <h2>Cache and allocation</h2>
+ * {@link #forward} returns this layer's single {@link Cache}: its output and final states, and what
+ * {@link #backward} needs. A cache is valid until the next forward of the same layer, which overwrites
+ * it. Its buffers are reused: once a batch shape {@code (T, B)} has been seen, a training step of that
+ * shape or smaller allocates nothing. Because of this shared cache a layer is not thread-safe.
+ *
+ * <h2>Truncated backpropagation through time</h2>
+ * Feed a long sequence in chunks; pass the previous chunk's final state as the next chunk's initial
+ * state and ignore {@code dh0}/{@code dc0}, so the state is carried on but the gradient stops at the
+ * chunk boundary. The cache copies {@code h0}/{@code c0}, so the final-state matrices may be passed
+ * directly:
+ * <pre>{@code
+ *   FMatrixRMaj h = new FMatrixRMaj(config.stateRows(B), H);            // zero state to start
+ *   FMatrixRMaj c = new FMatrixRMaj(config.stateRows(B), H);            // (LSTM only; else null)
+ *   for (FMatrixRMaj chunk : chunks) {                                  // each (T·B, I)
+ *       RecurrentLayer.Cache cache = layer.forward(chunk, B, null, h, c, dropoutRandom);
+ *       // ... head and loss on cache.output(), giving dOutput ...
+ *       layer.backward(cache, dOutput, null, null);                     // nothing from the next chunk
+ *       h.setTo(cache.finalHidden());                                   // carry the state on
+ *       c.setTo(cache.finalCellState());
+ *   }
+ * }</pre>
+ *
+ * <h2>Generation</h2>
+ * {@link #newState(int)} and {@link #step} run a unidirectional layer one step at a time, keeping the
+ * state between calls and allocating nothing per step.
+ */
+public final class RecurrentLayer implements Module {
+
+    private final RecurrentConfig config;
+    /** cells[k·D + d]: layer k, direction d. */
+    private final RecurrentCell[] cells;
+    private final Parameters parameters = new Parameters();
+    private final Cache cache;
+
+    /**
+     * Creates a layer and initialises every cell with the same scheme, cell by cell in PyTorch's
+     * registration order.
+     *
+     * @param config the configuration
+     * @param init   the initialisation scheme
+     * @param random random stream for the initialisation; advanced
+     * @throws IllegalArgumentException if an argument is null or the scheme does not fit the cell type
+     */
+    public RecurrentLayer(RecurrentConfig config, RecurrentInit init, RandomGenerator random) {
+        if (config == null || init == null || random == null) {
+            throw new IllegalArgumentException("config, init and random must not be null");
+        }
+        this.config = config;
+        int directions = config.numDirections();
+        this.cells = new RecurrentCell[config.numLayers() * directions];
+        for (int k = 0; k < config.numLayers(); k++) {
+            for (int d = 0; d < directions; d++) {
+                RecurrentCell cell = newCell(config.cell(), config.layerInputSize(k), config.hiddenSize(),
+                        config.bias(), init, random);
+                cells[k * directions + d] = cell;
+                String suffix = "_l" + k + (d == 1 ? "_reverse" : "");
+                cell.parameters().forEach(p -> parameters.add(p.withName(p.name() + suffix)));
+            }
+        }
+        this.cache = new Cache(config);
+    }
+
+    /**
+     * Creates a layer with PyTorch's default initialisation, uniform in {@code (−1/√H, 1/√H)}.
+     *
+     * @param config the configuration
+     * @param seed   seed of the initialisation
+     */
+    public RecurrentLayer(RecurrentConfig config, long seed) {
+        this(config, RecurrentInit.pytorchDefault(), new SplittableRandom(seed));
+    }
+
+    private static RecurrentCell newCell(CellType type, int inputSize, int hiddenSize, boolean bias,
+                                         RecurrentInit init, RandomGenerator random) {
+        return switch (type) {
+            case RNN_TANH, RNN_RELU -> new ElmanCell(type, inputSize, hiddenSize, bias, init, random);
+            case LSTM -> new LstmCell(inputSize, hiddenSize, bias, init, random);
+            case GRU -> new GruCell(inputSize, hiddenSize, bias, init, random);
+        };
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration
+     */
+    public RecurrentConfig config() {
+        return config;
+    }
+
+    /**
+     * The cell of one layer and direction; its parameters are those of this layer (shared).
+     *
+     * @param layer     layer index in {@code [0, L)}
+     * @param direction 0 (forward) or 1 (reverse, bidirectional layers only)
+     * @return the cell
+     * @throws IllegalArgumentException if an index is out of range
+     */
+    public RecurrentCell cell(int layer, int direction) {
+        if (layer < 0 || layer >= config.numLayers() || direction < 0 || direction >= config.numDirections()) {
+            throw new IllegalArgumentException("(layer, direction) must be in [0, " + config.numLayers()
+                    + ") × [0, " + config.numDirections() + ") but was (" + layer + ", " + direction + ")");
+        }
+        return cells[layer * config.numDirections() + direction];
+    }
+
+    /**
+     * The parameters in PyTorch's {@code state_dict} order and names: for each layer {@code k}, for each
+     * direction, {@code weight_ih_l{k}}, {@code weight_hh_l{k}}, {@code bias_ih_l{k}}, {@code bias_hh_l{k}},
+     * the reverse direction with the suffix {@code _reverse}.
+     *
+     * @return the registry
+     */
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Forward
+
+    /**
+     * Runs the layer over full-length sequences from zero initial states, without dropout (inference).
+     *
+     * @param x         (T·B, I) input; not modified, and must not be modified before backward
+     * @param batchSize the batch size {@code B}
+     * @return this layer's cache, holding the output and final states
+     * @throws IllegalArgumentException if a shape is wrong
+     */
+    public Cache forward(FMatrixRMaj x, int batchSize) {
+        return forward(x, batchSize, null, null, null, null);
+    }
+
+    /**
+     * Runs the layer over a batch of sequences.
+     *
+     * @param x             (T·B, I) input; not modified, and must not be modified before backward
+     * @param batchSize     the batch size {@code B}, at least 1
+     * @param lengths       length of each sequence, each in {@code [1, T]}, or null for all {@code T};
+     *                      not modified (copied)
+     * @param h0            (L·D·B, H) initial hidden states, or null for zeros; not modified (copied)
+     * @param c0            (L·D·B, H) initial cell states of an LSTM, or null for zeros; must be null for
+     *                      other cells; not modified (copied)
+     * @param dropoutRandom random stream for the inter-layer dropout masks in training, advanced; null
+     *                      for inference (no dropout)
+     * @return this layer's cache, holding the output and final states; valid until the next forward
+     * @throws IllegalArgumentException if a shape or length is wrong
+     */
+    public Cache forward(FMatrixRMaj x, int batchSize, int[] lengths, FMatrixRMaj h0, FMatrixRMaj c0,
+                         RandomGenerator dropoutRandom) {
+        int steps = checkInput(x, batchSize);
+        int stateRows = config.stateRows(batchSize);
+        int hs = config.hiddenSize();
+        SequenceLengths.check(lengths, batchSize, steps);
+        if (h0 != null) {
+            Tensors.checkShape(h0, stateRows, hs, "h0");
+        }
+        if (c0 != null) {
+            if (!config.cell().hasCellState()) {
+                throw new IllegalArgumentException("c0 must be null: a " + config.cell() + " has no cell state");
+            }
+            Tensors.checkShape(c0, stateRows, hs, "c0");
+        }
+        boolean dropout = dropoutRandom != null && config.dropout() > 0f && config.numLayers() > 1;
+
+        Cache cc = cache;
+        cc.prepareForward(x, steps, batchSize, lengths, dropout);
+        copyOrZero(h0, cc.h0);
+        if (config.cell().hasCellState()) {
+            copyOrZero(c0, cc.c0);
+        }
+        float[] in = x.data;
+        for (int k = 0; k < config.numLayers(); k++) {
+            for (int d = 0; d < config.numDirections(); d++) {
+                forwardDirection(cc, k, d, in);
+            }
+            if (k < config.numLayers() - 1 && dropout) {
+                applyDropout(cc.layerOutputs[k], cc.masks[k], cc.dropped[k], config.dropout(), dropoutRandom);
+                in = cc.dropped[k].data;
+            } else {
+                in = cc.layerOutputs[k].data;
+            }
+        }
+        cc.forwardDone = true;
+        return cc;
+    }
+
+    private int checkInput(FMatrixRMaj x, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1 but was " + batchSize);
+        }
+        if (x == null || x.numCols != config.inputSize() || x.numRows == 0 || x.numRows % batchSize != 0) {
+            throw new IllegalArgumentException("x must be (T·B, " + config.inputSize() + ") with B = "
+                    + batchSize + " and T ≥ 1 but was " + (x == null ? "null" : Tensors.shape(x)));
+        }
+        return x.numRows / batchSize;
+    }
+
+    private static void copyOrZero(FMatrixRMaj source, FMatrixRMaj target) {
+        if (source == null) {
+            Arrays.fill(target.data, 0, target.getNumElements(), 0f);
+        } else {
+            System.arraycopy(source.data, 0, target.data, 0, target.getNumElements());
+        }
+    }
+
+    /** Runs layer k, direction d over all steps; writes its trace, final state and half of the output. */
+    private void forwardDirection(Cache cc, int k, int d, float[] in) {
+        int index = k * config.numDirections() + d;
+        RecurrentCell cell = cells[index];
+        Trace trace = cc.traces[index];
+        int steps = cc.steps;
+        int batch = cc.batch;
+        int hs = config.hiddenSize();
+        int gw = cell.gateWidth;
+        int stateOff = index * batch * hs;
+
+        // gates: (T·B, G·H) = input·W_ihᵀ + b_ih for all steps in one product
+        cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0);
+
+        float[] hPrev = cc.h0.data;
+        float[] cPrev = cc.c0.data;
+        int prevOff = stateOff;
+        int t = 0;
+        for (int s = 0; s < steps; s++) {
+            t = d == 0 ? s : steps - 1 - s;
+            boolean[] active = cc.activeAt(t);
+            // stateProj: (B, G·H) = h_{t−1}·W_hhᵀ + b_hh
+            cell.stateProduct(batch, hPrev, prevOff, cc.stateProj.data);
+            int rowOff = t * batch * hs;
+            cell.forwardGates(batch, active, trace.gates.data, t * batch * gw, cc.stateProj.data,
+                    hPrev, prevOff, cPrev, prevOff,
+                    trace.hidden.data, rowOff, trace.cellState.data, rowOff, trace.aux.data, rowOff);
+            hPrev = trace.hidden.data;
+            cPrev = trace.cellState.data;
+            prevOff = rowOff;
+        }
+        // padded steps carried the state, so the last processed step holds every sequence's final state
+        System.arraycopy(trace.hidden.data, t * batch * hs, cc.hN.data, stateOff, batch * hs);
+        if (config.cell().hasCellState()) {
+            System.arraycopy(trace.cellState.data, t * batch * hs, cc.cN.data, stateOff, batch * hs);
+        }
+        // output: (T·B, D·H); this direction's columns [d·H, d·H + H), zero at padded steps
+        float[] out = cc.layerOutputs[k].data;
+        int width = config.outputSize();
+        for (int step = 0; step < steps; step++) {
+            for (int b = 0; b < batch; b++) {
+                int o = (step * batch + b) * width + d * hs;
+                if (cc.isActive(step, b)) {
+                    System.arraycopy(trace.hidden.data, (step * batch + b) * hs, out, o, hs);
+                } else {
+                    Arrays.fill(out, o, o + hs, 0f);
+                }
+            }
+        }
+    }
+
+    /** Inverted dropout: mask entries are 0 with probability p, else 1/(1 − p); dropped = out ⊙ mask. */
+    private static void applyDropout(FMatrixRMaj out, FMatrixRMaj mask, FMatrixRMaj dropped, float p,
+                                     RandomGenerator random) {
+        float keep = 1f / (1f - p);
+        int n = out.getNumElements();
+        for (int i = 0; i < n; i++) {
+            float m = random.nextFloat() < p ? 0f : keep;
+            mask.data[i] = m;
+            dropped.data[i] = out.data[i] * m;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Backward
+
+    /**
+     * Backpropagates through time. Adds ({@code +=}) into the parameter gradients; overwrites the cache's
+     * {@link Cache#dx()}, {@link Cache#dh0()} and {@link Cache#dc0()}.
+     *
+     * @param cache   the cache returned by this layer's latest forward
+     * @param dOutput (T·B, D·H) gradient with respect to the output, or null for zero; rows of padded steps
+     *                are ignored; not modified
+     * @param dHN     (L·D·B, H) gradient with respect to the final hidden states, or null for zero;
+     *                not modified
+     * @param dCN     (L·D·B, H) gradient with respect to the final cell states (LSTM), or null for zero;
+     *                must be null for other cells; not modified
+     * @throws IllegalArgumentException if a shape is wrong or the cache is not this layer's
+     * @throws IllegalStateException    if forward has not run
+     */
+    public void backward(Cache cache, FMatrixRMaj dOutput, FMatrixRMaj dHN, FMatrixRMaj dCN) {
+        if (cache != this.cache) {
+            throw new IllegalArgumentException("the cache must be the one returned by this layer's forward");
+        }
+        if (!cache.forwardDone) {
+            throw new IllegalStateException("backward needs a forward first");
+        }
+        int steps = cache.steps;
+        int batch = cache.batch;
+        int hs = config.hiddenSize();
+        if (dOutput != null) {
+            Tensors.checkShape(dOutput, steps * batch, config.outputSize(), "dOutput");
+        }
+        if (dHN != null) {
+            Tensors.checkShape(dHN, config.stateRows(batch), hs, "dHN");
+        }
+        if (dCN != null) {
+            if (!config.cell().hasCellState()) {
+                throw new IllegalArgumentException("dCN must be null: a " + config.cell() + " has no cell state");
+            }
+            Tensors.checkShape(dCN, config.stateRows(batch), hs, "dCN");
+        }
+        cache.prepareBackward();
+        float[] dOut = dOutput == null ? null : dOutput.data;
+        for (int k = config.numLayers() - 1; k >= 0; k--) {
+            float[] in = k == 0 ? cache.x.data
+                    : (cache.dropout ? cache.dropped[k - 1] : cache.layerOutputs[k - 1]).data;
+            // dIn: (T·B, I_k), the gradient into this layer's input (ping-pong buffers between layers)
+            FMatrixRMaj dIn = k == 0 ? cache.dx : cache.dHidden[k & 1];
+            for (int d = 0; d < config.numDirections(); d++) {
+                backwardDirection(cache, k, d, dOut, dHN, dCN, in, dIn.data, d > 0);
+            }
+            if (k > 0 && cache.dropout) {
+                float[] mask = cache.masks[k - 1].data;
+                int n = dIn.getNumElements();
+                for (int i = 0; i < n; i++) {
+                    dIn.data[i] *= mask[i];
+                }
+            }
+            dOut = dIn.data;
+        }
+        cache.backwardDone = true;
+    }
+
+    private void backwardDirection(Cache cc, int k, int d, float[] dOut, FMatrixRMaj dHN, FMatrixRMaj dCN,
+                                   float[] in, float[] dIn, boolean accumulate) {
+        int index = k * config.numDirections() + d;
+        RecurrentCell cell = cells[index];
+        Trace trace = cc.traces[index];
+        int steps = cc.steps;
+        int batch = cc.batch;
+        int hs = config.hiddenSize();
+        int gw = cell.gateWidth;
+        int width = config.outputSize();
+        int stateOff = index * batch * hs;
+        boolean lstm = config.cell().hasCellState();
+
+        // dh, dc: (B, H), the gradient flowing back into h_t and c_t, starting from the final states
+        float[] dh = cc.dh.data;
+        float[] dc = cc.dc.data;
+        fillSlice(dHN, stateOff, dh, batch * hs);
+        if (lstm) {
+            fillSlice(dCN, stateOff, dc, batch * hs);
+        }
+        // dGatesX, dGatesH: (T·B, G·H), gradients of the input and state products at every step
+        float[] dGatesX = cc.dGatesX.data;
+        float[] dGatesH = cell.separateStateGateGradient() ? cc.dGatesH.data : dGatesX;
+
+        for (int s = steps - 1; s >= 0; s--) {
+            int t = d == 0 ? s : steps - 1 - s;
+            boolean[] active = cc.activeAt(t);
+            if (dOut != null) {
+                for (int b = 0; b < batch; b++) {
+                    if (active == null || active[b]) {
+                        int o = (t * batch + b) * width + d * hs;
+                        for (int j = 0; j < hs; j++) {
+                            dh[b * hs + j] += dOut[o + j];
+                        }
+                    }
+                }
+            }
+            float[] hPrev;
+            float[] cPrev;
+            int prevOff;
+            if (s == 0) {
+                hPrev = cc.h0.data;
+                cPrev = cc.c0.data;
+                prevOff = stateOff;
+            } else {
+                hPrev = trace.hidden.data;
+                cPrev = trace.cellState.data;
+                prevOff = (d == 0 ? t - 1 : t + 1) * batch * hs;
+            }
+            int gOff = t * batch * gw;
+            cell.backwardGates(batch, active, trace.gates.data, gOff, hPrev, prevOff, cPrev, prevOff,
+                    trace.aux.data, t * batch * hs, dh, dc, dGatesX, gOff, dGatesH, gOff);
+            // dh_{t−1} += dGatesH_t·W_hh
+            cell.addStateGradient(batch, dGatesH, gOff, dh);
+        }
+        System.arraycopy(dh, 0, cc.dh0.data, stateOff, batch * hs);
+        if (lstm) {
+            System.arraycopy(dc, 0, cc.dc0.data, stateOff, batch * hs);
+        }
+
+        // dW_ih += dGatesXᵀ·input and db_ih over all steps in one product
+        cell.addInputProductGradients(steps * batch, dGatesX, 0, in, 0);
+        // dW_hh += dGatesHᵀ·h_prev: the previous states of steps 1…T−1 (in processing order) are rows of
+        // the trace shifted by one step; the first processed step's previous state is h0
+        int firstStep = d == 0 ? 0 : steps - 1;
+        if (steps > 1) {
+            int later = d == 0 ? batch * gw : 0;        // dGatesH rows of the steps that have a predecessor
+            int previous = d == 0 ? 0 : batch * hs;     // the trace rows that are their predecessors
+            cell.addStateWeightGradient((steps - 1) * batch, dGatesH, later, trace.hidden.data, previous);
+        }
+        cell.addStateWeightGradient(batch, dGatesH, firstStep * batch * gw, cc.h0.data, stateOff);
+        cell.addStateBiasGradient(steps * batch, dGatesH, 0);
+        // dIn (+)= dGatesX·W_ih over all steps; the second direction adds to the first
+        cell.inputGradient(steps * batch, dGatesX, 0, accumulate, dIn, 0);
+    }
+
+    private static void fillSlice(FMatrixRMaj source, int off, float[] target, int length) {
+        if (source == null) {
+            Arrays.fill(target, 0, length, 0f);
+        } else {
+            System.arraycopy(source.data, off, target, 0, length);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Step-by-step inference
+
+    /**
+     * Creates a zero state for {@link #step}.
+     *
+     * @param batchSize the batch size {@code B}, at least 1
+     * @return a new state with its own workspaces
+     * @throws IllegalArgumentException if the batch size is below 1
+     * @throws IllegalStateException    if the layer is bidirectional
+     */
+    public RecurrentState newState(int batchSize) {
+        checkUnidirectional();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1 but was " + batchSize);
+        }
+        return new RecurrentState(this, batchSize);
+    }
+
+    /**
+     * Runs one time step of every layer (no dropout), advancing the state in place; allocates nothing.
+     *
+     * @param x      (B, I) input of the step; not modified
+     * @param state  state from {@link #newState(int)} of this layer; advanced
+     * @param output (B, H) the top layer's new hidden state; overwritten
+     * @throws IllegalArgumentException if a shape is wrong or the state is not from this layer
+     * @throws IllegalStateException    if the layer is bidirectional
+     */
+    public void step(FMatrixRMaj x, RecurrentState state, FMatrixRMaj output) {
+        checkUnidirectional();
+        if (state == null || state.owner() != this) {
+            throw new IllegalArgumentException("the state must come from this layer's newState");
+        }
+        int batch = state.batchSize();
+        int hs = config.hiddenSize();
+        Tensors.checkShape(x, batch, config.inputSize(), "x");
+        Tensors.checkShape(output, batch, hs, "output");
+        float[] h = state.hidden().data;
+        float[] c = state.cellStateData();
+        float[] in = x.data;
+        int inOff = 0;
+        for (int k = 0; k < config.numLayers(); k++) {
+            RecurrentCell cell = cells[k];
+            int off = k * batch * hs;
+            cell.inputProduct(batch, in, inOff, state.gates.data, 0);
+            cell.stateProduct(batch, h, off, state.stateProj.data);
+            // the state is updated in place: every cell reads element j of h_{t−1}, c_{t−1} before writing it
+            cell.forwardGates(batch, null, state.gates.data, 0, state.stateProj.data,
+                    h, off, c, off, h, off, c, off, state.aux.data, 0);
+            in = h;
+            inOff = off;
+        }
+        System.arraycopy(h, (config.numLayers() - 1) * batch * hs, output.data, 0, batch * hs);
+    }
+
+    private void checkUnidirectional() {
+        if (config.bidirectional()) {
+            throw new IllegalStateException("step-by-step inference needs a unidirectional layer");
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+
+    /** Everything one layer and direction records over the steps of a forward pass. */
+    static final class Trace {
+        /** (T·B, G·H): the activated gates of every step (relu RNN: the pre-activation). */
+        final FMatrixRMaj gates = new FMatrixRMaj(0, 0);
+        /** (T·B, H): h_t of every step; padded steps carry the previous state. */
+        final FMatrixRMaj hidden = new FMatrixRMaj(0, 0);
+        /** (T·B, H): c_t of every step (LSTM only). */
+        final FMatrixRMaj cellState = new FMatrixRMaj(0, 0);
+        /** (T·B, H): tanh(c_t) (LSTM) or W_hn·h_{t−1} + b_hn (GRU). */
+        final FMatrixRMaj aux = new FMatrixRMaj(0, 0);
+
+        void reshape(int rows, RecurrentConfig config) {
+            int hs = config.hiddenSize();
+            CellType type = config.cell();
+            gates.reshape(rows, type.gateCount() * hs);
+            hidden.reshape(rows, hs);
+            cellState.reshape(type.hasCellState() ? rows : 0, hs);
+            aux.reshape(type == CellType.LSTM || type == CellType.GRU ? rows : 0, hs);
+        }
+    }
+
+    /**
+     * The result of a {@link RecurrentLayer#forward} and what its backward needs; after
+     * {@link RecurrentLayer#backward}, also the input gradients.
+     *
+     * <p>Each layer owns one cache and returns it from every forward: the contents are valid until the next
+     * forward of the same layer. The matrices returned by the accessors are the cache's own buffers (not
+     * copies); read or copy them, do not keep them across forwards.
+     */
+    public static final class Cache {
+
+        private final RecurrentConfig config;
+        private int steps;
+        private int batch;
+        private FMatrixRMaj x;
+        private int[] lengths = new int[0];
+        private boolean hasLengths;
+        private boolean[] active = new boolean[0];
+        private boolean dropout;
+        private boolean forwardDone;
+        private boolean backwardDone;
+
+        // h0, c0: (L·D·B, H) copies of the initial states; hN, cN: (L·D·B, H) final states
+        private final FMatrixRMaj h0 = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj c0 = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj hN = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj cN = new FMatrixRMaj(0, 0);
+        private final Trace[] traces;
+        // layerOutputs[k]: (T·B, D·H); masks[k], dropped[k]: (T·B, D·H) for k < L − 1 (dropout only)
+        private final FMatrixRMaj[] layerOutputs;
+        private final FMatrixRMaj[] masks;
+        private final FMatrixRMaj[] dropped;
+        // stateProj: (B, G·H) workspace of the state product
+        private final FMatrixRMaj stateProj = new FMatrixRMaj(0, 0);
+
+        // backward: dGatesX, dGatesH (T·B, G·H); dh, dc (B, H); dx (T·B, I); dh0, dc0 (L·D·B, H);
+        // dHidden: two (T·B, D·H) buffers for the gradient between layers
+        private final FMatrixRMaj dGatesX = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dGatesH = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dh = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dc = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dx = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dh0 = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj dc0 = new FMatrixRMaj(0, 0);
+        private final FMatrixRMaj[] dHidden = {new FMatrixRMaj(0, 0), new FMatrixRMaj(0, 0)};
+
+        Cache(RecurrentConfig config) {
+            this.config = config;
+            int count = config.numLayers() * config.numDirections();
+            this.traces = new Trace[count];
+            for (int i = 0; i < count; i++) {
+                traces[i] = new Trace();
+            }
+            int layers = config.numLayers();
+            this.layerOutputs = new FMatrixRMaj[layers];
+            this.masks = new FMatrixRMaj[layers];
+            this.dropped = new FMatrixRMaj[layers];
+            for (int k = 0; k < layers; k++) {
+                layerOutputs[k] = new FMatrixRMaj(0, 0);
+                masks[k] = new FMatrixRMaj(0, 0);
+                dropped[k] = new FMatrixRMaj(0, 0);
+            }
+        }
+
+        void prepareForward(FMatrixRMaj input, int newSteps, int newBatch, int[] newLengths, boolean withDropout) {
+            this.x = input;
+            this.steps = newSteps;
+            this.batch = newBatch;
+            this.dropout = withDropout;
+            this.forwardDone = false;
+            this.backwardDone = false;
+            if (lengths.length < newBatch) {
+                lengths = new int[newBatch];
+                active = new boolean[newBatch];
+            }
+            hasLengths = newLengths != null;
+            if (hasLengths) {
+                System.arraycopy(newLengths, 0, lengths, 0, newBatch);
+            }
+            int rows = newSteps * newBatch;
+            int hs = config.hiddenSize();
+            int stateRows = config.stateRows(newBatch);
+            boolean lstm = config.cell().hasCellState();
+            h0.reshape(stateRows, hs);
+            hN.reshape(stateRows, hs);
+            c0.reshape(lstm ? stateRows : 0, hs);
+            cN.reshape(lstm ? stateRows : 0, hs);
+            for (Trace trace : traces) {
+                trace.reshape(rows, config);
+            }
+            for (int k = 0; k < config.numLayers(); k++) {
+                layerOutputs[k].reshape(rows, config.outputSize());
+                if (withDropout && k < config.numLayers() - 1) {
+                    masks[k].reshape(rows, config.outputSize());
+                    dropped[k].reshape(rows, config.outputSize());
+                }
+            }
+            stateProj.reshape(newBatch, config.cell().gateCount() * hs);
+        }
+
+        void prepareBackward() {
+            int rows = steps * batch;
+            int hs = config.hiddenSize();
+            int gw = config.cell().gateCount() * hs;
+            boolean lstm = config.cell().hasCellState();
+            dGatesX.reshape(rows, gw);
+            dGatesH.reshape(config.cell() == CellType.GRU ? rows : 0, gw);
+            dh.reshape(batch, hs);
+            dc.reshape(lstm ? batch : 0, hs);
+            dx.reshape(rows, config.inputSize());
+            dh0.reshape(config.stateRows(batch), hs);
+            dc0.reshape(lstm ? config.stateRows(batch) : 0, hs);
+            if (config.numLayers() > 1) {
+                dHidden[0].reshape(rows, config.outputSize());
+                dHidden[1].reshape(rows, config.outputSize());
+            }
+            backwardDone = false;
+        }
+
+        /** The activity of every row at step t, or null when all sequences have length T. */
+        boolean[] activeAt(int t) {
+            if (!hasLengths) {
+                return null;
+            }
+            for (int b = 0; b < batch; b++) {
+                active[b] = t < lengths[b];
+            }
+            return active;
+        }
+
+        boolean isActive(int t, int b) {
+            return !hasLengths || t < lengths[b];
+        }
+
+        /** The trace of one layer and direction (for white-box tests). */
+        Trace trace(int layer, int direction) {
+            return traces[layer * config.numDirections() + direction];
+        }
+
+        /**
+         * Number of time steps {@code T} of the latest forward.
+         *
+         * @return T
+         */
+        public int timeSteps() {
+            return steps;
+        }
+
+        /**
+         * Batch size {@code B} of the latest forward.
+         *
+         * @return B
+         */
+        public int batchSize() {
+            return batch;
+        }
+
+        /**
+         * Length of one sequence of the latest forward.
+         *
+         * @param b sequence index in {@code [0, B)}
+         * @return its length, {@code T} if no lengths were given
+         * @throws IllegalArgumentException if {@code b} is out of range
+         */
+        public int length(int b) {
+            if (b < 0 || b >= batch) {
+                throw new IllegalArgumentException("b must be in [0, " + batch + ") but was " + b);
+            }
+            return hasLengths ? lengths[b] : steps;
+        }
+
+        /**
+         * The top layer's output.
+         *
+         * @return (T·B, D·H); rows of padded steps are zero
+         * @throws IllegalStateException if forward has not run
+         */
+        public FMatrixRMaj output() {
+            checkForward();
+            return layerOutputs[config.numLayers() - 1];
+        }
+
+        /**
+         * The final hidden states, each sequence's state after its own last step.
+         *
+         * @return (L·D·B, H)
+         * @throws IllegalStateException if forward has not run
+         */
+        public FMatrixRMaj finalHidden() {
+            checkForward();
+            return hN;
+        }
+
+        /**
+         * The final cell states of an LSTM.
+         *
+         * @return (L·D·B, H)
+         * @throws IllegalStateException if forward has not run or the cell is not an LSTM
+         */
+        public FMatrixRMaj finalCellState() {
+            checkForward();
+            checkLstm();
+            return cN;
+        }
+
+        /**
+         * Gradient with respect to the input {@code x}.
+         *
+         * @return (T·B, I); rows of padded steps are zero
+         * @throws IllegalStateException if backward has not run since the latest forward
+         */
+        public FMatrixRMaj dx() {
+            checkBackward();
+            return dx;
+        }
+
+        /**
+         * Gradient with respect to the initial hidden states.
+         *
+         * @return (L·D·B, H)
+         * @throws IllegalStateException if backward has not run since the latest forward
+         */
+        public FMatrixRMaj dh0() {
+            checkBackward();
+            return dh0;
+        }
+
+        /**
+         * Gradient with respect to the initial cell states of an LSTM.
+         *
+         * @return (L·D·B, H)
+         * @throws IllegalStateException if backward has not run since the latest forward, or the cell is
+         *                               not an LSTM
+         */
+        public FMatrixRMaj dc0() {
+            checkBackward();
+            checkLstm();
+            return dc0;
+        }
+
+        private void checkForward() {
+            if (!forwardDone) {
+                throw new IllegalStateException("forward has not run");
+            }
+        }
+
+        private void checkBackward() {
+            if (!backwardDone) {
+                throw new IllegalStateException("backward has not run since the latest forward");
+            }
+        }
+
+        private void checkLstm() {
+            if (!config.cell().hasCellState()) {
+                throw new IllegalStateException("a " + config.cell() + " has no cell state");
+            }
+        }
+    }
+}

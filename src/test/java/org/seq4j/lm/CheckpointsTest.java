@@ -1,0 +1,149 @@
+package org.seq4j.lm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.io.NamedTensor;
+import org.seq4j.io.TensorFile;
+import org.seq4j.rnn.CellType;
+
+class CheckpointsTest {
+
+    @TempDir
+    Path dir;
+    private Path file;
+    private byte[] bytes;
+
+    @BeforeEach
+    void saveATrainingCheckpoint() throws IOException {
+        CharLmTrainer trainer = CharLmTrainer.create(CharLmTrainerTest.newModel(CellType.LSTM, 0.1f),
+                CharLmTrainerTest.TEXT, CharLmTrainerTest.smallConfig(), CharLmTrainerTest.ADAM);
+        trainer.step();
+        trainer.step();
+        file = dir.resolve("run.safetensors");
+        trainer.save(file);
+        bytes = Files.readAllBytes(file);
+    }
+
+    @Test
+    void holdsPyTorchNamedWeightsOptimizerStateAndMetadata() throws IOException {
+        TensorFile in = TensorFile.read(file);
+        assertTrue(in.names().containsAll(List.of("embedding.weight", "rnn.weight_ih_l0", "rnn.bias_hh_l1",
+                "decoder.weight", "decoder.bias", "state.h", "state.c",
+                "optim.rnn.weight_ih_l0.exp_avg", "optim.rnn.weight_ih_l0.exp_avg_sq",
+                "optim.decoder.bias.step", "optim.learning_rate")), in.names().toString());
+        assertArrayEquals(new int[] {2, 4, 16}, in.get("state.h").shape());
+        assertArrayEquals(new long[] {2}, in.get("optim.decoder.bias.step").toLongArray());
+        Map<String, String> meta = in.metadata();
+        assertEquals("char-lm", meta.get("seq4j.kind"));
+        assertEquals("2", meta.get("step"));
+        assertTrue(meta.get("config").contains("\"cell\":\"LSTM\""), meta.get("config"));
+        assertTrue(meta.get("vocabulary").startsWith("{\"code_points\":[10,32,46,"), meta.get("vocabulary"));
+        assertTrue(meta.containsKey("rng_state"));
+        assertTrue(meta.get("optimizer").startsWith("Adam"), meta.get("optimizer"));
+    }
+
+    @Test
+    void truncatedFileIsRefused() throws IOException {
+        for (int cut : new int[] {1, 100, bytes.length / 2, bytes.length - 5}) {
+            Files.write(file, java.util.Arrays.copyOf(bytes, cut));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> CharLanguageModel.load(file), "cut at " + cut);
+            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFlippedBitInTheWeightsIsDetected() throws IOException {
+        bytes[bytes.length - 1000] ^= 0x10;
+        Files.write(file, bytes);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        assertTrue(e.getMessage().contains("is corrupted: the checksum"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedHeaderIsRefused() throws IOException {
+        bytes[20] = '!';
+        Files.write(file, bytes);
+        assertThrows(CheckpointFormatException.class, () -> CharLanguageModel.load(file));
+    }
+
+    @Test
+    void garbageAndEmptyFilesAreRefused() throws IOException {
+        Files.write(file, new byte[0]);
+        assertThrows(CheckpointFormatException.class, () -> CharLanguageModel.load(file));
+        Files.writeString(file, "ROMEO: what is this file?\n".repeat(20));
+        assertThrows(CheckpointFormatException.class, () -> CharLanguageModel.load(file));
+    }
+
+    @Test
+    void aForeignSafetensorsFileIsRefused() throws IOException {
+        TensorFile.builder().putMetadata("format", "pt")
+                .add(NamedTensor.of("weight", new float[] {1, 2, 3, 4}, 2, 2)).build().write(file);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        assertTrue(e.getMessage().contains("is not a seq4j character language model checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void missingOrMisshapenTensorsAreRefusedEvenWithAValidChecksum() throws IOException {
+        TensorFile original = TensorFile.read(file);
+        // without decoder.bias
+        rewrite(original, original.tensors().stream().filter(t -> !t.name().equals("decoder.bias")).toList());
+        CheckpointFormatException missing = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        assertTrue(missing.getMessage().contains("has no tensor 'decoder.bias'"), missing.getMessage());
+        // decoder.bias with a wrong shape
+        List<NamedTensor> tensors = new ArrayList<>();
+        for (NamedTensor t : original.tensors()) {
+            tensors.add(t.name().equals("decoder.bias") ? NamedTensor.of("decoder.bias", new float[3], 3) : t);
+        }
+        rewrite(original, tensors);
+        CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        int v = Vocabulary.of(CharLmTrainerTest.TEXT).size();
+        assertTrue(shape.getMessage().contains("'decoder.bias' must be F32 [" + v + "] but is F32 [3]"),
+                shape.getMessage());
+        // an extra tensor
+        List<NamedTensor> extra = new ArrayList<>(original.tensors());
+        extra.add(NamedTensor.of("head.weight", new float[2], 2));
+        rewrite(original, extra);
+        CheckpointFormatException unexpected = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        assertTrue(unexpected.getMessage().contains("'head.weight'"), unexpected.getMessage());
+    }
+
+    @Test
+    void savingAgainReplacesTheFileAtomicallyWithoutLeftovers() throws IOException {
+        CharLanguageModel model = CharLanguageModel.load(file);
+        model.parameters().get("decoder.bias").value().data[0] = 42f;
+        model.save(file);
+        assertEquals(42f, CharLanguageModel.load(file).parameters().get("decoder.bias").value().data[0]);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        // a save that cannot complete leaves the previous file as it was
+        Path blocked = dir.resolve("missing-directory").resolve("x.safetensors");
+        assertThrows(IOException.class, () -> model.save(blocked));
+        assertEquals(42f, CharLanguageModel.load(file).parameters().get("decoder.bias").value().data[0]);
+    }
+
+    private void rewrite(TensorFile original, List<NamedTensor> tensors) throws IOException {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(original.metadata());
+        meta.put("checksum", Long.toString(Checkpoints.checksum(tensors)));
+        TensorFile.of(tensors, meta).write(file);
+    }
+}

@@ -1,0 +1,67 @@
+package org.seq4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.seq4j.testing.TestMatrices.indices;
+import static org.seq4j.testing.TestMatrices.uniform;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+/** Once the caller's buffers exist, forward and backward passes allocate nothing. */
+class SteadyStateAllocationTest {
+
+    private static final int ITERATIONS = 2_000;
+
+    /**
+     * Bytes that the measurement itself may account for (the allocation counter's own bookkeeping); a single
+     * allocation per iteration would exceed it by far (2 000 iterations × at least 16 bytes).
+     */
+    private static final long SLACK_BYTES = 4_096;
+
+    @Test
+    void modulesAndLossesAllocateNothingPerStep() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "allocation counter not available");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+
+        SplittableRandom random = new SplittableRandom(1);
+        int n = 6;
+        Embedding embedding = new Embedding(10, 4, 0, random);
+        Linear linear = new Linear(4, 5, random);
+        CrossEntropyLoss crossEntropy = CrossEntropyLoss.builder().classWeights(1f, 2f, 1f, 0.5f, 1f).build();
+        MSELoss mse = new MSELoss();
+        int[] tokens = indices(n, 10, random);
+        int[] targets = indices(n, 5, random);
+        FMatrixRMaj e = new FMatrixRMaj(n, 4);        // (N, E)
+        FMatrixRMaj logits = new FMatrixRMaj(n, 5);   // (N, C)
+        FMatrixRMaj p = new FMatrixRMaj(n, 5);        // (N, C)
+        FMatrixRMaj dLogits = new FMatrixRMaj(n, 5);  // (N, C)
+        FMatrixRMaj dE = new FMatrixRMaj(n, 4);       // (N, E)
+        FMatrixRMaj target = uniform(n, 5, 1.0, random);
+
+        Runnable step = () -> {
+            embedding.forward(tokens, e);
+            linear.forward(e, logits);
+            crossEntropy.forward(logits, targets, p);
+            crossEntropy.backward(p, targets, 1.0, dLogits);
+            mse.forward(logits, target);
+            mse.backward(logits, target, 0.1, p);
+            linear.backward(e, dLogits, dE);
+            embedding.backward(tokens, dE);
+        };
+        for (int i = 0; i < ITERATIONS; i++) {
+            step.run();  // warm up (class loading, JIT)
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < ITERATIONS; i++) {
+            step.run();
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < SLACK_BYTES, allocated + " bytes allocated in " + ITERATIONS + " steps");
+    }
+}

@@ -1,0 +1,362 @@
+package org.seq4j.rnn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.rnn.RnnTesting.maxAbsDiff;
+import static org.seq4j.rnn.RnnTesting.uniform;
+import static org.seq4j.rnn.RnnTesting.weightedSum;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.seq4j.check.GradientCheck;
+import org.seq4j.nn.Parameter;
+
+/** Truncated BPTT, step-by-step inference, dropout modes, padding, allocation and argument checks. */
+class RecurrentLayerTest {
+
+    private static final int INPUT = 3;
+    private static final int HIDDEN = 4;
+    private static final int BATCH = 2;
+
+    /**
+     * Running the same steps in chunks or one at a time changes only how rows are grouped into products,
+     * not the float operations of any row; a little slack covers a future kernel that blocks differently.
+     */
+    private static final float SAME_ARITHMETIC = 1e-6f;
+
+    private static RecurrentLayer layer(CellType cell, int layers, long seed) {
+        return new RecurrentLayer(RecurrentConfig.of(cell, INPUT, HIDDEN).withNumLayers(layers), seed);
+    }
+
+    /** Rows [t0·B, t1·B) of a (T·B, C) matrix. */
+    private static FMatrixRMaj steps(FMatrixRMaj m, int t0, int t1) {
+        FMatrixRMaj out = new FMatrixRMaj((t1 - t0) * BATCH, m.numCols);
+        System.arraycopy(m.data, t0 * BATCH * m.numCols, out.data, 0, out.getNumElements());
+        return out;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Truncated BPTT
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void chunksWithCarriedStateEqualOneLongSequence(CellType cell) {
+        RecurrentLayer layer = layer(cell, 2, 21);
+        boolean lstm = cell.hasCellState();
+        SplittableRandom random = new SplittableRandom(22);
+        FMatrixRMaj x = uniform(random, 5 * BATCH, INPUT, 1.0);
+        FMatrixRMaj h0 = uniform(random, 2 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 2 * BATCH, HIDDEN, 0.5) : null;
+
+        RecurrentLayer.Cache full = layer.forward(x, BATCH, null, h0, c0, null);
+        FMatrixRMaj fullOutput = full.output().copy();
+        FMatrixRMaj fullH = full.finalHidden().copy();
+        FMatrixRMaj fullC = lstm ? full.finalCellState().copy() : null;
+
+        // the final state of a chunk is passed straight back in as the next chunk's initial state
+        RecurrentLayer.Cache first = layer.forward(steps(x, 0, 2), BATCH, null, h0, c0, null);
+        assertTrue(maxAbsDiff(steps(fullOutput, 0, 2), first.output()) <= SAME_ARITHMETIC);
+        RecurrentLayer.Cache second = layer.forward(steps(x, 2, 5), BATCH, null, first.finalHidden(),
+                lstm ? first.finalCellState() : null, null);
+        assertTrue(maxAbsDiff(steps(fullOutput, 2, 5), second.output()) <= SAME_ARITHMETIC);
+        assertTrue(maxAbsDiff(fullH, second.finalHidden()) <= SAME_ARITHMETIC);
+        if (lstm) {
+            assertTrue(maxAbsDiff(fullC, second.finalCellState()) <= SAME_ARITHMETIC);
+        }
+    }
+
+    /**
+     * Truncated BPTT over two chunks of different lengths: the state is carried, and the gradient must be
+     * that of loss₁(θ, h0) + loss₂(θ, h̄) with the carried state h̄ held constant (the cut at the boundary).
+     */
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"RNN_TANH", "LSTM", "GRU"})
+    void truncatedBpttGradientIsCutAtTheChunkBoundary(CellType cell) {
+        RecurrentLayer layer = layer(cell, 2, 31);
+        boolean lstm = cell.hasCellState();
+        SplittableRandom random = new SplittableRandom(32);
+        FMatrixRMaj x1 = uniform(random, 3 * BATCH, INPUT, 1.0);
+        FMatrixRMaj x2 = uniform(random, 2 * BATCH, INPUT, 1.0);
+        FMatrixRMaj h0 = uniform(random, 2 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 2 * BATCH, HIDDEN, 0.5) : null;
+        FMatrixRMaj w1 = uniform(random, 3 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj w2 = uniform(random, 2 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj wH = uniform(random, 2 * BATCH, HIDDEN, 0.5);
+        // the carried state, computed once at the unperturbed parameters: a constant for chunk 2
+        RecurrentLayer.Cache warm = layer.forward(x1, BATCH, null, h0, c0, null);
+        FMatrixRMaj carriedH = warm.finalHidden().copy();
+        FMatrixRMaj carriedC = lstm ? warm.finalCellState().copy() : null;
+
+        FMatrixRMaj dx1 = new FMatrixRMaj(x1.numRows, INPUT);
+        FMatrixRMaj dx2 = new FMatrixRMaj(x2.numRows, INPUT);
+        FMatrixRMaj dh0 = new FMatrixRMaj(h0.numRows, HIDDEN);
+        FMatrixRMaj dc0 = new FMatrixRMaj(h0.numRows, HIDDEN);
+        FMatrixRMaj h = new FMatrixRMaj(h0.numRows, HIDDEN);
+        FMatrixRMaj c = new FMatrixRMaj(h0.numRows, HIDDEN);
+        GradientCheck.Builder check = GradientCheck.builder(() -> {
+            double loss = weightedSum(layer.forward(x1, BATCH, null, h0, c0, null).output(), w1);
+            RecurrentLayer.Cache second = layer.forward(x2, BATCH, null, carriedH, carriedC, null);
+            return loss + weightedSum(second.output(), w2) + weightedSum(second.finalHidden(), wH);
+        }).parameters(layer.parameters()).input("x1", x1, dx1).input("x2", x2, dx2).input("h0", h0, dh0);
+        if (lstm) {
+            check.input("c0", c0, dc0);
+        }
+        check.build().run(() -> {
+            // the documented pattern: carry the final state, ignore dh0 of the later chunk
+            layer.parameters().zeroGrad();
+            RecurrentLayer.Cache first = layer.forward(x1, BATCH, null, h0, c0, null);
+            layer.backward(first, w1, null, null);
+            dx1.setTo(first.dx());
+            dh0.setTo(first.dh0());
+            if (lstm) {
+                dc0.setTo(first.dc0());
+            }
+            h.setTo(first.finalHidden());
+            if (lstm) {
+                c.setTo(first.finalCellState());
+            }
+            RecurrentLayer.Cache second = layer.forward(x2, BATCH, null, h, lstm ? c : null, null);
+            layer.backward(second, w2, wH, null);
+            dx2.setTo(second.dx());
+        }).assertPassed();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Step-by-step inference
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void stepByStepEqualsTheSequenceForward(CellType cell) {
+        RecurrentLayer layer = layer(cell, 2, 41);
+        boolean lstm = cell.hasCellState();
+        SplittableRandom random = new SplittableRandom(42);
+        int steps = 4;
+        FMatrixRMaj x = uniform(random, steps * BATCH, INPUT, 1.0);
+        FMatrixRMaj h0 = uniform(random, 2 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 2 * BATCH, HIDDEN, 0.5) : null;
+        RecurrentLayer.Cache cache = layer.forward(x, BATCH, null, h0, c0, null);
+
+        RecurrentState state = layer.newState(BATCH);
+        state.setTo(h0, c0);
+        FMatrixRMaj output = new FMatrixRMaj(BATCH, HIDDEN);
+        for (int t = 0; t < steps; t++) {
+            layer.step(steps(x, t, t + 1), state, output);
+            assertTrue(maxAbsDiff(steps(cache.output(), t, t + 1), output) <= SAME_ARITHMETIC, "step " + t);
+        }
+        assertTrue(maxAbsDiff(cache.finalHidden(), state.hidden()) <= SAME_ARITHMETIC);
+        if (lstm) {
+            assertTrue(maxAbsDiff(cache.finalCellState(), state.cellState()) <= SAME_ARITHMETIC);
+        }
+        state.reset();
+        assertEquals(0f, maxAbsDiff(new FMatrixRMaj(2 * BATCH, HIDDEN), state.hidden()));
+    }
+
+    @Test
+    void stepNeedsAUnidirectionalLayerAndItsOwnState() {
+        RecurrentLayer bidirectional = new RecurrentLayer(
+                RecurrentConfig.of(CellType.GRU, INPUT, HIDDEN).withBidirectional(true), 1);
+        assertThrows(IllegalStateException.class, () -> bidirectional.newState(BATCH));
+        RecurrentLayer a = layer(CellType.GRU, 1, 1);
+        RecurrentLayer b = layer(CellType.GRU, 1, 2);
+        RecurrentState state = a.newState(BATCH);
+        assertThrows(IllegalArgumentException.class,
+                () -> b.step(new FMatrixRMaj(BATCH, INPUT), state, new FMatrixRMaj(BATCH, HIDDEN)));
+        assertThrows(IllegalStateException.class, state::cellState);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Allocation
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * Reading the counter itself allocates up to about 0.8 KB (while it is interpreted); a task repeated
+     * {@link #REPEATS} times that allocated even one 16-byte object per repeat would exceed this bound.
+     */
+    private static final long MEASUREMENT_SLACK_BYTES = 1024;
+
+    private static final int REPEATS = 100;
+
+    /**
+     * The fewest bytes allocated by one run of a task over five runs: the first runs link call sites and
+     * the JIT compiler's transitions may allocate now and then, an allocation in the task shows every time.
+     */
+    private static long bytesAllocatedBy(Runnable task) {
+        long fewest = Long.MAX_VALUE;
+        for (int run = 0; run < 5; run++) {
+            long before = allocatedBytes();
+            task.run();
+            fewest = Math.min(fewest, allocatedBytes() - before);
+        }
+        return fewest;
+    }
+
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void steadyStateTrainingStepAndGenerationStepAllocateNothing(CellType cell) {
+        RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, INPUT, HIDDEN).withNumLayers(2)
+                .withBidirectional(true).withDropout(0.2f), 51);
+        SplittableRandom random = new SplittableRandom(52);
+        FMatrixRMaj x = uniform(random, 6 * BATCH, INPUT, 1.0);
+        FMatrixRMaj shorter = uniform(random, 4 * BATCH, INPUT, 1.0);
+        FMatrixRMaj dOut = uniform(random, 6 * BATCH, 2 * HIDDEN, 1.0);
+        FMatrixRMaj dOutShorter = uniform(random, 4 * BATCH, 2 * HIDDEN, 1.0);
+        int[] lengths = {6, 3};
+        SplittableRandom dropout = new SplittableRandom(53);
+        Runnable trainingStep = () -> {
+            layer.backward(layer.forward(x, BATCH, lengths, null, null, dropout), dOut, null, null);
+            layer.backward(layer.forward(shorter, BATCH, null, null, null, dropout), dOutShorter, null, null);
+        };
+        long bytes = bytesAllocatedBy(() -> {
+            for (int i = 0; i < REPEATS; i++) {
+                trainingStep.run();
+            }
+        });
+        assertTrue(bytes < MEASUREMENT_SLACK_BYTES, REPEATS + " training steps allocated " + bytes + " bytes");
+
+        RecurrentLayer unidirectional = layer(cell, 2, 54);
+        RecurrentState state = unidirectional.newState(BATCH);
+        FMatrixRMaj xt = uniform(random, BATCH, INPUT, 1.0);
+        FMatrixRMaj output = new FMatrixRMaj(BATCH, HIDDEN);
+        bytes = bytesAllocatedBy(() -> {
+            for (int i = 0; i < REPEATS; i++) {
+                unidirectional.step(xt, state, output);
+            }
+        });
+        assertTrue(bytes < MEASUREMENT_SLACK_BYTES, REPEATS + " generation steps allocated " + bytes + " bytes");
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Dropout
+
+    @Test
+    void dropoutActsOnlyBetweenLayersAndOnlyInTraining() {
+        RecurrentConfig config = RecurrentConfig.of(CellType.LSTM, INPUT, HIDDEN).withNumLayers(2).withDropout(0.5f);
+        RecurrentLayer withDropout = new RecurrentLayer(config, 61);
+        RecurrentLayer without = new RecurrentLayer(config.withDropout(0f), 61);
+        FMatrixRMaj x = uniform(new SplittableRandom(62), 3 * BATCH, INPUT, 1.0);
+
+        FMatrixRMaj inference = withDropout.forward(x, BATCH).output().copy();
+        assertEquals(0f, maxAbsDiff(without.forward(x, BATCH).output(), inference), "no dropout in inference");
+        FMatrixRMaj training = withDropout.forward(x, BATCH, null, null, null, new SplittableRandom(7)).output().copy();
+        assertNotEquals(0f, maxAbsDiff(inference, training), "dropout between the layers in training");
+        assertEquals(0f, maxAbsDiff(training,
+                withDropout.forward(x, BATCH, null, null, null, new SplittableRandom(7)).output()), "seeded mask");
+
+        // one layer: nothing between layers, and no dropout after the last layer
+        RecurrentLayer single = new RecurrentLayer(config.withNumLayers(1), 63);
+        FMatrixRMaj singleInference = single.forward(x, BATCH).output().copy();
+        assertEquals(0f, maxAbsDiff(singleInference,
+                single.forward(x, BATCH, null, null, null, new SplittableRandom(7)).output()));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Padding
+
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"LSTM", "GRU"})
+    void paddedStepsAreIgnoredAndGetNoGradient(CellType cell) {
+        RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, INPUT, HIDDEN).withNumLayers(2)
+                .withBidirectional(true), 71);
+        SplittableRandom random = new SplittableRandom(72);
+        int steps = 4;
+        int[] lengths = {2, 4};
+        FMatrixRMaj x = uniform(random, steps * BATCH, INPUT, 1.0);
+        FMatrixRMaj dOut = uniform(random, steps * BATCH, 2 * HIDDEN, 1.0);
+        RecurrentLayer.Cache cache = layer.forward(x, BATCH, lengths, null, null, null);
+        layer.backward(cache, dOut, null, null);
+        FMatrixRMaj output = cache.output().copy();
+        FMatrixRMaj hN = cache.finalHidden().copy();
+        FMatrixRMaj dx = cache.dx().copy();
+        List<float[]> grads = layer.parameters().list().stream().map(p -> p.grad().data.clone()).toList();
+
+        // change x and dOutput at the padded steps of sequence 0 (t = 2, 3)
+        for (int t = 2; t < steps; t++) {
+            for (int i = 0; i < INPUT; i++) {
+                x.set(t * BATCH, i, 100f + t);
+            }
+            for (int j = 0; j < 2 * HIDDEN; j++) {
+                dOut.set(t * BATCH, j, -50f);
+            }
+        }
+        layer.parameters().zeroGrad();
+        cache = layer.forward(x, BATCH, lengths, null, null, null);
+        layer.backward(cache, dOut, null, null);
+        assertEquals(0f, maxAbsDiff(output, cache.output()));
+        assertEquals(0f, maxAbsDiff(hN, cache.finalHidden()));
+        assertEquals(0f, maxAbsDiff(dx, cache.dx()));
+        for (int k = 0; k < grads.size(); k++) {
+            Parameter p = layer.parameters().list().get(k);
+            assertArrayEquals(grads.get(k), p.grad().data, p.name());
+        }
+        for (int t = 2; t < steps; t++) {
+            for (int j = 0; j < 2 * HIDDEN; j++) {
+                assertEquals(0f, cache.output().get(t * BATCH, j), "output at a padded step");
+            }
+            for (int i = 0; i < INPUT; i++) {
+                assertEquals(0f, cache.dx().get(t * BATCH, i), "dx at a padded step");
+            }
+        }
+        assertEquals(2, cache.length(0));
+        assertEquals(4, cache.length(1));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Arguments and call order
+
+    @Test
+    void rejectsWrongShapesWithTheNumbers() {
+        RecurrentLayer lstm = new RecurrentLayer(RecurrentConfig.of(CellType.LSTM, INPUT, HIDDEN).withNumLayers(2), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> lstm.forward(new FMatrixRMaj(7, INPUT), BATCH));
+        assertEquals("x must be (T·B, 3) with B = 2 and T ≥ 1 but was (7, 3)", e.getMessage());
+        FMatrixRMaj x = new FMatrixRMaj(3 * BATCH, INPUT);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> lstm.forward(x, BATCH, null, new FMatrixRMaj(BATCH, HIDDEN), null, null));
+        assertEquals("h0 must be (4, 4) but was (2, 4)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> lstm.forward(x, BATCH, new int[] {3, 4}, null, null, null));
+        assertEquals("lengths[1] must be in [1, T = 3] but was 4", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> lstm.forward(x, BATCH, new int[] {3}, null, null, null));
+        RecurrentLayer.Cache cache = lstm.forward(x, BATCH);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> lstm.backward(cache, new FMatrixRMaj(3 * BATCH, HIDDEN + 1), null, null));
+        assertEquals("dOutput must be (6, 4) but was (6, 5)", e.getMessage());
+
+        RecurrentLayer gru = layer(CellType.GRU, 1, 1);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> gru.forward(x, BATCH, null, null, new FMatrixRMaj(BATCH, HIDDEN), null));
+        assertEquals("c0 must be null: a GRU has no cell state", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> gru.backward(cache, null, null, null), "another layer's cache");
+    }
+
+    @Test
+    void cacheEnforcesCallOrder() {
+        RecurrentLayer gru = layer(CellType.GRU, 1, 1);
+        FMatrixRMaj x = new FMatrixRMaj(2 * BATCH, INPUT);
+        RecurrentLayer.Cache cache = gru.forward(x, BATCH);
+        assertSame(cache, gru.forward(x, BATCH), "one cache per layer");
+        assertThrows(IllegalStateException.class, cache::dx);
+        assertThrows(IllegalStateException.class, cache::finalCellState);
+        gru.backward(cache, null, null, null);
+        assertEquals(0f, maxAbsDiff(new FMatrixRMaj(2 * BATCH, INPUT), cache.dx()), "no gradient in, none out");
+        gru.forward(x, BATCH);
+        assertThrows(IllegalStateException.class, cache::dh0, "a new forward invalidates the gradients");
+
+        RecurrentLayer fresh = layer(CellType.GRU, 1, 2);
+        RecurrentLayer.Cache notRun = fresh.forward(x, BATCH);
+        assertFalse(notRun.output().getNumElements() == 0);
+    }
+}
