@@ -22,7 +22,7 @@ import java.util.Arrays;
  *   for each block of NT columns of C                      (jc)
  *     for each block of KC values of p                     (pc)
  *       pack op(B)(pc.., jc..) into the panel              (KC, NT), one array per row
- *       for each group of MR = 4 rows of C                  (i)
+ *       for each group of MR = 4 rows of C (or one row)     (i)
  *         pack op(A)(i.., pc..)                             (MR, KC), p-major
  *         copy C(i.., jc..) into the tile (or zero it)      (MR, NT)
  *         micro-kernel: tile += packedA · panel
@@ -41,12 +41,14 @@ import java.util.Arrays;
  *       loop-invariant offsets ({@code c[cRow + j] += a * b[bRow + j]}) C2 cannot rule out aliasing
  *       and leaves the loop scalar. Hence the tile (rows at constant offsets {@code r·NT}) and the
  *       panel as an array of row arrays;</li>
- *   <li>the trip count is the constant {@code NT}: with a variable one, the body exceeds C2's
- *       unrolling limit and the loop stays scalar. So the kernel always computes a whole
- *       {@code MR × NT} tile; a narrower block is padded with zero columns in the panel, a shorter
- *       one with zero rows in packed A, and only the real part of the tile is copied back;</li>
- *   <li>one micro-kernel, compiled on its own: with several hot kernels in one method, Java 17 left
- *       them scalar (apparently past its loop-optimisation budget);</li>
+ *   <li>the trip count is a constant ({@code NT} or {@code NT_WIDE}): with a variable one, the 4-row
+ *       body exceeds C2's unrolling limit and the loop stays scalar. So the 4-row kernels always
+ *       compute a whole tile; a narrower block is padded with zero columns in the panel, a shorter
+ *       one with zero rows in packed A, and only the real part of the tile is copied back. The
+ *       one-row kernel is small enough to be vectorised with a variable width;</li>
+ *   <li>each 4-row kernel in its own method, compiled on its own (over 325 bytes of bytecode, it is
+ *       not inlined into its hot caller): with several hot kernels in one method, Java 17 left them
+ *       scalar (apparently past its loop-optimisation budget);</li>
  *   <li>at most three values of {@code p} per step: with four, Java 17 leaves the loop scalar.</li>
  * </ul>
  */
@@ -391,8 +393,8 @@ final class GemmKernels {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Micro-kernels (generated code). Two copies that differ only in the block width, each compiled on
-    // its own (each is over 325 bytes of bytecode, which HotSpot does not inline into a hot caller).
+    // Micro-kernels (generated code). The two 4-row kernels differ only in the block width; each is
+    // compiled on its own (over 325 bytes of bytecode, which HotSpot does not inline into a hot caller).
 
     /**
      * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < MR},
