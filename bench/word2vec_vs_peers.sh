@@ -7,7 +7,7 @@
 #
 # Usage: bench/word2vec_vs_peers.sh [--epochs N] [--threads N] [--runs N] [--fasttext] [--data DIR] [--out DIR]
 #   --runs N     run the tools N times, alternating (default 1); ratios use each tool's fastest run
-#   --data DIR   folder with sotu/, gutenberg-sentences/, bible-kjv/ (default ../shared/data)
+#   --data DIR   folder with sotu/, gutenberg-sentences/, bible-kjv/ (default: $SEQ4J_DATA)
 #   --out DIR    work folder for the corpus and the vectors (default /tmp/seq4j-w2v)
 #
 # Figures printed per tool:
@@ -27,7 +27,7 @@ EPOCHS=5
 THREADS=2
 RUNS=1
 FASTTEXT=0
-DATA="$ROOT/../shared/data"
+DATA="${SEQ4J_DATA:-}"
 OUT=/tmp/seq4j-w2v
 while [ $# -gt 0 ]; do
   case "$1" in
