@@ -45,7 +45,7 @@ for path in sys.argv[1:]:
             methods.append(method)
         rows[name][method] = float(gflops)
 print()
-print("GFLOP/s (single-thread columns: thread CPU time; multi-thread: wall clock)")
+print("GFLOP/s (columns ending in _wall: wall clock; the others: thread CPU time)")
 print("| shape | " + " | ".join(methods) + " | seq4j_1t / openblas_1t |")
 print("|---|" + "---:|" * (len(methods) + 1))
 for name in order:

@@ -16,8 +16,9 @@ import org.seq4j.tensor.Gemm;
 import org.seq4j.tensor.GemmReference;
 
 /**
- * Matrix-multiply throughput at the models' shapes: seq4j {@link Gemm} on one thread and on all
- * threads, the naive {@link GemmReference} loop, and EJML's {@code CommonOps_FDRM}. Not a test; run by
+ * Matrix-multiply throughput at the models' shapes: seq4j {@link Gemm} on one thread (timed in CPU
+ * time and in wall-clock time) and on all threads (wall clock), the naive {@link GemmReference} loop,
+ * and EJML's {@code CommonOps_FDRM}. Not a test; run by
  * {@code bench/gemm.sh}, which also runs OpenBLAS through numpy on the same shapes and prints ratios.
  *
  * <p>Usage: {@code GemmBench SHAPES.tsv [seconds per measurement]}. Prints one tab-separated line per
@@ -69,8 +70,10 @@ public final class GemmBench {
                     a, 0, lda, b, 0, ldb, false, c, 0, s.n());
             Gemm.setThreads(1);
             report(s, "seq4j_1t", time(seq4j, s, seconds, true));
+            // Wall clock on one thread, then on all threads: their ratio is the multithreading speed-up.
+            report(s, "seq4j_1t_wall", time(seq4j, s, seconds, false));
             Gemm.setThreads(allThreads);
-            report(s, "seq4j_" + allThreads + "t", time(seq4j, s, seconds, false));
+            report(s, "seq4j_" + allThreads + "t_wall", time(seq4j, s, seconds, false));
             if ((long) s.m() * s.n() * s.k() <= NAIVE_MAX_WORK) {
                 report(s, "naive", time(() -> GemmReference.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                         a, 0, lda, b, 0, ldb, false, c, 0, s.n()), s, seconds, true));

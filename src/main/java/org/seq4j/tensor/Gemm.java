@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Large products are packed into per-thread workspaces and computed by register-tiled loops written
  * so that HotSpot C2 vectorises them (see {@code GemmKernels}); tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
- * After a thread's first product, products allocate nothing. Products of at least
+ * After a thread's first product, products allocate nothing: each thread that computes a packed
+ * product keeps a workspace of about 0.5 MiB for the rest of its life. Products of at least
  * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
  * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
  * alone). The thread count defaults to the number of available processors and can be set with the
@@ -121,7 +122,7 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
-        if (!direct && GemmKernels.swapsOperands(m, n)) {
+        if (!direct && GemmKernels.swapsOperands(m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
             compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
         } else {

@@ -22,7 +22,7 @@ import java.util.Arrays;
  *   for each block of NT columns of C                      (jc)
  *     for each block of KC values of p                     (pc)
  *       pack op(B)(pc.., jc..) into the panel              (KC, NT), one array per row
- *       for each group of MR = 4 rows of C                  (i)
+ *       for each group of MR = 4 rows of C (or one row)     (i)
  *         pack op(A)(i.., pc..)                             (MR, KC), p-major
  *         copy C(i.., jc..) into the tile (or zero it)      (MR, NT)
  *         micro-kernel: tile += packedA · panel
@@ -41,22 +41,30 @@ import java.util.Arrays;
  *       loop-invariant offsets ({@code c[cRow + j] += a * b[bRow + j]}) C2 cannot rule out aliasing
  *       and leaves the loop scalar. Hence the tile (rows at constant offsets {@code r·NT}) and the
  *       panel as an array of row arrays;</li>
- *   <li>the trip count is the constant {@code NT}: with a variable one, the body exceeds C2's
- *       unrolling limit and the loop stays scalar. So the kernel always computes a whole
- *       {@code MR × NT} tile; a narrower block is padded with zero columns in the panel, a shorter
- *       one with zero rows in packed A, and only the real part of the tile is copied back;</li>
- *   <li>one micro-kernel, compiled on its own: with several hot kernels in one method, Java 17 left
- *       them scalar (apparently past its loop-optimisation budget);</li>
+ *   <li>the trip count is a constant ({@code NT} or {@code NT_WIDE}): with a variable one, the 4-row
+ *       body exceeds C2's unrolling limit and the loop stays scalar. So the 4-row kernels always
+ *       compute a whole tile; a narrower block is padded with zero columns in the panel, a shorter
+ *       one with zero rows in packed A, and only the real part of the tile is copied back. The
+ *       one-row kernel is small enough to be vectorised with a variable width;</li>
+ *   <li>each 4-row kernel in its own method, compiled on its own (over 325 bytes of bytecode, it is
+ *       not inlined into its hot caller): with several hot kernels in one method, Java 17 left them
+ *       scalar (apparently past its loop-optimisation budget);</li>
  *   <li>at most three values of {@code p} per step: with four, Java 17 leaves the loop scalar.</li>
  * </ul>
  */
 final class GemmKernels {
 
-    /** Columns of C per block; also the row stride of the tile and of the panel rows (a constant, see class doc). */
+    /** Columns of C per block; also the row stride of the tile (a constant, see class doc). */
     static final int NT = 256;
 
-    /** Depth (values of p) of one packed block. */
+    /** Depth (values of p) of one packed block of {@code NT} columns: a {@code (KC, NT)} panel is 256 KiB. */
     static final int KC = 256;
+
+    /** Columns of C per wide block, used while at least that many columns remain: longer loops run faster. */
+    static final int NT_WIDE = 1024;
+
+    /** Depth of one packed wide block: a {@code (KC_WIDE, NT_WIDE)} panel is 384 KiB, within a 512 KiB L2. */
+    static final int KC_WIDE = 96;
 
     /** Rows of C handled by the largest micro-kernel. */
     static final int MR = 4;
@@ -66,6 +74,9 @@ final class GemmKernels {
 
     /** With {@code op(B) = Bᵀ}, products with at most this many rows take the direct path (packing Bᵀ costs a gather). */
     static final int DIRECT_MAX_ROWS_TRANS_B = 2;
+
+    /** Products with a smaller inner dimension are not computed as {@code Cᵀ} (see {@link #swapsOperands}). */
+    static final int SWAP_MIN_DEPTH = 16;
 
     /** Products with fewer rows and columns than this take the direct path (a block would be mostly padding). */
     static final int DIRECT_BELOW_SIDE = 16;
@@ -208,10 +219,11 @@ final class GemmKernels {
     /**
      * Returns whether the blocked path computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead of {@code C}: when
      * {@code C} is narrower than a block and taller than wide, so that the full-block kernel applies.
-     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit.
+     * Since {@code fma(x, y, s) == fma(y, x, s)}, the result is the same bit for bit. Not for a small
+     * {@code k}, where copying the tiles of a transposed {@code C} would cost more than the padding.
      */
-    static boolean swapsOperands(int m, int n) {
-        return n < NT && m > n;
+    static boolean swapsOperands(int m, int n, int k) {
+        return n < NT && m > n && k >= SWAP_MIN_DEPTH;
     }
 
     /**
@@ -227,38 +239,52 @@ final class GemmKernels {
         float[][] panel = workspace.panel;
         float[] packedA = workspace.packedA;
         float[] tile = workspace.tile;
-        for (int jc = colFrom; jc < colTo; jc += NT) {
-            int width = Math.min(NT, colTo - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int depth = Math.min(KC, k - pc);
+        int jc = colFrom;
+        while (jc < colTo) {
+            // Not for C stored transposed: there a wide block's strided copies of C miss the cache.
+            boolean wide = !transposedC && colTo - jc >= NT_WIDE;
+            int blockWidth = wide ? NT_WIDE : NT;
+            int blockDepth = wide ? KC_WIDE : KC;
+            int width = Math.min(blockWidth, colTo - jc);
+            for (int pc = 0; pc < k; pc += blockDepth) {
+                int depth = Math.min(blockDepth, k - pc);
                 boolean fresh = !accumulate && pc == 0;
-                packB(transB, b, bOff, ldb, pc, depth, jc, width, panel);
+                packB(transB, b, bOff, ldb, pc, depth, jc, width, blockWidth, panel);
                 for (int i = rowFrom; i < rowTo; i += MR) {
                     int rows = Math.min(MR, rowTo - i);
                     packA(transA, a, aOff, lda, i, rows, pc, depth, packedA);
                     if (transposedC) {
-                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, tile);
-                        microKernel(depth, panel, packedA, tile);
-                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, tile);
+                        loadTileTransposed(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     } else {
-                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, tile);
+                        loadTile(fresh, c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    }
+                    if (rows == 1) {
+                        microKernelRow(width, depth, panel, packedA, tile);
+                    } else if (wide) {
+                        microKernelWide(depth, panel, packedA, tile);
+                    } else {
                         microKernel(depth, panel, packedA, tile);
-                        storeTile(c, cOff, ldc, i, rows, jc, width, tile);
+                    }
+                    if (transposedC) {
+                        storeTileTransposed(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
+                    } else {
+                        storeTile(c, cOff, ldc, i, rows, jc, width, blockWidth, tile);
                     }
                 }
             }
+            jc += width;
         }
     }
 
     /**
      * Packs {@code op(B)(pc .. pc+depth, jc .. jc+width)}: row {@code p} goes to {@code panel[p]}, and
-     * columns {@code width .. NT} of those rows are zeroed (the kernel always runs over {@code NT}).
+     * columns {@code width .. blockWidth} of those rows are zeroed (the kernel runs over whole blocks).
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int depth, int jc, int width,
-                      float[][] panel) {
-        if (width < NT) {
+                      int blockWidth, float[][] panel) {
+        if (width < blockWidth) {
             for (int p = 0; p < depth; p++) {
-                Arrays.fill(panel[p], width, NT, 0f);
+                Arrays.fill(panel[p], width, blockWidth, 0f);
             }
         }
         if (!transB) {
@@ -320,33 +346,35 @@ final class GemmKernels {
         }
     }
 
+    // tile(r, j) <-> C(i0 + r, jc + j), tile row r at r·stride
     private static void loadTile(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
-                                 float[] tile) {
+                                 int stride, float[] tile) {
         for (int r = 0; r < rows; r++) {
             if (fresh) {
-                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
             } else {
-                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * NT, width);
+                System.arraycopy(c, cOff + (i0 + r) * ldc + jc, tile, r * stride, width);
             }
         }
     }
 
-    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, float[] tile) {
+    private static void storeTile(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width, int stride,
+                                  float[] tile) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(tile, r * NT, c, cOff + (i0 + r) * ldc + jc, width);
+            System.arraycopy(tile, r * stride, c, cOff + (i0 + r) * ldc + jc, width);
         }
     }
 
     // tile(r, j) <-> C(i0 + r, jc + j) stored transposed, at c[cOff + (jc + j)·ldc + i0 + r]
     private static void loadTileTransposed(boolean fresh, float[] c, int cOff, int ldc, int i0, int rows, int jc,
-                                           int width, float[] tile) {
+                                           int width, int stride, float[] tile) {
         for (int r = 0; r < rows; r++) {
             if (fresh) {
-                Arrays.fill(tile, r * NT, r * NT + width, 0f);
+                Arrays.fill(tile, r * stride, r * stride + width, 0f);
             } else {
                 int src = cOff + jc * ldc + i0 + r;
                 for (int j = 0; j < width; j++) {
-                    tile[r * NT + j] = c[src];
+                    tile[r * stride + j] = c[src];
                     src += ldc;
                 }
             }
@@ -354,26 +382,27 @@ final class GemmKernels {
     }
 
     private static void storeTileTransposed(float[] c, int cOff, int ldc, int i0, int rows, int jc, int width,
-                                            float[] tile) {
+                                            int stride, float[] tile) {
         int dst = cOff + jc * ldc + i0;
         for (int j = 0; j < width; j++) {
             for (int r = 0; r < rows; r++) {
-                c[dst + r] = tile[r * NT + j];
+                c[dst + r] = tile[r * stride + j];
             }
             dst += ldc;
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Micro-kernel
+    // Micro-kernels (generated code). The two 4-row kernels differ only in the block width; each is
+    // compiled on its own (over 325 bytes of bytecode, which HotSpot does not inline into a hot caller).
 
     /**
      * {@code tile(r, j) = fma chain over p of packedA(p, r) · panel(p, j)} for {@code r < MR},
      * {@code j < NT}, in ascending {@code p}: three values of {@code p} per step, then one at a time.
-     * (Generated code.)
      *
      * @param depth   values of p in the panel
-     * @param panel   packed op(B) block, one array of {@code NT} per p; not modified
+     * @param panel   packed op(B) block, one array per p, of which the first {@code NT} values are used;
+     *                not modified
      * @param packedA packed op(A) block, {@code packedA[p·MR + r]}; not modified
      * @param tile    C block, row r at {@code r·NT}; modified
      */
@@ -403,6 +432,73 @@ final class GemmKernels {
                 tile[NT + j] = Math.fma(a10, x0, tile[NT + j]);
                 tile[2 * NT + j] = Math.fma(a20, x0, tile[2 * NT + j]);
                 tile[3 * NT + j] = Math.fma(a30, x0, tile[3 * NT + j]);
+            }
+        }
+    }
+
+    /** {@link #microKernel} over a wide block: {@code NT_WIDE} columns, tile row r at {@code r·NT_WIDE}. */
+    static void microKernelWide(int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            float a01 = packedA[x + 4], a11 = packedA[x + 5], a21 = packedA[x + 6], a31 = packedA[x + 7];
+            float a02 = packedA[x + 8], a12 = packedA[x + 9], a22 = packedA[x + 10], a32 = packedA[x + 11];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+                tile[NT_WIDE + j] = Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, tile[NT_WIDE + j])));
+                tile[2 * NT_WIDE + j] = Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, tile[2 * NT_WIDE + j])));
+                tile[3 * NT_WIDE + j] = Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, tile[3 * NT_WIDE + j])));
+            }
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * 4;
+            float a00 = packedA[x], a10 = packedA[x + 1], a20 = packedA[x + 2], a30 = packedA[x + 3];
+            for (int j = 0; j < NT_WIDE; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
+                tile[NT_WIDE + j] = Math.fma(a10, x0, tile[NT_WIDE + j]);
+                tile[2 * NT_WIDE + j] = Math.fma(a20, x0, tile[2 * NT_WIDE + j]);
+                tile[3 * NT_WIDE + j] = Math.fma(a30, x0, tile[3 * NT_WIDE + j]);
+            }
+        }
+    }
+
+
+    /**
+     * {@link #microKernel} for a single row over the first {@code width} columns (a variable trip
+     * count: the body is small enough for C2 to vectorise it anyway). Used for products with one row,
+     * such as batch-1 steps, and for the last row of an odd product.
+     *
+     * @param width   columns of the tile row, at most the block width
+     * @param depth   values of p in the panel
+     * @param panel   packed op(B) block, one array per p; not modified
+     * @param packedA packed op(A) block, {@code packedA[p·MR]}; not modified
+     * @param tile    C block row, at offset 0; modified
+     */
+    static void microKernelRow(int width, int depth, float[][] panel, float[] packedA, float[] tile) {
+        int p = 0;
+        for (; p + 2 < depth; p += 3) {
+            float[] b0 = panel[p], b1 = panel[p + 1], b2 = panel[p + 2];
+            int x = p * MR;
+            float a00 = packedA[x];
+            float a01 = packedA[x + MR];
+            float a02 = packedA[x + 2 * MR];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j], x1 = b1[j], x2 = b2[j];
+                tile[j] = Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, tile[j])));
+            }
+        }
+        for (; p < depth; p++) {
+            float[] b0 = panel[p];
+            int x = p * MR;
+            float a00 = packedA[x];
+            for (int j = 0; j < width; j++) {
+                float x0 = b0[j];
+                tile[j] = Math.fma(a00, x0, tile[j]);
             }
         }
     }

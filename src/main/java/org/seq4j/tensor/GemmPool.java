@@ -6,15 +6,18 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A small fixed pool of daemon threads that computes one large {@link Gemm} product at a time, split
- * into parts by a fixed rule ({@link #run}): part {@code t} of {@code T} is always the same block of
- * {@code C}, and every element of {@code C} is computed by exactly one part with the arithmetic of
- * {@link GemmKernels}, so the result is identical to the single-thread result bit for bit.
+ * into parts by a fixed rule ({@link #computePart}): part {@code t} of {@code T} is always the same
+ * block of {@code C}, and every element of {@code C} is computed by exactly one part with the
+ * arithmetic of {@link GemmKernels}, so the result is identical to the single-thread result bit for bit.
  *
- * <p>Dispatch allocates nothing: the product's arguments are written into this pool's fields, a
- * volatile generation counter publishes them, and the workers are woken with
- * {@link LockSupport#unpark}. The calling thread computes part 0 itself. When another thread is already
- * using the pool, {@link #run} returns {@code false} and the caller computes the product alone (which
- * gives the same result).
+ * <p>The calling thread and the woken workers claim parts from a shared counter until none is left, so
+ * which thread computes which part varies (it does not change the result): when a worker is slow to
+ * wake, for instance on a busy machine, the caller computes its part too instead of waiting.
+ *
+ * <p>Dispatch allocates nothing: the product's arguments are written into this pool's fields and
+ * published by resetting the part counter (a volatile write that every claim reads), and the workers
+ * are woken with {@link LockSupport#unpark}. When another thread is already using the pool,
+ * {@link #run} returns {@code false} and the caller computes the product alone (same result).
  */
 final class GemmPool {
 
@@ -24,7 +27,10 @@ final class GemmPool {
     private final int parts;
     private final Thread[] workers;
     private final ReentrantLock inUse = new ReentrantLock();
-    private final AtomicInteger remaining = new AtomicInteger();
+    /** Next part to claim; at least {@code parts} while no product is being computed. */
+    private final AtomicInteger nextPart;
+    /** Parts finished (computed or failed) of the current product. */
+    private final AtomicInteger finishedParts = new AtomicInteger();
     private volatile long generation;
     private volatile boolean shutdown;
     private volatile Thread caller;
@@ -57,10 +63,10 @@ final class GemmPool {
      */
     GemmPool(int parts) {
         this.parts = parts;
+        this.nextPart = new AtomicInteger(parts);
         this.workers = new Thread[parts - 1];
         for (int w = 0; w < workers.length; w++) {
-            int part = w + 1;
-            Thread thread = new Thread(() -> work(part), "seq4j-gemm-" + part);
+            Thread thread = new Thread(this::work, "seq4j-gemm-" + (w + 1));
             thread.setDaemon(true);
             workers[w] = thread;
             thread.start();
@@ -115,22 +121,18 @@ final class GemmPool {
             this.ldc = ldc;
             this.failure = null;
             this.caller = Thread.currentThread();
-            remaining.set(workers.length);
-            generation = generation + 1; // publishes the fields above to the workers
+            finishedParts.set(0);
+            nextPart.set(0); // publishes the fields above to every thread that claims a part
+            generation = generation + 1;
             for (Thread worker : workers) {
                 LockSupport.unpark(worker);
             }
-            Throwable own = null;
-            try {
-                computePart(0);
-            } catch (RuntimeException | Error e) {
-                own = e;
-            }
-            awaitWorkers();
+            claimParts();
+            awaitParts();
             this.a = null;
             this.b = null;
             this.c = null;
-            Throwable first = own != null ? own : failure;
+            Throwable first = failure;
             if (first instanceof RuntimeException) {
                 throw (RuntimeException) first;
             }
@@ -143,9 +145,26 @@ final class GemmPool {
         }
     }
 
-    private void awaitWorkers() {
+    /** Computes parts until none is left to claim; records the first failure. */
+    private void claimParts() {
+        int part;
+        while ((part = nextPart.getAndIncrement()) < parts) {
+            try {
+                computePart(part);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            if (finishedParts.incrementAndGet() == parts) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    private void awaitParts() {
         int spins = 0;
-        while (remaining.get() != 0) {
+        while (finishedParts.get() != parts) {
             if (spins < SPINS) {
                 spins++;
                 Thread.onSpinWait();
@@ -155,7 +174,7 @@ final class GemmPool {
         }
     }
 
-    private void work(int part) {
+    private void work() {
         long seen = 0;
         while (true) {
             int spins = 0;
@@ -171,14 +190,7 @@ final class GemmPool {
                 }
             }
             seen = generation;
-            try {
-                computePart(part);
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-            if (remaining.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+            claimParts();
         }
     }
 

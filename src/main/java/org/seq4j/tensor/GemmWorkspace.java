@@ -5,9 +5,9 @@ package org.seq4j.tensor;
  * every later product on that thread, so that steady-state products allocate nothing.
  *
  * <pre>
- *   panel:   KC arrays of NT     a KC × NT block of op(B), one row of p per array
- *   packedA: KC·MR              an MR × KC block of op(A), MR values per p
- *   tile:    MR·NT              an MR × NT block of C, row r at r·NT
+ *   panel:   KC arrays             a (KC, NT) or (KC_WIDE, NT_WIDE) block of op(B), one row of p per array
+ *   packedA: KC·MR                 an (MR, KC) block of op(A), MR values per p
+ *   tile:    MR·NT_WIDE            an (MR, NT) or (MR, NT_WIDE) block of C, row r at r·NT or r·NT_WIDE
  * </pre>
  *
  * <p>The panel is an array of arrays rather than one flat array on purpose: inside the micro-kernel
@@ -18,16 +18,27 @@ final class GemmWorkspace {
 
     private static final ThreadLocal<GemmWorkspace> PER_THREAD = ThreadLocal.withInitial(GemmWorkspace::new);
 
-    /** Packed B block: {@code KC} arrays of {@code NT}, row {@code p} in {@code panel[p]}. */
-    final float[][] panel = new float[GemmKernels.KC][GemmKernels.NT];
+    /**
+     * Packed B block, row {@code p} in {@code panel[p]}: {@code KC} arrays, the first {@code KC_WIDE}
+     * of {@code NT_WIDE} values and the others of {@code NT} (about 0.5 MiB in all).
+     */
+    final float[][] panel = newPanel();
 
-    /** Packed A block: {@code (KC, MR)}, p-major: {@code packedA[p·rows + r]}. */
-    final float[] packedA = new float[GemmKernels.KC * GemmKernels.MR];
+    /** Packed A block: {@code (KC, MR)}, p-major: {@code packedA[p·MR + r]}. */
+    final float[] packedA = new float[Math.max(GemmKernels.KC, GemmKernels.KC_WIDE) * GemmKernels.MR];
 
-    /** C block being accumulated: {@code (MR, NT)} with row stride {@code NT}. */
-    final float[] tile = new float[GemmKernels.MR * GemmKernels.NT];
+    /** C block being accumulated: {@code (MR, NT)} or {@code (MR, NT_WIDE)}, rows one block width apart. */
+    final float[] tile = new float[GemmKernels.MR * GemmKernels.NT_WIDE];
 
     private GemmWorkspace() {
+    }
+
+    private static float[][] newPanel() {
+        float[][] panel = new float[Math.max(GemmKernels.KC, GemmKernels.KC_WIDE)][];
+        for (int p = 0; p < panel.length; p++) {
+            panel[p] = new float[p < GemmKernels.KC_WIDE ? GemmKernels.NT_WIDE : GemmKernels.NT];
+        }
+        return panel;
     }
 
     /** Returns this thread's workspace, creating it on the thread's first product. */

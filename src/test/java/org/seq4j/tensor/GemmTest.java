@@ -81,7 +81,10 @@ class GemmTest {
     @Test
     void equalsTheFmaChainBitForBit() {
         SplittableRandom random = new SplittableRandom(17);
-        int[][] shapes = {{1, 40, 70}, {2, 300, 90}, {5, 5, 5}, {8, 256, 513}, {30, 300, 300}, {13, 10, 400}};
+        int[][] shapes = {
+            {1, 40, 70}, {2, 300, 90}, {5, 5, 5}, {8, 256, 513}, {30, 300, 300}, {13, 10, 400}, {6, 1030, 100},
+            {1, 300, 50}, {5, 300, 70}, {300, 40, 3},
+        };
         for (int[] s : shapes) {
             for (boolean transA : new boolean[] {false, true}) {
                 for (boolean transB : new boolean[] {false, true}) {
@@ -132,7 +135,9 @@ class GemmTest {
         SplittableRandom random = new SplittableRandom(23);
         Problem[] problems = {
             new Problem(random, false, true, false, 64, 512, 128),  // blocked
-            new Problem(random, true, false, true, 100, 30, 300),   // blocked, narrow
+            new Problem(random, true, false, true, 100, 30, 300),   // blocked, C transposed
+            new Problem(random, false, false, true, 8, 1100, 40),   // blocked, wide blocks
+            new Problem(random, false, false, false, 1, 300, 200),  // blocked, one row
             new Problem(random, false, true, true, 1, 400, 100),    // direct
             new Problem(random, false, false, false, 300, 600, 64), // multithreaded
         };

@@ -1,0 +1,133 @@
+#!/bin/bash
+# seq4j word2vec against gensim (and optionally fastText) on the same corpus with the same settings,
+# every vectors file scored by the same gensim-based evaluator (bench/eval_vectors.py).
+#
+# Settings (all tools): skip-gram, negative sampling, dim 100, window 5, negative 5, sample 1e-3,
+# min-count 5, alpha 0.025 decayed linearly, EPOCHS epochs (default 5), THREADS threads (default 2).
+#
+# Usage: bench/word2vec_vs_peers.sh [--epochs N] [--threads N] [--runs N] [--fasttext] [--data DIR] [--out DIR]
+#   --runs N     run the tools N times, alternating (default 1); ratios use each tool's fastest run
+#   --data DIR   folder with sotu/, gutenberg-sentences/, bible-kjv/ (default: $SEQ4J_DATA)
+#   --out DIR    work folder for the corpus and the vectors (default /tmp/seq4j-w2v)
+#
+# Figures printed per tool:
+#   wall s        whole process (JVM or Python start, vocabulary, training, saving) by /usr/bin/time
+#   train s       the tool's own training time (seq4j: counting + training; gensim: model.train();
+#                 fastText: dictionary done -> last progress line)
+#   words/s       corpus tokens x epochs / wall s   and   / train s
+#   peak RSS MB   maximal resident set of the process
+# seq4j runs on a lean JVM (JVM_FLAGS below): a small heap with the serial collector, a capped code
+# cache and metaspace. The heap holds the two V x E float tables (17 MB here), the noise table (up to
+# 40 MB) and small per-thread buffers; nothing is allocated per word.
+set -euo pipefail
+export LC_ALL=C
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+EPOCHS=5
+THREADS=2
+RUNS=1
+FASTTEXT=0
+DATA="${SEQ4J_DATA:-}"
+OUT=/tmp/seq4j-w2v
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --epochs) EPOCHS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --fasttext) FASTTEXT=1; shift ;;
+    --data) DATA="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "usage: $0 [--epochs N] [--threads N] [--runs N] [--fasttext] [--data DIR] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+PY=/usr/bin/python3
+JVM_FLAGS="-Xms32m -Xmx160m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -Xss512k"
+mkdir -p "$OUT"
+CORPUS="$OUT/corpus.txt"
+[ -s "$CORPUS" ] || "$HERE/make_w2v_corpus.sh" "$DATA" "$OUT"
+TOKENS=$(wc -w < "$CORPUS")
+echo "corpus $CORPUS: $TOKENS tokens; epochs $EPOCHS, threads $THREADS; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Build seq4j and the example mains (the examples are not part of the library jar).
+(cd "$ROOT" && mvn -B -q -DskipTests compile)
+M2="${M2_REPO:-$HOME/.m2/repository}"
+ver() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
+SLF4J="$M2/org/slf4j/slf4j-api/$(ver slf4j.version)/slf4j-api-$(ver slf4j.version).jar"
+LB="$(ver logback.version)"
+LOGBACK="$M2/ch/qos/logback/logback-classic/$LB/logback-classic-$LB.jar:$M2/ch/qos/logback/logback-core/$LB/logback-core-$LB.jar"
+EX="$OUT/examples-classes"
+mkdir -p "$EX"
+javac -d "$EX" -cp "$ROOT/target/classes:$SLF4J" $(find "$ROOT/src/examples/java" -name '*.java')
+CP="$ROOT/target/classes:$EX:$SLF4J:$LOGBACK"
+
+results=()
+row() {  # name wall train rss analogy-json
+  results+=("$1|$2|$3|$4|$5")
+}
+eval_json() { $PY "$HERE/eval_vectors.py" "$1" --json; }
+get() { $PY -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+for run in $(seq 1 "$RUNS"); do
+  echo "=== run $run: seq4j"
+  /usr/bin/time -f "TIME %e %M" -o "$OUT/seq4j.time" java $JVM_FLAGS -cp "$CP" org.seq4j.examples.Word2VecMain \
+    -train "$CORPUS" -output "$OUT/seq4j.vec" -size 100 -window 5 -negative 5 -hs 0 -sample 1e-3 \
+    -min-count 5 -alpha 0.025 -iter "$EPOCHS" -threads "$THREADS" -binary 0 -cbow 0 -seed "$run" \
+    > "$OUT/seq4j.log" 2>&1
+  tail -1 "$OUT/seq4j.log"
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+  read -r _ wall rss < "$OUT/seq4j.time"
+  train=$(sed -n 's/^summary .*seconds=\([0-9.]*\) .*/\1/p' "$OUT/seq4j.log")
+  row "seq4j run $run" "$wall" "$train" "$((rss / 1024))" "$(eval_json "$OUT/seq4j.vec")"
+
+  echo "=== run $run: gensim (corpus_file mode)"
+  /usr/bin/time -f "TIME %e %M" -o "$OUT/gensim.time" $PY "$HERE/gensim_w2v.py" "$CORPUS" "$OUT/gensim.vec" \
+    --seed "$run" --workers "$THREADS" --epochs "$EPOCHS" > "$OUT/gensim.json" 2> "$OUT/gensim.log"
+  read -r _ wall rss < "$OUT/gensim.time"
+  gj=$(sed -n 's/^JSON //p' "$OUT/gensim.json")
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
+  row "gensim run $run" "$wall" "$(get "$gj" train_seconds)" "$((rss / 1024))" "$(eval_json "$OUT/gensim.vec")"
+
+  if [ "$FASTTEXT" = 1 ]; then
+    echo "=== run $run: fastText"
+    /usr/bin/time -f "TIME %e %M" -o "$OUT/fasttext.time" $PY "$HERE/fasttext_w2v.py" "$CORPUS" "$OUT/fasttext" \
+      --seed "$run" --threads "$THREADS" --epochs "$EPOCHS" > "$OUT/fasttext.json" 2> "$OUT/fasttext.log"
+    read -r _ wall rss < "$OUT/fasttext.time"
+    fj=$(sed -n 's/^JSON //p' "$OUT/fasttext.json")
+    row "fastText run $run" "$wall" "$(get "$fj" train_seconds)" "$(get "$fj" peak_rss_mb | cut -d. -f1)" "$(eval_json "$OUT/fasttext.vec")"
+  fi
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+$PY - "$TOKENS" "$EPOCHS" "${results[@]}" <<'PYEOF'
+import json, sys
+tokens, epochs = int(sys.argv[1]), int(sys.argv[2])
+rows = []
+for r in sys.argv[3:]:
+    name, wall, train, rss, ev = r.split("|", 4)
+    e = json.loads(ev)
+    rows.append(dict(name=name, wall=float(wall), train=float(train), rss=int(rss), **e))
+print()
+print("| tool | wall s | train s | words/s (wall) | words/s (train) | peak RSS MB | analogy acc (answered) | semantic | syntactic | WS-353 rho | SimLex-999 rho |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    print("| %s | %.1f | %.1f | %s | %s | %d | %.4f (%d/%d) | %.4f | %.4f | %.4f | %.4f |" % (
+        r["name"], r["wall"], r["train"], format(round(tokens * epochs / r["wall"]), ","),
+        format(round(tokens * epochs / r["train"]), ","), r["rss"], r["analogy_acc"], r["analogy_answered"],
+        r["analogy_total"], r["analogy_sem_acc"], r["analogy_syn_acc"], r["ws353_spearman"], r["simlex999_spearman"]))
+best = {}
+for r in rows:
+    tool = r["name"].split(" run ")[0]
+    if tool not in best or r["wall"] < best[tool]["wall"]:
+        best[tool] = r
+base = best["seq4j"]
+for tool, r in best.items():
+    if tool == "seq4j":
+        continue
+    print()
+    print("seq4j / %s (fastest runs): words/s (wall) x%.2f, words/s (train) x%.2f, peak RSS x%.2f, analogy %+.2f points,"
+          " WS-353 %+.2f points, SimLex-999 %+.2f points" % (
+        tool, r["wall"] / base["wall"], r["train"] / base["train"], base["rss"] / r["rss"],
+        100 * (base["analogy_acc"] - r["analogy_acc"]), 100 * (base["ws353_spearman"] - r["ws353_spearman"]),
+        100 * (base["simlex999_spearman"] - r["simlex999_spearman"])))
+PYEOF

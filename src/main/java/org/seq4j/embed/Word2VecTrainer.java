@@ -1,0 +1,400 @@
+package org.seq4j.embed;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains word2vec vectors from text files with lock-free multithreaded SGD ("Hogwild"), following
+ * {@code TrainModelThread} of {@code word2vec.c} step by step.
+ *
+ * <h2>Corpus</h2>
+ * UTF-8 text files, read as one stream; tokens are separated by ASCII whitespace and every line is a
+ * sentence (windows never cross a line end). The corpus is never held in memory: one pass counts the
+ * {@link Vocabulary}, then each epoch streams the files again. The stream is split into
+ * {@code threads} consecutive byte ranges, one per thread (each thread takes the lines that start in its
+ * range), as {@code word2vec.c} splits its training file.
+ *
+ * <h2>Algorithm (per thread, per sentence)</h2>
+ * <pre>
+ *   read words of the line; drop words outside the vocabulary; drop word w with probability
+ *       1 - keep(w),  keep(w) = (sqrt(c_w / (s·N)) + 1) · s·N / c_w        (s = sample, N = Σ counts)
+ *   for each centre position i:
+ *       b = rand % window;  the context is positions i-window+b .. i+window-b, except i
+ *       skip-gram: for each context word o:   h = syn0[o];   output layers predict word i from h;
+ *                                             syn0[o] += neu1e
+ *       CBOW:      h = mean of syn0[o] over the context;   output layers predict word i from h;
+ *                  every syn0[o] += neu1e      (word2vec.c does not divide neu1e by the context size)
+ *   alpha = alpha0 · (1 - wordsDone / (epochs·N + 1)), at least alpha0 · 1e-4, updated every 10,000 words
+ * </pre>
+ * with the output layers of {@link SgdKernels}. Skip-gram thus lets each context word predict the
+ * centre word, as {@code word2vec.c} and gensim do; over a corpus this is the same set of (centre,
+ * context) pairs as the centre predicting each context word. Each thread's random numbers come from
+ * {@code word2vec.c}'s generator {@code r = r·25214903917 + 11}, seeded from {@link Word2VecConfig#seed()};
+ * with one thread the result is fully determined by the seed. With several threads the updates race (as
+ * in {@code word2vec.c}) and results differ slightly from run to run.
+ *
+ * <p>Input vectors start uniform in {@code [-0.5/E, 0.5/E)}, output tables at zero. Nothing is allocated
+ * per word or per window: each thread owns its sentence and vector buffers. Progress (percent done,
+ * words/sec per thread, current learning rate, time left) is logged through SLF4J at INFO every few
+ * seconds.
+ */
+public final class Word2VecTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Word2VecTrainer.class);
+
+    /** word2vec.c's linear congruential generator: r = r·MULTIPLIER + INCREMENT (mod 2^64). */
+    static final long LCG_MULTIPLIER = 25214903917L;
+    static final long LCG_INCREMENT = 11L;
+    /** Words a thread processes between updates of the shared word count and the learning rate. */
+    static final int WORDS_PER_UPDATE = 10_000;
+    /** The learning rate stops decaying at this fraction of its starting value. */
+    static final double MIN_ALPHA_FRACTION = 1e-4;
+
+    private static final long LOG_INTERVAL_NANOS = 5_000_000_000L;
+
+    private final Word2VecConfig config;
+
+    /**
+     * Creates a trainer.
+     *
+     * @param config the training settings
+     */
+    public Word2VecTrainer(Word2VecConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Counts the vocabulary of the files and trains on them.
+     *
+     * @param files corpus files (UTF-8, one sentence per line), read in order; not modified
+     * @return the trained model
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if {@code files} is empty or the vocabulary is empty (or has a
+     *                                  single word with hierarchical softmax)
+     */
+    public Word2VecModel train(List<Path> files) throws IOException {
+        Vocabulary vocabulary = Vocabulary.count(files, config.minCount(), config.maxVocabSize());
+        return train(files, vocabulary);
+    }
+
+    /**
+     * Trains on the files with a vocabulary counted before (for example on the same files).
+     *
+     * @param files      corpus files, read in order; not modified
+     * @param vocabulary the words to learn vectors for; words of the files outside it are skipped
+     * @return the trained model
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if {@code files} or the vocabulary is empty, or the vocabulary has a
+     *                                  single word with hierarchical softmax
+     */
+    public Word2VecModel train(List<Path> files, Vocabulary vocabulary) throws IOException {
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("files must not be empty");
+        }
+        if (vocabulary.size() == 0) {
+            throw new IllegalArgumentException("the vocabulary is empty: no word occurs at least minCount = "
+                    + config.minCount() + " times");
+        }
+        long startNanos = System.nanoTime();
+        List<Path> copy = List.copyOf(files);
+        Word2VecModel model = Word2VecModel.initialise(config, vocabulary);
+        Run run = new Run(config, model, copy);
+        run.trainAll();
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long words = vocabulary.totalCount() * config.epochs();
+        LOG.info(String.format(Locale.ROOT, "training done: %d words in %.1f s, %.0f words/sec",
+                words, seconds, words / seconds));
+        return model.withTraining(words, seconds);
+    }
+
+    /** State shared by the threads of one training run. */
+    static final class Run {
+        final Word2VecConfig config;
+        final Word2VecModel model;
+        final List<Path> files;
+        final long[] fileOffsets;
+        final float[] keep;                 // (V) subsampling keep threshold per word
+        final UnigramTable noise;           // noise distribution, or null
+        final long trainWords;              // Σ counts
+        final AtomicLong wordCountActual = new AtomicLong();
+        final AtomicLong lastLogNanos = new AtomicLong();
+        final long startNanos = System.nanoTime();
+
+        Run(Word2VecConfig config, Word2VecModel model, List<Path> files) throws IOException {
+            this.config = config;
+            this.model = model;
+            this.files = files;
+            this.fileOffsets = TokenReader.fileOffsets(files);
+            Vocabulary vocab = model.vocabulary();
+            int v = vocab.size();
+            this.trainWords = vocab.totalCount();
+            this.keep = new float[v];
+            double threshold = config.sample() * trainWords;
+            for (int w = 0; w < v; w++) {
+                long c = vocab.count(w);
+                keep[w] = config.sample() > 0 ? (float) ((Math.sqrt(c / threshold) + 1) * threshold / c) : 1f;
+            }
+            this.noise = config.negative() > 0 ? new UnigramTable(counts(vocab)) : null;
+            lastLogNanos.set(startNanos);
+        }
+
+        static long[] counts(Vocabulary vocab) {
+            long[] c = new long[vocab.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = vocab.count(i);
+            }
+            return c;
+        }
+
+        void trainAll() throws IOException {
+            int threads = config.threads();
+            long total = fileOffsets[files.size()];
+            SplittableRandom seeds = new SplittableRandom(config.seed());
+            Worker[] workers = new Worker[threads];
+            for (int t = 0; t < threads; t++) {
+                workers[t] = new Worker(this, total * t / threads, total * (t + 1) / threads, seeds.nextLong());
+            }
+            LOG.info("training {} on {} words ({} distinct) for {} epochs with {} threads",
+                    config.architecture(), trainWords, model.vocabulary().size(), config.epochs(), threads);
+            if (threads == 1) {
+                workers[0].runEpochs();
+                return;
+            }
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread[] running = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                Worker w = workers[t];
+                running[t] = new Thread(() -> {
+                    try {
+                        w.runEpochs();
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "word2vec-" + t);
+                running[t].start();
+            }
+            try {
+                for (Thread th : running) {
+                    th.join();
+                }
+            } catch (InterruptedException e) {
+                for (Thread th : running) {
+                    th.interrupt();
+                }
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
+            }
+            Throwable e = failure.get();
+            if (e instanceof IOException) {
+                throw (IOException) e;
+            } else if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            } else if (e instanceof Error) {
+                throw (Error) e;
+            } else if (e != null) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Adds a thread's new words to the shared count; returns the learning rate for the new total. */
+        float advance(long newWords) {
+            long actual = wordCountActual.addAndGet(newWords);
+            double total = (double) config.epochs() * trainWords + 1;
+            double alpha = config.alpha() * (1 - actual / total);
+            alpha = Math.max(alpha, config.alpha() * MIN_ALPHA_FRACTION);
+            long now = System.nanoTime();
+            long last = lastLogNanos.get();
+            if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now) && LOG.isInfoEnabled()) {
+                double elapsed = (now - startNanos) / 1e9;
+                double done = Math.min(1.0, actual / total);
+                LOG.info(String.format(Locale.ROOT,
+                        "progress %5.1f%%  words/sec/thread %,.0f  alpha %.6f  elapsed %.0f s  eta %.0f s",
+                        100 * done, actual / elapsed / config.threads(), alpha, elapsed,
+                        done > 0 ? elapsed * (1 - done) / done : Double.NaN));
+            }
+            return (float) alpha;
+        }
+    }
+
+    /** One training thread: its byte range, its random stream and its buffers. */
+    static final class Worker {
+        private final Run run;
+        private final long from;
+        private final long to;
+        private long random;
+        private final int[] sentence;       // (maxSentenceLength) word ids after subsampling
+        private final float[] neu1;         // (E) CBOW hidden vector
+        private final float[] neu1e;        // (E) error for the hidden vector
+        private final int[] negatives;      // (K) drawn noise words
+        private final float[] scores;       // (V) full softmax workspace, or null
+        private final float[] nsScores;     // (K + 2) negative-sampling scores
+        private final float[] hsScores;     // (max L) hierarchical-softmax scores
+
+        Worker(Run run, long from, long to, long seed) {
+            this.run = run;
+            this.from = from;
+            this.to = to;
+            this.random = seed;
+            Word2VecConfig c = run.config;
+            this.sentence = new int[c.maxSentenceLength()];
+            this.neu1 = new float[c.vectorSize()];
+            this.neu1e = new float[c.vectorSize()];
+            this.negatives = new int[c.negative()];
+            this.scores = c.fullSoftmax() ? new float[run.model.vocabulary().size()] : null;
+            this.nsScores = new float[c.negative() + 2];
+            this.hsScores = new float[c.hierarchicalSoftmax() ? run.model.tree().maxCodeLength() : 0];
+        }
+
+        void runEpochs() throws IOException {
+            Word2VecConfig c = run.config;
+            Vocabulary vocab = run.model.vocabulary();
+            float[] keep = run.keep;
+            boolean subsample = c.sample() > 0;
+            int maxLength = sentence.length;
+            float alpha = (float) c.alpha();
+            try (TokenReader reader = new TokenReader(run.files, run.fileOffsets, from, to)) {
+                byte[] buf = reader.buffer();
+                for (int epoch = 0; epoch < c.epochs(); epoch++) {
+                    if (epoch > 0) {
+                        reader.rewind();
+                    }
+                    long wordCount = 0;
+                    long lastWordCount = 0;
+                    boolean eof = false;
+                    while (!eof) {
+                        if (wordCount - lastWordCount > WORDS_PER_UPDATE) {
+                            alpha = run.advance(wordCount - lastWordCount);
+                            lastWordCount = wordCount;
+                        }
+                        int length = 0;
+                        while (true) {
+                            int n = reader.next();
+                            if (n == TokenReader.END_OF_INPUT) {
+                                eof = true;
+                                break;
+                            }
+                            if (n == TokenReader.END_OF_LINE) {
+                                if (length > 0) {
+                                    break;
+                                }
+                                continue;
+                            }
+                            int w = vocab.indexOf(buf, reader.tokenStart(), n);
+                            if (w < 0) {
+                                continue;
+                            }
+                            wordCount++;
+                            if (subsample) {
+                                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
+                                if (keep[w] < (random & 0xFFFF) / 65536f) {
+                                    continue;
+                                }
+                            }
+                            sentence[length++] = w;
+                            if (length >= maxLength) {
+                                break;
+                            }
+                        }
+                        if (length > 0) {
+                            trainSentence(length, alpha);
+                        }
+                    }
+                    alpha = run.advance(wordCount - lastWordCount);
+                }
+            }
+        }
+
+        /** Trains on {@code sentence[0, length)}: one skip-gram or CBOW step per centre word. */
+        void trainSentence(int length, float alpha) {
+            Word2VecConfig c = run.config;
+            Word2VecModel m = run.model;
+            int e = c.vectorSize();
+            int window = c.window();
+            float[][] syn0 = m.syn0();
+            boolean cbow = c.architecture() == Word2VecConfig.Architecture.CBOW;
+            for (int pos = 0; pos < length; pos++) {
+                int word = sentence[pos];
+                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
+                int b = (int) Long.remainderUnsigned(random, window);
+                if (cbow) {
+                    Arrays.fill(neu1, 0f);
+                    Arrays.fill(neu1e, 0f);
+                    int cw = 0;
+                    for (int a = b; a < window * 2 + 1 - b; a++) {
+                        int ci = pos - window + a;
+                        if (a == window || ci < 0 || ci >= length) {
+                            continue;
+                        }
+                        VectorMath.axpy(1f, syn0[sentence[ci]], neu1, e);
+                        cw++;
+                    }
+                    if (cw == 0) {
+                        continue;
+                    }
+                    float inv = 1f / cw;
+                    for (int i = 0; i < e; i++) {
+                        neu1[i] *= inv;
+                    }
+                    predict(neu1, word, alpha);
+                    for (int a = b; a < window * 2 + 1 - b; a++) {
+                        int ci = pos - window + a;
+                        if (a == window || ci < 0 || ci >= length) {
+                            continue;
+                        }
+                        VectorMath.axpy(1f, neu1e, syn0[sentence[ci]], e);
+                    }
+                } else {
+                    for (int a = b; a < window * 2 + 1 - b; a++) {
+                        int ci = pos - window + a;
+                        if (a == window || ci < 0 || ci >= length) {
+                            continue;
+                        }
+                        float[] input = syn0[sentence[ci]];
+                        predict(input, word, alpha);
+                        VectorMath.addAndClear(neu1e, input, e);   // leaves neu1e zero for the next pair
+                    }
+                }
+            }
+        }
+
+        /** All enabled output layers predict {@code word} from {@code h}; errors go to {@code neu1e}. */
+        void predict(float[] h, int word, float alpha) {
+            Word2VecConfig c = run.config;
+            Word2VecModel m = run.model;
+            int e = c.vectorSize();
+            boolean exact = c.exactSigmoid();
+            if (c.hierarchicalSoftmax()) {
+                SgdKernels.hierarchicalSoftmax(h, m.syn1(), m.tree(), word, alpha, neu1e, e, exact, hsScores);
+            }
+            int k = c.negative();
+            if (k > 0) {
+                UnigramTable noise = run.noise;
+                int count = 0;
+                for (int d = 0; d < k; d++) {
+                    random = random * LCG_MULTIPLIER + LCG_INCREMENT;
+                    // word2vec.c: table[(r >> 16) % table_size], from the same 48 high bits of r
+                    int target = noise.sample(random >>> 16);
+                    if (target != word) {
+                        negatives[count++] = target;
+                    }
+                }
+                SgdKernels.negativeSampling(h, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact,
+                        nsScores);
+            }
+            if (c.fullSoftmax()) {
+                SgdKernels.fullSoftmax(h, m.softmaxOut(), word, m.vocabulary().size(), alpha, scores, neu1e, e);
+            }
+        }
+    }
+}

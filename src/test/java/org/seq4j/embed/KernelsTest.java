@@ -1,0 +1,100 @@
+package org.seq4j.embed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The fast vector kernels against their naive references, and the unigram table. */
+class KernelsTest {
+
+    @Test
+    void dotAndAxpyMatchNaiveOnOddSizesAndOffsets() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int n : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 100, 301}) {
+            float[] a = new float[n + 5];
+            float[] b = new float[n + 9];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextDouble(-1, 1);
+            }
+            // float sums of n products of size <= 1: error grows like n·ulp(1)
+            assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(a, 2, b, 7, n), 1e-6 * (n + 1), "n=" + n);
+            float[] y1 = b.clone();
+            float[] y2 = b.clone();
+            VectorMath.axpy(0.3f, a, 3, y1, 5, n);
+            VectorMath.axpyNaive(0.3f, a, 3, y2, 5, n);
+            for (int i = 0; i < y1.length; i++) {
+                assertEquals(y2[i], y1[i], 0f, "n=" + n + " i=" + i);
+            }
+            // the row forms of the training loop
+            float[] rowA = Arrays.copyOfRange(a, 2, 2 + n);
+            float[] rowB = Arrays.copyOfRange(b, 7, 7 + n);
+            assertEquals(VectorMath.dotNaive(a, 2, b, 7, n), VectorMath.dot(rowA, rowB, n), 1e-6 * (n + 1), "n=" + n);
+            float[] rowC = Arrays.copyOfRange(b, 1, 1 + n);
+            float[] two = new float[3];
+            float[] three = new float[4];
+            VectorMath.dot2(rowA, rowB, rowC, n, two, 1);
+            VectorMath.dot3(rowA, rowB, rowC, rowA, n, three, 1);
+            // the batched forms add in the same order as dot: identical results
+            assertEquals(VectorMath.dot(rowA, rowB, n), two[1]);
+            assertEquals(VectorMath.dot(rowA, rowC, n), two[2]);
+            assertEquals(VectorMath.dot(rowA, rowB, n), three[1]);
+            assertEquals(VectorMath.dot(rowA, rowC, n), three[2]);
+            assertEquals(VectorMath.dot(rowA, rowA, n), three[3]);
+            float[] z1 = rowB.clone();
+            float[] z2 = rowB.clone();
+            VectorMath.axpy(-1.7f, rowA, z1, n);
+            VectorMath.axpyNaive(-1.7f, rowA, 0, z2, 0, n);
+            assertArrayEquals(z2, z1, 0f, "n=" + n);
+            float[] acc1 = rowC.clone();
+            float[] u1 = rowB.clone();
+            float[] acc2 = rowC.clone();
+            float[] u2 = rowB.clone();
+            VectorMath.axpyBoth(0.7f, u1, rowA, acc1, n);
+            VectorMath.axpyNaive(0.7f, u2, 0, acc2, 0, n);
+            VectorMath.axpyNaive(0.7f, rowA, 0, u2, 0, n);
+            assertArrayEquals(acc2, acc1, 0f, "n=" + n);
+            assertArrayEquals(u2, u1, 0f, "n=" + n);
+            float[] err = rowA.clone();
+            float[] y = rowB.clone();
+            VectorMath.addAndClear(err, y, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(rowB[i] + rowA[i], y[i], 0f);
+                assertEquals(0f, err[i]);
+            }
+        }
+    }
+
+    @Test
+    void unigramTableFollowsCountsToThePower075() {
+        long[] counts = {1000, 300, 300, 50, 7, 1, 1};
+        UnigramTable t = new UnigramTable(counts);
+        double total = 0;
+        for (long c : counts) {
+            total += Math.pow(c, 0.75);
+        }
+        double[] p = t.probabilities();
+        for (int w = 0; w < counts.length; w++) {
+            // each column's threshold is rounded to 1/65536, changing a word's share by at most that
+            assertEquals(Math.pow(counts[w], 0.75) / total, p[w], 2.0 / UnigramTable.ONE, "word " + w);
+        }
+        // Drawing with word2vec.c's generator reproduces the distribution.
+        int[] seen = new int[counts.length];
+        long r = 1;
+        int n = 700_000;
+        for (int i = 0; i < n; i++) {
+            r = r * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
+            seen[t.sample(r >>> 16)]++;
+        }
+        for (int w = 0; w < counts.length; w++) {
+            // 5 binomial standard deviations
+            double sd = Math.sqrt(n * p[w] * (1 - p[w]));
+            assertEquals(n * p[w], seen[w], 5 * sd + 1, "word " + w);
+        }
+    }
+}
