@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameters;
+import org.seq4j.tensor.Gemm;
 import org.seq4j.tensor.Tensors;
 
 /**
@@ -76,6 +77,15 @@ public final class RecurrentLayer implements Module {
     private final RecurrentCell[] cells;
     private final Parameters parameters = new Parameters();
     private final Cache cache;
+    // the time loops as tasks for the worker team (reused, so that dispatch allocates nothing)
+    private final ForwardLoop forwardLoop = new ForwardLoop();
+    private final BackwardLoop backwardLoop = new BackwardLoop();
+
+    /**
+     * Per-step work (multiply-adds of the state product of a whole batch) from which the time loop is
+     * split into shards of the batch: below it, waking a thread costs more than it saves.
+     */
+    static final long SHARD_MIN_WORK = 1L << 16;
 
     /**
      * Creates a layer and initialises every cell with the same scheme, cell by cell in PyTorch's
@@ -263,28 +273,17 @@ public final class RecurrentLayer implements Module {
         // gates: (T·B, G·H) = bias + input·W_ihᵀ for all steps in one product
         cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0, cc.workspace);
         // copies of W_hh in the layouts of the per-step products, refreshed once per forward
-        StateWeightCopies weights = cc.stateWeights(index, cell);
-        weights.refresh(batch);
-        boolean intoGates = cell.addsStateProductToGates();
+        cc.stateWeights(index, cell).refresh(batch);
 
-        float[] hPrev = cc.h0.data;
-        float[] cPrev = cc.c0.data;
-        int prevOff = stateOff;
-        int t = 0;
-        for (int s = 0; s < steps; s++) {
-            t = d == 0 ? s : steps - 1 - s;
-            boolean[] active = cc.activeAt(t);
-            int gOff = t * batch * gw;
-            // the gates of step t (RNN, LSTM) += h_{t−1}·W_hhᵀ, or stateProj: (B, G·H) = b_hh + h_{t−1}·W_hhᵀ
-            weights.stateProduct(batch, hPrev, prevOff, intoGates ? trace.gates.data : cc.stateProj.data,
-                    intoGates ? gOff : 0, cc.workspace.row);
-            int rowOff = t * batch * hs;
-            cell.forwardGates(batch, active, trace.gates.data, gOff, cc.stateProj.data, hPrev, cPrev, prevOff,
-                    trace.hidden.data, trace.cellState.data, trace.aux.data, rowOff, cc.workspace);
-            hPrev = trace.hidden.data;
-            cPrev = trace.cellState.data;
-            prevOff = rowOff;
+        // the time loop, on shards of the batch in parallel when that pays (see Shard)
+        int parts = prepareShards(cc, cell);
+        if (parts == 1) {
+            forwardSteps(cc, index, d, cc.shards[0]);
+        } else {
+            forwardLoop.set(cc, index, d);
+            WorkerTeam.shared().run(forwardLoop);
         }
+        int t = d == 0 ? steps - 1 : 0;
         // padded steps carried the state, so the last processed step holds every sequence's final state
         System.arraycopy(trace.hidden.data, t * batch * hs, cc.hN.data, stateOff, batch * hs);
         if (config.cell().hasCellState()) {
@@ -303,6 +302,58 @@ public final class RecurrentLayer implements Module {
                 }
             }
         }
+    }
+
+    /** The forward time loop of layer k, direction d over the rows of one shard. */
+    private void forwardSteps(Cache cc, int index, int d, Shard shard) {
+        RecurrentCell cell = cells[index];
+        Trace trace = cc.traces[index];
+        StateWeightCopies weights = cc.stateWeights[index];
+        int steps = cc.steps;
+        int batch = cc.batch;
+        int hs = config.hiddenSize();
+        int gw = cell.gateWidth;
+        int b0 = shard.b0;
+        int rows = shard.b1 - b0;
+        boolean intoGates = cell.addsStateProductToGates();
+        float[] hPrev = cc.h0.data;
+        float[] cPrev = cc.c0.data;
+        int prevOff = (index * batch + b0) * hs;
+        for (int s = 0; s < steps; s++) {
+            int t = d == 0 ? s : steps - 1 - s;
+            boolean[] active = cc.activeAt(t);   // null unless lengths were given (then one shard only)
+            int gOff = (t * batch + b0) * gw;
+            // the gates of step t (RNN, LSTM) += h_{t−1}·W_hhᵀ, or stateProj: (rows, G·H) = b_hh + h_{t−1}·W_hhᵀ
+            weights.stateProduct(rows, hPrev, prevOff, intoGates ? trace.gates.data : shard.stateProj,
+                    intoGates ? gOff : 0, shard.workspace.row);
+            int rowOff = (t * batch + b0) * hs;
+            cell.forwardGates(rows, active, trace.gates.data, gOff, shard.stateProj, hPrev, cPrev, prevOff,
+                    trace.hidden.data, trace.cellState.data, trace.aux.data, rowOff, shard.workspace);
+            hPrev = trace.hidden.data;
+            cPrev = trace.cellState.data;
+            prevOff = rowOff;
+        }
+    }
+
+    /**
+     * Sets the cache's shards for a time loop of this cell and returns their number: the team's size
+     * when each shard's per-step product is small enough that Gemm would compute it on one thread anyway
+     * (so the shards run without contention and without a synchronisation per step) and the step is
+     * worth splitting; else 1, and large per-step products are split by Gemm itself.
+     */
+    private int prepareShards(Cache cc, RecurrentCell cell) {
+        int batch = cc.batch;
+        int parts = 1;
+        int threads = Gemm.threads();
+        if (threads > 1 && !cc.hasLengths && batch >= 2) {
+            long stepWork = (long) batch * cell.gateWidth * cell.hiddenSize;
+            long shardWork = (long) ((batch + threads - 1) / threads) * cell.gateWidth * cell.hiddenSize;
+            if (stepWork >= SHARD_MIN_WORK && shardWork < Gemm.PARALLEL_MIN_WORK) {
+                parts = WorkerTeam.shared().size();
+            }
+        }
+        cc.prepareShards(parts);
+        return parts;
     }
 
     /** Inverted dropout: mask entries are 0 with probability p, else 1/(1 − p); dropped = out ⊙ mask. */
@@ -387,56 +438,19 @@ public final class RecurrentLayer implements Module {
         int batch = cc.batch;
         int hs = config.hiddenSize();
         int gw = cell.gateWidth;
-        int width = config.outputSize();
         int stateOff = index * batch * hs;
-        boolean lstm = config.cell().hasCellState();
 
-        // dh, dc: (B, H), the gradient flowing back into h_t and c_t, starting from the final states
-        float[] dh = cc.dh.data;
-        float[] dc = cc.dc.data;
-        fillSlice(dHN, stateOff, dh, batch * hs);
-        if (lstm) {
-            fillSlice(dCN, stateOff, dc, batch * hs);
+        // the time loop, on shards of the batch in parallel when that pays (see Shard)
+        int parts = prepareShards(cc, cell);
+        if (parts == 1) {
+            backwardSteps(cc, index, d, dOut, dHN, dCN, cc.shards[0]);
+        } else {
+            backwardLoop.set(cc, index, d, dOut, dHN, dCN);
+            WorkerTeam.shared().run(backwardLoop);
         }
         // dGatesX, dGatesH: (T·B, G·H), gradients of the input and state products at every step
         float[] dGatesX = cc.dGatesX.data;
         float[] dGatesH = cell.separateStateGateGradient() ? cc.dGatesH.data : dGatesX;
-
-        for (int s = steps - 1; s >= 0; s--) {
-            int t = d == 0 ? s : steps - 1 - s;
-            boolean[] active = cc.activeAt(t);
-            if (dOut != null) {
-                for (int b = 0; b < batch; b++) {
-                    if (active == null || active[b]) {
-                        int o = (t * batch + b) * width + d * hs;
-                        for (int j = 0; j < hs; j++) {
-                            dh[b * hs + j] += dOut[o + j];
-                        }
-                    }
-                }
-            }
-            float[] hPrev;
-            float[] cPrev;
-            int prevOff;
-            if (s == 0) {
-                hPrev = cc.h0.data;
-                cPrev = cc.c0.data;
-                prevOff = stateOff;
-            } else {
-                hPrev = trace.hidden.data;
-                cPrev = trace.cellState.data;
-                prevOff = (d == 0 ? t - 1 : t + 1) * batch * hs;
-            }
-            int gOff = t * batch * gw;
-            cell.backwardGates(batch, active, trace.gates.data, gOff, hPrev, cPrev, prevOff,
-                    trace.aux.data, t * batch * hs, dh, dc, dGatesX, gOff, dGatesH, gOff, cc.workspace);
-            // dh_{t−1} += dGatesH_t·W_hh
-            cc.stateWeights(index, cell).addStateGradient(batch, dGatesH, gOff, dh, cc.workspace.row);
-        }
-        System.arraycopy(dh, 0, cc.dh0.data, stateOff, batch * hs);
-        if (lstm) {
-            System.arraycopy(dc, 0, cc.dc0.data, stateOff, batch * hs);
-        }
 
         // dW_ih += dGatesXᵀ·input over all steps in one product
         cell.addInputWeightGradient(steps * batch, dGatesX, 0, in, 0);
@@ -452,6 +466,70 @@ public final class RecurrentLayer implements Module {
         cell.addBiasGradients(steps * batch, dGatesX, dGatesH, 0, cc.workspace);
         // dIn (+)= dGatesX·W_ih over all steps; the second direction adds to the first
         cell.inputGradient(steps * batch, dGatesX, 0, accumulate, dIn, 0);
+    }
+
+    /** The backward time loop of layer k, direction d over the rows of one shard; writes its rows of dh0, dc0. */
+    private void backwardSteps(Cache cc, int index, int d, float[] dOut, FMatrixRMaj dHN, FMatrixRMaj dCN,
+                               Shard shard) {
+        RecurrentCell cell = cells[index];
+        Trace trace = cc.traces[index];
+        StateWeightCopies weights = cc.stateWeights[index];
+        int steps = cc.steps;
+        int batch = cc.batch;
+        int hs = config.hiddenSize();
+        int gw = cell.gateWidth;
+        int width = config.outputSize();
+        int b0 = shard.b0;
+        int rows = shard.b1 - b0;
+        int stateOff = (index * batch + b0) * hs;
+        boolean lstm = config.cell().hasCellState();
+
+        // dh, dc: (rows, H), the gradient flowing back into h_t and c_t, starting from the final states
+        float[] dh = shard.dh;
+        float[] dc = shard.dc;
+        fillSlice(dHN, stateOff, dh, rows * hs);
+        if (lstm) {
+            fillSlice(dCN, stateOff, dc, rows * hs);
+        }
+        // dGatesX, dGatesH: (T·B, G·H), gradients of the input and state products at every step
+        float[] dGatesX = cc.dGatesX.data;
+        float[] dGatesH = cell.separateStateGateGradient() ? cc.dGatesH.data : dGatesX;
+
+        for (int s = steps - 1; s >= 0; s--) {
+            int t = d == 0 ? s : steps - 1 - s;
+            boolean[] active = cc.activeAt(t);   // null unless lengths were given (then one shard only)
+            if (dOut != null) {
+                for (int r = 0; r < rows; r++) {
+                    if (active == null || active[r]) {
+                        int o = (t * batch + b0 + r) * width + d * hs;
+                        for (int j = 0; j < hs; j++) {
+                            dh[r * hs + j] += dOut[o + j];
+                        }
+                    }
+                }
+            }
+            float[] hPrev;
+            float[] cPrev;
+            int prevOff;
+            if (s == 0) {
+                hPrev = cc.h0.data;
+                cPrev = cc.c0.data;
+                prevOff = stateOff;
+            } else {
+                hPrev = trace.hidden.data;
+                cPrev = trace.cellState.data;
+                prevOff = ((d == 0 ? t - 1 : t + 1) * batch + b0) * hs;
+            }
+            int gOff = (t * batch + b0) * gw;
+            cell.backwardGates(rows, active, trace.gates.data, gOff, hPrev, cPrev, prevOff,
+                    trace.aux.data, (t * batch + b0) * hs, dh, dc, dGatesX, gOff, dGatesH, gOff, shard.workspace);
+            // dh_{t−1} += dGatesH_t·W_hh
+            weights.addStateGradient(rows, dGatesH, gOff, dh, shard.workspace.row);
+        }
+        System.arraycopy(dh, 0, cc.dh0.data, stateOff, rows * hs);
+        if (lstm) {
+            System.arraycopy(dc, 0, cc.dc0.data, stateOff, rows * hs);
+        }
     }
 
     private static void fillSlice(FMatrixRMaj source, int off, float[] target, int length) {
@@ -538,6 +616,75 @@ public final class RecurrentLayer implements Module {
 
     // ----------------------------------------------------------------------------------------------
 
+    /** The forward time loop of one layer and direction as a task: part p runs shard p. */
+    private final class ForwardLoop implements WorkerTeam.Task {
+        private Cache cc;
+        private int index;
+        private int d;
+
+        void set(Cache cache, int layerDirection, int direction) {
+            this.cc = cache;
+            this.index = layerDirection;
+            this.d = direction;
+        }
+
+        @Override
+        public void run(int part) {
+            Shard shard = cc.shards[part];
+            if (shard.b1 > shard.b0) {
+                forwardSteps(cc, index, d, shard);
+            }
+        }
+    }
+
+    /** The backward time loop of one layer and direction as a task: part p runs shard p. */
+    private final class BackwardLoop implements WorkerTeam.Task {
+        private Cache cc;
+        private int index;
+        private int d;
+        private float[] dOut;
+        private FMatrixRMaj dHN;
+        private FMatrixRMaj dCN;
+
+        void set(Cache cache, int layerDirection, int direction, float[] dOutput, FMatrixRMaj dFinalH,
+                 FMatrixRMaj dFinalC) {
+            this.cc = cache;
+            this.index = layerDirection;
+            this.d = direction;
+            this.dOut = dOutput;
+            this.dHN = dFinalH;
+            this.dCN = dFinalC;
+        }
+
+        @Override
+        public void run(int part) {
+            Shard shard = cc.shards[part];
+            if (shard.b1 > shard.b0) {
+                backwardSteps(cc, index, d, dOut, dHN, dCN, shard);
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [b0, b1)} of the batch that one thread carries through a time loop, with that thread's
+     * buffers. Within a layer the sequences of a batch are independent, so the shards of a loop need no
+     * synchronisation until it ends, and every row is computed exactly as without shards: the results do
+     * not depend on the number of threads.
+     */
+    static final class Shard {
+        int b0;
+        int b1;
+        final GateWorkspace workspace;
+        // stateProj: (rows, G·H) the GRU's state product; dh, dc: (rows, H) the gradients carried back in time
+        float[] stateProj = new float[0];
+        float[] dh = new float[0];
+        float[] dc = new float[0];
+
+        Shard(RecurrentConfig config) {
+            this.workspace = new GateWorkspace(config.hiddenSize(), config.cell().gateCount() * config.hiddenSize());
+        }
+    }
+
     /** Everything one layer and direction records over the steps of a forward pass. */
     static final class Trace {
         /** (T·B, G·H): the activated gates of every step (relu RNN: the pre-activation). */
@@ -590,18 +737,16 @@ public final class RecurrentLayer implements Module {
         private final FMatrixRMaj[] layerOutputs;
         private final FMatrixRMaj[] masks;
         private final FMatrixRMaj[] dropped;
-        // stateProj: (B, G·H) workspace of the GRU's state product
-        private final FMatrixRMaj stateProj = new FMatrixRMaj(0, 0);
+        // shards[p]: the rows and buffers of part p of a time loop (shards[0] alone when it is not split)
+        private Shard[] shards = new Shard[0];
         // stateWeights[k·D + d]: copies of each cell's W_hh for the per-step products, refreshed by every forward
         private final StateWeightCopies[] stateWeights;
         private final GateWorkspace workspace;
 
-        // backward: dGatesX, dGatesH (T·B, G·H); dh, dc (B, H); dx (T·B, I); dh0, dc0 (L·D·B, H);
+        // backward: dGatesX, dGatesH (T·B, G·H); dx (T·B, I); dh0, dc0 (L·D·B, H);
         // dHidden: two (T·B, D·H) buffers for the gradient between layers
         private final FMatrixRMaj dGatesX = new FMatrixRMaj(0, 0);
         private final FMatrixRMaj dGatesH = new FMatrixRMaj(0, 0);
-        private final FMatrixRMaj dh = new FMatrixRMaj(0, 0);
-        private final FMatrixRMaj dc = new FMatrixRMaj(0, 0);
         private final FMatrixRMaj dx = new FMatrixRMaj(0, 0);
         private final FMatrixRMaj dh0 = new FMatrixRMaj(0, 0);
         private final FMatrixRMaj dc0 = new FMatrixRMaj(0, 0);
@@ -660,7 +805,32 @@ public final class RecurrentLayer implements Module {
                     dropped[k].reshape(rows, config.outputSize());
                 }
             }
-            stateProj.reshape(config.cell() == CellType.GRU ? newBatch : 0, config.cell().gateCount() * hs);
+        }
+
+        /** Splits the batch into {@code parts} shards as even as possible, growing their buffers if needed. */
+        void prepareShards(int parts) {
+            if (shards.length < parts) {
+                Shard[] grown = Arrays.copyOf(shards, parts);
+                for (int p = shards.length; p < parts; p++) {
+                    grown[p] = new Shard(config);
+                }
+                shards = grown;
+            }
+            int hs = config.hiddenSize();
+            int gw = config.cell().gateCount() * hs;
+            for (int p = 0; p < shards.length; p++) {
+                Shard shard = shards[p];
+                shard.b0 = p < parts ? (int) ((long) batch * p / parts) : 0;
+                shard.b1 = p < parts ? (int) ((long) batch * (p + 1) / parts) : 0;
+                int rows = shard.b1 - shard.b0;
+                if (config.cell() == CellType.GRU && shard.stateProj.length < rows * gw) {
+                    shard.stateProj = new float[rows * gw];
+                }
+                if (shard.dh.length < rows * hs) {
+                    shard.dh = new float[rows * hs];
+                    shard.dc = new float[config.cell().hasCellState() ? rows * hs : 0];
+                }
+            }
         }
 
         /** The W_hh copies of one cell, made at their first use. */
@@ -678,8 +848,6 @@ public final class RecurrentLayer implements Module {
             boolean lstm = config.cell().hasCellState();
             dGatesX.reshape(rows, gw);
             dGatesH.reshape(config.cell() == CellType.GRU ? rows : 0, gw);
-            dh.reshape(batch, hs);
-            dc.reshape(lstm ? batch : 0, hs);
             dx.reshape(rows, config.inputSize());
             dh0.reshape(config.stateRows(batch), hs);
             dc0.reshape(lstm ? config.stateRows(batch) : 0, hs);

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.nn.Parameter;
+import org.seq4j.tensor.Gemm;
 
 /** Truncated BPTT, step-by-step inference, dropout modes, padding, allocation and argument checks. */
 class RecurrentLayerTest {
@@ -112,6 +113,49 @@ class RecurrentLayerTest {
             }
             assertArrayEquals(rows(dx, b, batch).data, values(one.dx()), where + ": dx");
             assertArrayEquals(rows(dh0, b, batch).data, values(one.dh0()), where + ": dh0");
+        }
+    }
+
+    /**
+     * Shards of the batch run the time loops on several threads; every value, weight gradients included,
+     * must be the same bit for bit as on one thread (the products are Gemm's, which do not depend on the
+     * thread count either).
+     */
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void shardedTimeLoopsGiveTheSameValuesAsOneThread(CellType cell) {
+        int threads = Gemm.threads();
+        // large enough to be split (SHARD_MIN_WORK), small enough that each shard's product stays on one thread
+        int hidden = 96;
+        int batch = 8;
+        int steps = 3;
+        boolean lstm = cell.hasCellState();
+        SplittableRandom random = new SplittableRandom(27);
+        FMatrixRMaj x = uniform(random, steps * batch, INPUT, 1.0);
+        FMatrixRMaj h0 = uniform(random, 2 * batch, hidden, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 2 * batch, hidden, 0.5) : null;
+        FMatrixRMaj dOut = uniform(random, steps * batch, hidden, 1.0);
+        List<float[]> expected = null;
+        try {
+            for (int t : new int[] {1, 2, 3}) {
+                Gemm.setThreads(t);
+                RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, INPUT, hidden).withNumLayers(2), 28);
+                assertTrue((long) batch * cell.gateCount() * hidden * hidden >= RecurrentLayer.SHARD_MIN_WORK);
+                RecurrentLayer.Cache cache = layer.forward(x, batch, null, h0, c0, null);
+                layer.backward(cache, dOut, null, null);
+                List<float[]> values = new java.util.ArrayList<>(List.of(values(cache.output()),
+                        values(cache.finalHidden()), values(cache.dx()), values(cache.dh0())));
+                layer.parameters().forEach(p -> values.add(p.grad().data.clone()));
+                if (expected == null) {
+                    expected = values;
+                } else {
+                    for (int i = 0; i < values.size(); i++) {
+                        assertArrayEquals(expected.get(i), values.get(i), cell + ", " + t + " threads, value " + i);
+                    }
+                }
+            }
+        } finally {
+            Gemm.setThreads(threads);
         }
     }
 
