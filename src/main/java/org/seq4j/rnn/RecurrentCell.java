@@ -274,19 +274,32 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         }
     }
 
-    /** Writes W_hhᵀ, (H, G·H), into target, in blocks that keep both sides in the cache. */
+    /**
+     * Writes W_hhᵀ, (H, G·H), into target: eight stored rows at a time, read along p, each target row
+     * receiving eight adjacent values (column-wise access with a power-of-two stride thrashes the cache).
+     */
     final void transposeWeightHh(float[] target) {
         float[] w = weightHh.value().data;
-        int block = 32;
-        for (int j0 = 0; j0 < gateWidth; j0 += block) {
-            int j1 = Math.min(gateWidth, j0 + block);
-            for (int p0 = 0; p0 < hiddenSize; p0 += block) {
-                int p1 = Math.min(hiddenSize, p0 + block);
-                for (int j = j0; j < j1; j++) {
-                    for (int p = p0; p < p1; p++) {
-                        target[p * gateWidth + j] = w[j * hiddenSize + p];
-                    }
-                }
+        int hs = hiddenSize;
+        int gw = gateWidth;
+        int j = 0;
+        for (; j + 7 < gw; j += 8) {
+            int s0 = j * hs;
+            for (int p = 0; p < hs; p++) {
+                int t = p * gw + j;
+                target[t] = w[s0 + p];
+                target[t + 1] = w[s0 + hs + p];
+                target[t + 2] = w[s0 + 2 * hs + p];
+                target[t + 3] = w[s0 + 3 * hs + p];
+                target[t + 4] = w[s0 + 4 * hs + p];
+                target[t + 5] = w[s0 + 5 * hs + p];
+                target[t + 6] = w[s0 + 6 * hs + p];
+                target[t + 7] = w[s0 + 7 * hs + p];
+            }
+        }
+        for (; j < gw; j++) {
+            for (int p = 0; p < hs; p++) {
+                target[p * gw + j] = w[j * hs + p];
             }
         }
     }

@@ -273,7 +273,7 @@ public final class RecurrentLayer implements Module {
         // gates: (T·B, G·H) = bias + input·W_ihᵀ for all steps in one product
         cell.inputProduct(steps * batch, in, 0, trace.gates.data, 0, cc.workspace);
         // copies of W_hh in the layouts of the per-step products, refreshed once per forward
-        cc.stateWeights(index, cell).refresh(batch);
+        cc.stepWeights(index, cell).refreshForward(batch);
 
         // the time loop, on shards of the batch in parallel when that pays (see Shard)
         int parts = prepareShards(cc, cell);
@@ -308,7 +308,7 @@ public final class RecurrentLayer implements Module {
     private void forwardSteps(Cache cc, int index, int d, Shard shard) {
         RecurrentCell cell = cells[index];
         Trace trace = cc.traces[index];
-        StateWeightCopies weights = cc.stateWeights[index];
+        StepWeightCopies weights = cc.stepWeights[index];
         int steps = cc.steps;
         int batch = cc.batch;
         int hs = config.hiddenSize();
@@ -440,12 +440,15 @@ public final class RecurrentLayer implements Module {
         int gw = cell.gateWidth;
         int stateOff = index * batch * hs;
 
-        // the time loop, on shards of the batch in parallel when that pays (see Shard)
+        StepWeightCopies weights = cc.stepWeights(index, cell);
+        weights.refreshBackward(batch);
+        // the time loop, on shards of the batch in parallel when that pays (see Shard); for RNN and LSTM it
+        // also forms dIn step by step
         int parts = prepareShards(cc, cell);
         if (parts == 1) {
-            backwardSteps(cc, index, d, dOut, dHN, dCN, cc.shards[0]);
+            backwardSteps(cc, index, d, dOut, dHN, dCN, dIn, accumulate, cc.shards[0]);
         } else {
-            backwardLoop.set(cc, index, d, dOut, dHN, dCN);
+            backwardLoop.set(cc, index, d, dOut, dHN, dCN, dIn, accumulate);
             WorkerTeam.shared().run(backwardLoop);
         }
         // dGatesX, dGatesH: (T·B, G·H), gradients of the input and state products at every step
@@ -464,16 +467,21 @@ public final class RecurrentLayer implements Module {
         }
         cell.addStateWeightGradient(batch, dGatesH, firstStep * batch * gw, cc.h0.data, stateOff);
         cell.addBiasGradients(steps * batch, dGatesX, dGatesH, 0, cc.workspace);
-        // dIn (+)= dGatesX·W_ih over all steps; the second direction adds to the first
-        cell.inputGradient(steps * batch, dGatesX, 0, accumulate, dIn, 0);
+        if (!weights.jointBackward()) {
+            // dIn (+)= dGatesX·W_ih over all steps; the second direction adds to the first
+            cell.inputGradient(steps * batch, dGatesX, 0, accumulate, dIn, 0);
+        }
     }
 
-    /** The backward time loop of layer k, direction d over the rows of one shard; writes its rows of dh0, dc0. */
+    /**
+     * The backward time loop of layer k, direction d over the rows of one shard; writes its rows of dh0,
+     * dc0, and for RNN and LSTM of dIn (T·B, I_k), into which the second direction accumulates.
+     */
     private void backwardSteps(Cache cc, int index, int d, float[] dOut, FMatrixRMaj dHN, FMatrixRMaj dCN,
-                               Shard shard) {
+                               float[] dIn, boolean accumulate, Shard shard) {
         RecurrentCell cell = cells[index];
         Trace trace = cc.traces[index];
-        StateWeightCopies weights = cc.stateWeights[index];
+        StepWeightCopies weights = cc.stepWeights[index];
         int steps = cc.steps;
         int batch = cc.batch;
         int hs = config.hiddenSize();
@@ -523,8 +531,14 @@ public final class RecurrentLayer implements Module {
             int gOff = (t * batch + b0) * gw;
             cell.backwardGates(rows, active, trace.gates.data, gOff, hPrev, cPrev, prevOff,
                     trace.aux.data, (t * batch + b0) * hs, dh, dc, dGatesX, gOff, dGatesH, gOff, shard.workspace);
-            // dh_{t−1} += dGatesH_t·W_hh
-            weights.addStateGradient(rows, dGatesH, gOff, dh, shard.workspace.row);
+            if (weights.jointBackward()) {
+                // [dh_{t−1} | dIn_t] (+)= dGates_t·[W_hh | W_ih]
+                weights.jointBackwardProduct(rows, dGatesX, gOff, dh, dIn, (t * batch + b0) * cell.inputSize,
+                        accumulate, shard.joint, rows < batch);
+            } else {
+                // dh_{t−1} += dGatesH_t·W_hh
+                weights.addStateGradient(rows, dGatesH, gOff, dh, shard.workspace.row);
+            }
         }
         System.arraycopy(dh, 0, cc.dh0.data, stateOff, rows * hs);
         if (lstm) {
@@ -645,22 +659,26 @@ public final class RecurrentLayer implements Module {
         private float[] dOut;
         private FMatrixRMaj dHN;
         private FMatrixRMaj dCN;
+        private float[] dIn;
+        private boolean accumulate;
 
         void set(Cache cache, int layerDirection, int direction, float[] dOutput, FMatrixRMaj dFinalH,
-                 FMatrixRMaj dFinalC) {
+                 FMatrixRMaj dFinalC, float[] dInput, boolean accumulateInput) {
             this.cc = cache;
             this.index = layerDirection;
             this.d = direction;
             this.dOut = dOutput;
             this.dHN = dFinalH;
             this.dCN = dFinalC;
+            this.dIn = dInput;
+            this.accumulate = accumulateInput;
         }
 
         @Override
         public void run(int part) {
             Shard shard = cc.shards[part];
             if (shard.b1 > shard.b0) {
-                backwardSteps(cc, index, d, dOut, dHN, dCN, shard);
+                backwardSteps(cc, index, d, dOut, dHN, dCN, dIn, accumulate, shard);
             }
         }
     }
@@ -675,10 +693,12 @@ public final class RecurrentLayer implements Module {
         int b0;
         int b1;
         final GateWorkspace workspace;
-        // stateProj: (rows, G·H) the GRU's state product; dh, dc: (rows, H) the gradients carried back in time
+        // stateProj: (rows, G·H) the GRU's state product; dh, dc: (rows, H) the gradients carried back in time;
+        // joint: (rows, H + I_k) the joint backward product of RNN and LSTM
         float[] stateProj = new float[0];
         float[] dh = new float[0];
         float[] dc = new float[0];
+        float[] joint = new float[0];
 
         Shard(RecurrentConfig config) {
             this.workspace = new GateWorkspace(config.hiddenSize(), config.cell().gateCount() * config.hiddenSize());
@@ -739,8 +759,8 @@ public final class RecurrentLayer implements Module {
         private final FMatrixRMaj[] dropped;
         // shards[p]: the rows and buffers of part p of a time loop (shards[0] alone when it is not split)
         private Shard[] shards = new Shard[0];
-        // stateWeights[k·D + d]: copies of each cell's W_hh for the per-step products, refreshed by every forward
-        private final StateWeightCopies[] stateWeights;
+        // stepWeights[k·D + d]: copies of each cell's weights for the per-step products
+        private final StepWeightCopies[] stepWeights;
         private final GateWorkspace workspace;
 
         // backward: dGatesX, dGatesH (T·B, G·H); dx (T·B, I); dh0, dc0 (L·D·B, H);
@@ -755,7 +775,7 @@ public final class RecurrentLayer implements Module {
         Cache(RecurrentConfig config) {
             this.config = config;
             int count = config.numLayers() * config.numDirections();
-            this.stateWeights = new StateWeightCopies[count];
+            this.stepWeights = new StepWeightCopies[count];
             this.workspace = new GateWorkspace(config.hiddenSize(), config.cell().gateCount() * config.hiddenSize());
             this.traces = new Trace[count];
             for (int i = 0; i < count; i++) {
@@ -830,15 +850,20 @@ public final class RecurrentLayer implements Module {
                     shard.dh = new float[rows * hs];
                     shard.dc = new float[config.cell().hasCellState() ? rows * hs : 0];
                 }
+                // the widest layer input: I, or D·H above the first layer
+                int jointWidth = hs + Math.max(config.inputSize(), config.numLayers() > 1 ? config.outputSize() : 0);
+                if (config.cell() != CellType.GRU && shard.joint.length < Math.max(rows, 1) * jointWidth) {
+                    shard.joint = new float[Math.max(rows, 1) * jointWidth];
+                }
             }
         }
 
-        /** The W_hh copies of one cell, made at their first use. */
-        StateWeightCopies stateWeights(int index, RecurrentCell cell) {
-            if (stateWeights[index] == null) {
-                stateWeights[index] = new StateWeightCopies(cell);
+        /** The weight copies of one cell, made at their first use. */
+        StepWeightCopies stepWeights(int index, RecurrentCell cell) {
+            if (stepWeights[index] == null) {
+                stepWeights[index] = new StepWeightCopies(cell);
             }
-            return stateWeights[index];
+            return stepWeights[index];
         }
 
         void prepareBackward() {

@@ -83,18 +83,27 @@ public final class RowArrayMatrix {
      * @throws ArrayIndexOutOfBoundsException if {@code w} is too short
      */
     public void setTransposeOf(float[] w, int wOff) {
-        // blocks of 32 × 32, so that both the rows read and the rows written stay in the cache
-        int block = 32;
-        for (int j0 = 0; j0 < cols; j0 += block) {
-            int j1 = Math.min(cols, j0 + block);
-            for (int p0 = 0; p0 < rows; p0 += block) {
-                int p1 = Math.min(rows, p0 + block);
-                for (int j = j0; j < j1; j++) {
-                    int src = wOff + j * rows;
-                    for (int p = p0; p < p1; p++) {
-                        rowArrays[p][j] = w[src + p];
-                    }
-                }
+        // eight stored rows at a time, read along p; each row array receives eight adjacent values
+        // (column-wise access with a power-of-two stride thrashes the cache)
+        int j = 0;
+        for (; j + 7 < cols; j += 8) {
+            int s0 = wOff + j * rows;
+            for (int p = 0; p < rows; p++) {
+                float[] row = rowArrays[p];
+                row[j] = w[s0 + p];
+                row[j + 1] = w[s0 + rows + p];
+                row[j + 2] = w[s0 + 2 * rows + p];
+                row[j + 3] = w[s0 + 3 * rows + p];
+                row[j + 4] = w[s0 + 4 * rows + p];
+                row[j + 5] = w[s0 + 5 * rows + p];
+                row[j + 6] = w[s0 + 6 * rows + p];
+                row[j + 7] = w[s0 + 7 * rows + p];
+            }
+        }
+        for (; j < cols; j++) {
+            int src = wOff + j * rows;
+            for (int p = 0; p < rows; p++) {
+                rowArrays[p][j] = w[src + p];
             }
         }
     }

@@ -84,7 +84,7 @@ class RecurrentLayerTest {
     @ParameterizedTest
     @EnumSource(CellType.class)
     void rowProductsAndGemmProductsGiveTheSameValues(CellType cell) {
-        int batch = StateWeightCopies.ROW_PRODUCT_MAX_BATCH + 2;
+        int batch = StepWeightCopies.ROW_PRODUCT_MAX_BATCH + 2;
         int steps = 4;
         boolean lstm = cell.hasCellState();
         RecurrentLayer layer = layer(cell, 2, 25);
