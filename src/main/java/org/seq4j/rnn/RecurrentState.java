@@ -28,6 +28,8 @@ public final class RecurrentState {
     final FMatrixRMaj stateProj;
     final FMatrixRMaj aux;
     final GateWorkspace workspace;
+    /** The task of {@link FrozenRecurrentLayer}'s parallel products for this state. */
+    final FrozenRecurrentLayer.Products frozenProducts = new FrozenRecurrentLayer.Products();
 
     RecurrentState(RecurrentLayer owner, int batchSize) {
         RecurrentConfig config = owner.config();

@@ -1,19 +1,22 @@
 package org.seq4j.rnn;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.seq4j.tensor.Gemm;
 
 /**
- * A small fixed team of daemon threads that runs the parts of one task at a time, the caller taking
- * part too: the recurrent layer gives each thread a shard of the batch for a whole pass through time.
+ * A small fixed team of daemon threads that runs the parts of one task at a time: part 0 on the calling
+ * thread, part {@code w + 1} on worker {@code w}. The recurrent layer gives each thread a shard of the
+ * batch for a whole pass through time; a frozen layer gives each a share of the gate columns of every
+ * generation step.
  *
- * <p>Parts are claimed from a counter, so a worker that is slow to wake (a busy machine) does not make
- * the caller wait: the caller then runs the remaining parts itself. Which thread runs a part never
- * changes what the part computes. Dispatch allocates nothing (the task is a reusable object; the
- * workers are woken with {@link LockSupport#unpark}); between tasks the workers spin briefly, then park.
- * One task runs at a time: a caller that finds the team busy runs every part itself.
+ * <p>A part always runs on the same thread, so that a worker finds its share of the weights in its own
+ * core's cache from one generation step to the next (with parts claimed by whichever thread comes
+ * first, the caller would often run both while the worker wakes up, and the worker then run on a cold
+ * cache). Which thread runs a part never changes what the part computes. Dispatch allocates nothing (the
+ * task is a reusable object); between tasks the workers spin for a while (about a millisecond), then
+ * park, and are unparked only if they parked. One task runs at a time: a caller that finds the team busy
+ * runs every part itself.
  *
  * <p>{@link #shared()} is sized by {@link Gemm#threads()}, the library's thread setting.
  */
@@ -35,25 +38,37 @@ final class WorkerTeam {
     private static volatile WorkerTeam shared;
 
     private final int size;
-    private final Thread[] workers;
+    private final Worker[] workers;
     private final ReentrantLock inUse = new ReentrantLock();
-    private final AtomicInteger nextPart = new AtomicInteger();
-    private final AtomicInteger finishedParts = new AtomicInteger();
     private volatile long generation;
     private volatile boolean shutdown;
     private volatile Thread caller;
-    private volatile Throwable failure;
-    // the task being run; written by the caller before nextPart is reset, which publishes it
+    /** Whether the caller may be parked waiting: only then does a worker pay for an unpark. */
+    private volatile boolean callerParking;
+    // the task being run; written by the caller before the generation is advanced, which publishes it
     private Task task;
+
+    /** One worker thread and what the caller reads of it; each on its own object (and cache line). */
+    private static final class Worker {
+        Thread thread;
+        /** The last generation whose part this worker finished. */
+        volatile long done;
+        /** Whether the worker may be parked: only then does dispatch pay for an unpark. */
+        volatile boolean parking;
+        /** The failure of its part in the last generation, if any. */
+        volatile Throwable failure;
+    }
 
     private WorkerTeam(int size) {
         this.size = size;
-        this.workers = new Thread[size - 1];
+        this.workers = new Worker[size - 1];
         for (int w = 0; w < workers.length; w++) {
-            Thread thread = new Thread(this::work, "seq4j-rnn-" + (w + 1));
-            thread.setDaemon(true);
-            workers[w] = thread;
-            thread.start();
+            Worker worker = new Worker();
+            int part = w + 1;
+            worker.thread = new Thread(() -> work(worker, part), "seq4j-rnn-" + part);
+            worker.thread.setDaemon(true);
+            workers[w] = worker;
+            worker.thread.start();
         }
     }
 
@@ -89,8 +104,6 @@ final class WorkerTeam {
 
     /**
      * Runs {@code task.run(p)} for every {@code p} in {@code [0, size())} and returns when all are done.
-     * (The part count is always the team size: a worker that wakes late then sees a claim counter of at
-     * least that count and claims nothing, even when the next task has begun.)
      *
      * @throws RuntimeException or Error the first failure of a part, after every part has finished
      */
@@ -103,18 +116,39 @@ final class WorkerTeam {
         }
         try {
             this.task = task;
-            this.failure = null;
             this.caller = Thread.currentThread();
-            finishedParts.set(0);
-            nextPart.set(0);   // publishes the fields above to every thread that claims a part
-            generation = generation + 1;
-            for (Thread worker : workers) {
-                LockSupport.unpark(worker);
+            long g = generation + 1;
+            generation = g;   // publishes the task to the workers
+            for (Worker worker : workers) {
+                if (worker.parking) {
+                    LockSupport.unpark(worker.thread);
+                }
             }
-            claimParts();
-            awaitParts();
+            Throwable first = null;
+            try {
+                task.run(0);
+            } catch (RuntimeException | Error e) {
+                first = e;
+            }
+            for (Worker worker : workers) {
+                int spins = 0;
+                while (worker.done != g) {
+                    if (spins < SPINS) {
+                        spins++;
+                        Thread.onSpinWait();
+                    } else {
+                        callerParking = true;
+                        if (worker.done != g) {
+                            LockSupport.park(this);
+                        }
+                        callerParking = false;
+                    }
+                }
+                if (first == null) {
+                    first = worker.failure;
+                }
+            }
             this.task = null;
-            Throwable first = failure;
             if (first instanceof RuntimeException e) {
                 throw e;
             }
@@ -126,35 +160,7 @@ final class WorkerTeam {
         }
     }
 
-    private void claimParts() {
-        int part;
-        while ((part = nextPart.getAndIncrement()) < size) {
-            try {
-                task.run(part);
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-            if (finishedParts.incrementAndGet() == size) {
-                LockSupport.unpark(caller);
-            }
-        }
-    }
-
-    private void awaitParts() {
-        int spins = 0;
-        while (finishedParts.get() != size) {
-            if (spins < SPINS) {
-                spins++;
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
-        }
-    }
-
-    private void work() {
+    private void work(Worker worker, int part) {
         long seen = 0;
         while (true) {
             int spins = 0;
@@ -166,18 +172,34 @@ final class WorkerTeam {
                     spins++;
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this);
+                    // announce the park before re-reading the generation, so that a dispatch either sees
+                    // the announcement (and unparks) or is seen here (and no park happens)
+                    worker.parking = true;
+                    if (generation == seen && !shutdown) {
+                        LockSupport.park(this);
+                    }
+                    worker.parking = false;
                 }
             }
             seen = generation;
-            claimParts();
+            Throwable failure = null;
+            try {
+                task.run(part);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            worker.failure = failure;
+            worker.done = seen;
+            if (callerParking) {
+                LockSupport.unpark(caller);
+            }
         }
     }
 
     private void shutdown() {
         shutdown = true;
-        for (Thread worker : workers) {
-            LockSupport.unpark(worker);
+        for (Worker worker : workers) {
+            LockSupport.unpark(worker.thread);
         }
     }
 }

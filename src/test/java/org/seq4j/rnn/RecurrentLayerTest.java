@@ -304,6 +304,34 @@ class RecurrentLayerTest {
                 () -> frozen.step(new FMatrixRMaj(1, INPUT), foreign, new FMatrixRMaj(1, HIDDEN)));
     }
 
+    /** Large enough that the frozen copy cuts its columns into one slice per thread. */
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"LSTM", "GRU"})
+    void frozenSlicesOnSeveralThreadsGiveTheSameValues(CellType cell) {
+        int threads = Gemm.threads();
+        int size = 224;
+        try {
+            Gemm.setThreads(2);
+            RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, size, size).withNumLayers(2), 45);
+            assertTrue((long) 2 * size * cell.gateCount() * size >= FrozenRecurrentLayer.PARALLEL_MIN_WORK);
+            FrozenRecurrentLayer frozen = layer.freeze();
+            RecurrentState expected = layer.newState(1);
+            RecurrentState actual = frozen.newState(1);
+            FMatrixRMaj out = new FMatrixRMaj(1, size);
+            FMatrixRMaj frozenOut = new FMatrixRMaj(1, size);
+            SplittableRandom random = new SplittableRandom(46);
+            for (int t = 0; t < 3; t++) {
+                FMatrixRMaj xt = uniform(random, 1, size, 1.0);
+                layer.step(xt, expected, out);
+                frozen.step(xt, actual, frozenOut);
+                assertArrayEquals(out.data, frozenOut.data, cell + " step " + t);
+            }
+            assertArrayEquals(expected.hidden().data, actual.hidden().data);
+        } finally {
+            Gemm.setThreads(threads);
+        }
+    }
+
     @Test
     void stepNeedsAUnidirectionalLayerAndItsOwnState() {
         RecurrentLayer bidirectional = new RecurrentLayer(
