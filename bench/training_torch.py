@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--label", default="")
+    ap.add_argument("--peer", default="", help="name of this PyTorch set-up, echoed in the JSON line")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -91,10 +92,11 @@ def main():
         opt.step()
         return loss.item()
 
-    res = {"tool": "pytorch-%s" % torch.__version__, "label": a.label, "cell": a.cell,
+    res = {"tool": "pytorch-%s" % torch.__version__, "peer": a.peer, "label": a.label, "cell": a.cell,
            "hidden": a.hidden, "layers": a.layers, "batch": B, "seq": T, "threads": a.threads,
            "params": sum(p.numel() for p in model.parameters()),
-           "env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS")
+           "env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS",
+                                               "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
                    if k in os.environ}}
     if a.seconds > 0:
         t0 = time.perf_counter()
