@@ -48,6 +48,13 @@ import org.seq4j.tensor.Tensors;
  * it. Its buffers are reused: once a batch shape {@code (T, B)} has been seen, a training step of that
  * shape or smaller allocates nothing. Because of this shared cache a layer is not thread-safe.
  *
+ * <h2>Threads</h2>
+ * With {@link Gemm#threads()} above 1, large products are split by {@link Gemm}, and the time loop of a
+ * layer runs on shards of the batch, one thread each, when each shard's per-step products are small
+ * enough for one thread (the sequences of a batch are independent within a layer, so the shards need no
+ * synchronisation until the loop ends). Either way every value is computed by the same arithmetic: the
+ * results do not depend on the number of threads, bit for bit.
+ *
  * <h2>Truncated backpropagation through time</h2>
  * Feed a long sequence in chunks; pass the previous chunk's final state as the next chunk's initial
  * state and ignore {@code dh0}/{@code dc0}, so the state is carried on but the gradient stops at the

@@ -25,7 +25,9 @@
  *       step forward and backward, equations in each class.</li>
  *   <li>{@link org.seq4j.rnn.RecurrentLayer} with its immutable {@link org.seq4j.rnn.RecurrentConfig}:
  *       sequences, BPTT, stacking with dropout, bidirectional, packed lengths, truncated BPTT, and
- *       step-by-step generation with a {@link org.seq4j.rnn.RecurrentState}.</li>
+ *       step-by-step generation with a {@link org.seq4j.rnn.RecurrentState}, or with a
+ *       {@link org.seq4j.rnn.FrozenRecurrentLayer} (a copy of the weights laid out for batch-1 steps, several
+ *       times faster).</li>
  *   <li>{@link org.seq4j.rnn.RecurrentInit}: seeded initialisation schemes.</li>
  *   <li>Heads: {@link org.seq4j.rnn.PerStepHead} (many-to-many), {@link org.seq4j.rnn.LastStepHead}
  *       (many-to-one), {@link org.seq4j.rnn.InitialStateHead} (one-to-many), with softmax
@@ -56,11 +58,12 @@
  *   h.setTo(rnn.finalHidden());                         // carry the state on, cut the gradient
  *   c.setTo(rnn.finalCellState());
  *
- *   // generation, one character at a time, allocating nothing per step
- *   RecurrentState state = lstm.newState(1);
+ *   // generation, one character at a time, allocating nothing per step, on a copy of the trained weights
+ *   FrozenRecurrentLayer frozen = lstm.freeze();
+ *   RecurrentState state = frozen.newState(1);
  *   FMatrixRMaj xt = new FMatrixRMaj(1, V), ht = new FMatrixRMaj(1, 256), logits = new FMatrixRMaj(1, V);
  *   for (int i = 0; i < n; i++) {
- *       lstm.step(xt, state, ht);
+ *       frozen.step(xt, state, ht);                     // as lstm.step(xt, state, ht), faster
  *       head.linear().forward(ht, logits);
  *       // ... sample the next character from softmax(logits), write it one-hot into xt ...
  *   }
