@@ -534,7 +534,11 @@ public final class WordVectors {
             }
             rows[0] = row;
             scores[0] = s;
-            int i = 0;
+            siftDown(0);
+        }
+
+        // Moves entry i down until neither child ranks below it (the worst entry stays at the root).
+        private void siftDown(int i) {
             while (true) {
                 int l = 2 * i + 1;
                 int r = l + 1;
@@ -573,23 +577,7 @@ public final class WordVectors {
             while (size > 1) {
                 swap(0, size - 1);
                 size--;
-                int i = 0;
-                while (true) {
-                    int l = 2 * i + 1;
-                    int r = l + 1;
-                    int m = i;
-                    if (l < size && worse(l, m)) {
-                        m = l;
-                    }
-                    if (r < size && worse(r, m)) {
-                        m = r;
-                    }
-                    if (m == i) {
-                        break;
-                    }
-                    swap(i, m);
-                    i = m;
-                }
+                siftDown(0);
             }
             size = n;
         }
