@@ -1,0 +1,786 @@
+package org.seq4j.tensor;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked {@link Gemm} path written with the JDK Vector API: register-blocked micro-kernels that
+ * hold a block of {@code C} in vector registers for a whole block of {@code p}.
+ *
+ * <h2>Loops (BLIS order)</h2>
+ * <pre>
+ *   for each block of NC columns of C                              (jc)
+ *     for each block of KC values of p                             (pc)
+ *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
+ *       op(B) = B:  read B in place; pack only a last strip narrower than a vector, zero-padded
+ *       for each block of MC rows of C                             (ic)
+ *         pack op(A)(ic.., pc..) in groups of 8, 4 or 1 rows, p-major
+ *         for each strip of 3, 2 or 1 vectors of columns           (jr)
+ *           for each group of rows                                 (ir)
+ *             micro-kernel: C(group, strip) = fma chain over the KC values of p
+ * </pre>
+ * The micro-kernel loads its block of {@code C} into {@code rows × vectors} accumulators (or starts
+ * them at zero), then for each {@code p} loads the strip's row of {@code op(B)} once, broadcasts each
+ * row's value of {@code op(A)} and updates every accumulator with one lane-wise fma, and finally stores
+ * the accumulators into {@code C}: {@code C} is read and written once per {@code KC} values of
+ * {@code p} instead of once per step. Columns past the last whole vector are computed into a
+ * zero-padded scratch tile and copied back.
+ *
+ * <h2>One arithmetic</h2>
+ * Lanes run across columns of {@code C}, never across {@code p}: lane {@code j} of an accumulator is
+ * {@code C(i, j)}, updated by {@code Math.fma(op(A)(i, p), op(B)(p, j), C(i, j))} for ascending
+ * {@code p} ({@code FloatVector.fma} is {@code Math.fma} lane-wise), starting from {@code C} or +0.
+ * The result is identical bit for bit to {@link GemmKernels} and to a plain fma loop.
+ *
+ * <h2>Kernel shapes</h2>
+ * With {@code rows × vectors} accumulators, one broadcast per row and one load per vector, the
+ * largest kernel must leave those in registers: 8 × 3 (24 accumulators) where vectors are 512 bits
+ * wide (AVX-512, 32 registers), 4 × 3 (12 accumulators) where they are narrower (AVX2, 16 registers).
+ */
+final class VectorGemmKernels implements BlockedGemmKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Lanes per vector. */
+    private static final int L = S.length();
+
+    /** Zeros that a kernel loads its accumulators from when it starts from +0: {@code 3·L}. */
+    private static final float[] ZEROS = new float[3 * L];
+
+    /** Rows of the largest micro-kernel: 8 with 32 vector registers (512-bit vectors), else 4. */
+    private static final int MAX_ROWS = L >= 16 ? 8 : 4;
+
+    /** Vectors (of {@code L} columns) of the widest micro-kernel. */
+    private static final int MAX_VECTORS = 3;
+
+    /** Depth (values of p) of one block. */
+    static final int KC = 256;
+
+    /** Rows of C per packed block of op(A): {@code (MC, KC)} is 128 KiB. */
+    static final int MC = 128;
+
+    /** Columns of C per block; a multiple of {@code 3·L} for every vector width up to 512 bits. */
+    static final int NC = 384;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread packing buffers, allocated on a thread's first product and reused afterwards. */
+    private static final class Workspace {
+        /** op(A) block, groups of rows one after the other, each p-major: {@code (MC, KC)}. */
+        final float[] packedA = new float[MC * KC];
+        /** op(B) block packed in strips (op(B) = Bᵀ), each p-major: {@code (KC, NC + L)}. */
+        final float[] panel = new float[KC * (NC + L)];
+        /** Last strip of op(B) = B when narrower than a vector, zero-padded: {@code (KC, L)}. */
+        final float[] edge = new float[KC * L];
+        /** C block of the last strip, zero-padded: {@code (MAX_ROWS, L)}. */
+        final float[] scratch = new float[MAX_ROWS * L];
+    }
+
+    /** Public no-argument constructor, for {@link Simd#load}. */
+    public VectorGemmKernels() {
+    }
+
+    @Override
+    public int columnUnit() {
+        return MAX_VECTORS * L;
+    }
+
+    @Override
+    public int rowUnit() {
+        return MAX_ROWS;
+    }
+
+    @Override
+    public String toString() {
+        return "VectorGemmKernels[" + S.vectorBitSize() + "-bit, " + MAX_ROWS + "x" + MAX_VECTORS + " kernel]";
+    }
+
+    @Override
+    public void blocked(boolean transA, boolean transB, int k,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        boolean accumulate, float[] c, int cOff, int ldc,
+                        int rowFrom, int rowTo, int colFrom, int colTo) {
+        Workspace w = WORKSPACE.get();
+        for (int jc = colFrom; jc < colTo; jc += NC) {
+            int nc = Math.min(NC, colTo - jc);
+            int wholeColumns = nc - nc % L;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean fresh = !accumulate && pc == 0;
+                if (transB) {
+                    packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel);
+                } else if (wholeColumns < nc) {
+                    packEdge(b, bOff, ldb, pc, kc, jc + wholeColumns, nc - wholeColumns, w.edge);
+                }
+                for (int ic = rowFrom; ic < rowTo; ic += MC) {
+                    int mc = Math.min(MC, rowTo - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, w.packedA);
+                    int j = 0;
+                    while (j < wholeColumns) {
+                        int vectors = Math.min(MAX_VECTORS, (wholeColumns - j) / L);
+                        float[] bData;
+                        int bIdx;
+                        int bStride;
+                        if (transB) {
+                            bData = w.panel;
+                            bIdx = j * kc;
+                            bStride = vectors * L;
+                        } else {
+                            bData = b;
+                            bIdx = bOff + pc * ldb + jc + j;
+                            bStride = ldb;
+                        }
+                        int cCol = cOff + jc + j;
+                        for (int i = 0; i < mc; ) {
+                            int rows = groupRows(mc - i);
+                            kernel(rows, vectors, kc, w.packedA, i * kc, bData, bIdx, bStride,
+                                    c, cCol + (ic + i) * ldc, ldc, fresh);
+                            i += rows;
+                        }
+                        j += vectors * L;
+                    }
+                    if (wholeColumns < nc) {
+                        float[] bData = transB ? w.panel : w.edge;
+                        int bIdx = transB ? wholeColumns * kc : 0;
+                        edgeStrip(kc, w.packedA, mc, bData, bIdx, c, cOff + ic * ldc + jc + wholeColumns, ldc,
+                                nc - wholeColumns, fresh, w.scratch);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows of the next group of a block with {@code remaining} rows left: 8 (or 4), then 4, then 1. */
+    private static int groupRows(int remaining) {
+        if (remaining >= MAX_ROWS) {
+            return MAX_ROWS;
+        }
+        return remaining >= 4 ? 4 : 1;
+    }
+
+    /**
+     * Computes the last columns of a block, fewer than a vector, for every row group: each group's
+     * block of {@code C} goes through the zero-padded scratch tile and the one-vector kernels.
+     */
+    private static void edgeStrip(int kc, float[] packedA, int mc, float[] bData, int bIdx,
+                                  float[] c, int cIdx, int ldc, int width, boolean fresh, float[] scratch) {
+        for (int i = 0; i < mc; ) {
+            int rows = groupRows(mc - i);
+            int cRow = cIdx + i * ldc;
+            for (int r = 0; r < rows; r++) {
+                if (fresh) {
+                    Arrays.fill(scratch, r * L, r * L + width, 0f);
+                } else {
+                    System.arraycopy(c, cRow + r * ldc, scratch, r * L, width);
+                }
+            }
+            kernel(rows, 1, kc, packedA, i * kc, bData, bIdx, L, scratch, 0, L, false);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(scratch, r * L, c, cRow + r * ldc, width);
+            }
+            i += rows;
+        }
+    }
+
+    /**
+     * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)}: the rows in groups as {@link #groupRows} cuts them,
+     * group starting at row {@code i} at {@code i·kc}, {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)}.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float[] packedA) {
+        for (int i = 0; i < mc; ) {
+            int rows = groupRows(mc - i);
+            int dst = i * kc;
+            if (!transA) {
+                // A(i, p) = a[aOff + i·lda + p]
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (ic + i + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        packedA[dst + p * rows + r] = a[src + p];
+                    }
+                }
+            } else {
+                // A stored (k, m): A(i, p) = a[aOff + p·lda + i], the group's rows contiguous for each p
+                int src = aOff + pc * lda + ic + i;
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, src, packedA, dst + p * rows, rows);
+                    src += lda;
+                }
+            }
+            i += rows;
+        }
+    }
+
+    /**
+     * Packs {@code op(B)(pc .. pc+kc, jc .. jc+nc)} with {@code B} stored {@code (n, k)}: strips of 3, 2
+     * or 1 vectors as {@link #blocked} walks them, strip starting at column {@code j} at {@code j·kc},
+     * {@code panel[j·kc + p·width + jj] = op(B)(pc+p, jc+j+jj)}; a last strip narrower than a vector is
+     * padded with zeros to {@code L} columns.
+     */
+    private static void packTransposedB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                                        float[] panel) {
+        int wholeColumns = nc - nc % L;
+        int j = 0;
+        while (j < nc) {
+            int width = j < wholeColumns ? Math.min(MAX_VECTORS, (wholeColumns - j) / L) * L : L;
+            int real = Math.min(width, nc - j);
+            int dst = j * kc;
+            if (real < width) {
+                Arrays.fill(panel, dst, dst + kc * width, 0f);
+            }
+            // B(p, j) = b[bOff + j·ldb + p]: read four stored rows along p at a time
+            int jj = 0;
+            for (; jj + 3 < real; jj += 4) {
+                int src0 = bOff + (jc + j + jj) * ldb + pc;
+                int src1 = src0 + ldb;
+                int src2 = src1 + ldb;
+                int src3 = src2 + ldb;
+                int d = dst + jj;
+                for (int p = 0; p < kc; p++) {
+                    panel[d] = b[src0 + p];
+                    panel[d + 1] = b[src1 + p];
+                    panel[d + 2] = b[src2 + p];
+                    panel[d + 3] = b[src3 + p];
+                    d += width;
+                }
+            }
+            for (; jj < real; jj++) {
+                int src = bOff + (jc + j + jj) * ldb + pc;
+                int d = dst + jj;
+                for (int p = 0; p < kc; p++) {
+                    panel[d] = b[src + p];
+                    d += width;
+                }
+            }
+            j += width;
+        }
+    }
+
+    /** Packs {@code B(pc .. pc+kc, j0 .. j0+width)} ({@code width < L}), zero-padded to {@code L} columns. */
+    private static void packEdge(float[] b, int bOff, int ldb, int pc, int kc, int j0, int width, float[] edge) {
+        for (int p = 0; p < kc; p++) {
+            int dst = p * L;
+            System.arraycopy(b, bOff + (pc + p) * ldb + j0, edge, dst, width);
+            Arrays.fill(edge, dst + width, dst + L, 0f);
+        }
+    }
+
+    /** Runs the micro-kernel of {@code rows × vectors} (rows 8, 4 or 1; vectors 3, 2 or 1). */
+    private static void kernel(int rows, int vectors, int depth, float[] pa, int aIdx, float[] b, int bIdx,
+                               int bStride, float[] c, int cIdx, int ldc, boolean fresh) {
+        if (rows == 8) {
+            if (vectors == 3) {
+                kernel8x3(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else if (vectors == 2) {
+                kernel8x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else {
+                kernel8x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            }
+        } else if (rows == 4) {
+            if (vectors == 3) {
+                kernel4x3(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else if (vectors == 2) {
+                kernel4x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else {
+                kernel4x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            }
+        } else {
+            if (vectors == 3) {
+                kernel1x3(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else if (vectors == 2) {
+                kernel1x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else {
+                kernel1x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Micro-kernels (generated code: one per shape, rows × vectors of accumulators)
+
+    /**
+     * {@code C(r, v·L + lane) = fma chain over p of pa(p, r) · b(p, v·L + lane)} for 8 rows and 3
+     * vectors, in ascending {@code p}, the accumulators held in registers for the whole chain.
+     *
+     * @param depth   values of p
+     * @param pa      packed op(A), {@code pa[aIdx + p·rows + r]}; not modified
+     * @param aIdx    index of the group's first value in {@code pa}
+     * @param b       op(B) rows: row p at {@code bIdx + p·bStride}, contiguous columns; not modified
+     * @param bIdx    index of {@code op(B)(0, 0)} of the strip in {@code b}
+     * @param bStride distance between rows of {@code op(B)} in {@code b}
+     * @param c       C; modified (rows × vectors·L values)
+     * @param cIdx    index of {@code C(0, 0)} of the block in {@code c}
+     * @param ldc     distance between rows of C in {@code c}
+     * @param fresh   start from +0 instead of loading C
+     */
+    private static void kernel8x3(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, src, s1 + 2 * L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, src, s2 + 2 * L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, src, s3 + 2 * L);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
+        FloatVector c42 = FloatVector.fromArray(S, src, s4 + 2 * L);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
+        FloatVector c52 = FloatVector.fromArray(S, src, s5 + 2 * L);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        FloatVector c61 = FloatVector.fromArray(S, src, s6 + L);
+        FloatVector c62 = FloatVector.fromArray(S, src, s6 + 2 * L);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        FloatVector c71 = FloatVector.fromArray(S, src, s7 + L);
+        FloatVector c72 = FloatVector.fromArray(S, src, s7 + 2 * L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, pa[aIdx + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, pa[aIdx + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, pa[aIdx + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, pa[aIdx + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+            aIdx += 8;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        c02.intoArray(c, d0 + 2 * L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        c12.intoArray(c, d1 + 2 * L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        c22.intoArray(c, d2 + 2 * L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+        c32.intoArray(c, d3 + 2 * L);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        c41.intoArray(c, d4 + L);
+        c42.intoArray(c, d4 + 2 * L);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        c51.intoArray(c, d5 + L);
+        c52.intoArray(c, d5 + 2 * L);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        c61.intoArray(c, d6 + L);
+        c62.intoArray(c, d6 + 2 * L);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+        c71.intoArray(c, d7 + L);
+        c72.intoArray(c, d7 + 2 * L);
+    }
+
+    /** 8 rows × 2 vectors: see {@link #kernel8x3}. */
+    private static void kernel8x2(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        FloatVector c61 = FloatVector.fromArray(S, src, s6 + L);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        FloatVector c71 = FloatVector.fromArray(S, src, s7 + L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[aIdx + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[aIdx + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, pa[aIdx + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, pa[aIdx + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            aIdx += 8;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        c41.intoArray(c, d4 + L);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        c51.intoArray(c, d5 + L);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        c61.intoArray(c, d6 + L);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+        c71.intoArray(c, d7 + L);
+    }
+
+    /** 8 rows × 1 vector: see {@link #kernel8x3}. */
+    private static void kernel8x1(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, pa[aIdx + 4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, pa[aIdx + 5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, pa[aIdx + 6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, pa[aIdx + 7]);
+            c70 = a7.fma(b0, c70);
+            aIdx += 8;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+    }
+
+    /** 4 rows × 3 vectors: see {@link #kernel8x3}. */
+    private static void kernel4x3(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, src, s1 + 2 * L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, src, s2 + 2 * L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, src, s3 + 2 * L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            aIdx += 4;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        c02.intoArray(c, d0 + 2 * L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        c12.intoArray(c, d1 + 2 * L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        c22.intoArray(c, d2 + 2 * L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+        c32.intoArray(c, d3 + 2 * L);
+    }
+
+    /** 4 rows × 2 vectors: see {@link #kernel8x3}. */
+    private static void kernel4x2(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            aIdx += 4;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+    }
+
+    /** 4 rows × 1 vector: see {@link #kernel8x3}. */
+    private static void kernel4x1(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            aIdx += 4;
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+    }
+
+    /** 1 row × 3 vectors: see {@link #kernel8x3}. */
+    private static void kernel1x3(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            aIdx += 1;
+            bIdx += bStride;
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c02.intoArray(c, cIdx + 2 * L);
+    }
+
+    /** 1 row × 2 vectors: see {@link #kernel8x3}. */
+    private static void kernel1x2(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            aIdx += 1;
+            bIdx += bStride;
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+    }
+
+    /** 1 row × 1 vector: see {@link #kernel8x3}. */
+    private static void kernel1x1(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            aIdx += 1;
+            bIdx += bStride;
+        }
+        c00.intoArray(c, cIdx);
+    }
+}
