@@ -13,10 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   for each block of NC columns of C                              (jc)
  *     for each block of KC values of p                             (pc)
  *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
- *       op(B) = B:  read B in place; pack only a last strip narrower than a vector, zero-padded
+ *       op(B) = B:  read B in place
  *       for each block of MC rows of C                             (ic)
  *         pack op(A)(ic.., pc..) in groups of 8, 4 or 1 rows, p-major
- *         for each strip of 3, 2 or 1 vectors of columns           (jr)
+ *         for each strip of 3, 2 or 1 vectors of columns (8 for a single row)   (jr)
+ *           op(B) = B and a last strip past the end of C: pack it, zero-padded
  *           for each group of rows                                 (ir)
  *             micro-kernel: C(group, strip) = fma chain over the KC values of p
  * </pre>
@@ -24,8 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * them at zero), then for each {@code p} loads the strip's row of {@code op(B)} once, broadcasts each
  * row's value of {@code op(A)} and updates every accumulator with one lane-wise fma, and finally stores
  * the accumulators into {@code C}: {@code C} is read and written once per {@code KC} values of
- * {@code p} instead of once per step. Columns past the last whole vector are computed into a
- * zero-padded scratch tile and copied back.
+ * {@code p} instead of once per step. The last strip of a block, when it reaches past the last
+ * column, is computed with {@code op(B)} zero-padded, into a scratch tile whose real columns are
+ * copied back (so {@code n = 65} costs 80 columns: a 3-vector strip and a padded 2-vector strip).
  *
  * <h2>One arithmetic</h2>
  * Lanes run across columns of {@code C}, never across {@code p}: lane {@code j} of an accumulator is
@@ -45,8 +47,14 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Lanes per vector. */
     private static final int L = S.length();
 
-    /** Zeros that a kernel loads its accumulators from when it starts from +0: {@code 3·L}. */
-    private static final float[] ZEROS = new float[3 * L];
+    /**
+     * Vectors of the one-row kernel for blocks of a single row with {@code op(B) = B} (a batch-1 step,
+     * {@code B} read in place): 8 independent fma chains cover the fma latency, where 3 do not.
+     */
+    private static final int ROW_VECTORS = 8;
+
+    /** Zeros that a kernel loads its accumulators from when it starts from +0: {@code 8·L}. */
+    private static final float[] ZEROS = new float[ROW_VECTORS * L];
 
     /** Rows of the largest micro-kernel: 8 with 32 vector registers (512-bit vectors), else 4. */
     private static final int MAX_ROWS = L >= 16 ? 8 : 4;
@@ -71,10 +79,23 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         final float[] packedA = new float[MC * KC];
         /** op(B) block packed in strips (op(B) = Bᵀ), each p-major: {@code (KC, NC + L)}. */
         final float[] panel = new float[KC * (NC + L)];
-        /** Last strip of op(B) = B when narrower than a vector, zero-padded: {@code (KC, L)}. */
-        final float[] edge = new float[KC * L];
-        /** C block of the last strip, zero-padded: {@code (MAX_ROWS, L)}. */
-        final float[] scratch = new float[MAX_ROWS * L];
+        /** Last strip of op(B) = B when it reaches past the end of C, zero-padded: {@code (KC, 3·L)}. */
+        final float[] edge = new float[KC * MAX_VECTORS * L];
+        /** C block of that last strip: {@code (MAX_ROWS, 3·L)}. */
+        final float[] scratch = new float[MAX_ROWS * MAX_VECTORS * L];
+        /** Offsets {@code lane·ldb} of the gathering pack, for {@link #gatherLdb}. */
+        private final int[] gather = new int[L];
+        private int gatherLdb = -1;
+
+        int[] gatherIndex(int ldb) {
+            if (ldb != gatherLdb) {
+                for (int lane = 0; lane < L; lane++) {
+                    gather[lane] = lane * ldb;
+                }
+                gatherLdb = ldb;
+            }
+            return gather;
+        }
     }
 
     /** Public no-argument constructor, for {@link Simd#load}. */
@@ -104,50 +125,66 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         Workspace w = WORKSPACE.get();
         for (int jc = colFrom; jc < colTo; jc += NC) {
             int nc = Math.min(NC, colTo - jc);
-            int wholeColumns = nc - nc % L;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean fresh = !accumulate && pc == 0;
                 if (transB) {
-                    packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel);
-                } else if (wholeColumns < nc) {
-                    packEdge(b, bOff, ldb, pc, kc, jc + wholeColumns, nc - wholeColumns, w.edge);
+                    packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel, w.gatherIndex(ldb));
                 }
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, w.packedA);
-                    int j = 0;
-                    while (j < wholeColumns) {
-                        int vectors = Math.min(MAX_VECTORS, (wholeColumns - j) / L);
-                        float[] bData;
-                        int bIdx;
-                        int bStride;
-                        if (transB) {
-                            bData = w.panel;
-                            bIdx = j * kc;
-                            bStride = vectors * L;
+                    boolean singleRow = mc == 1 && !transB;
+                    for (int j = 0; j < nc; ) {
+                        int vectors = stripVectors(singleRow, nc - j);
+                        int width = vectors * L;
+                        int cIdx = cOff + ic * ldc + jc + j;
+                        if (j + width <= nc) {
+                            if (transB) {
+                                strip(vectors, kc, w.packedA, mc, w.panel, j * kc, width, c, cIdx, ldc, fresh);
+                            } else {
+                                strip(vectors, kc, w.packedA, mc, b, bOff + pc * ldb + jc + j, ldb,
+                                        c, cIdx, ldc, fresh);
+                            }
                         } else {
-                            bData = b;
-                            bIdx = bOff + pc * ldb + jc + j;
-                            bStride = ldb;
+                            // the last strip, with columns past the end of C: zero-padded, through the scratch tile
+                            float[] bData = w.panel;
+                            int bIdx = j * kc;
+                            if (!transB) {
+                                packEdge(b, bOff, ldb, pc, kc, jc + j, nc - j, width, w.edge);
+                                bData = w.edge;
+                                bIdx = 0;
+                            }
+                            edgeStrip(vectors, kc, w.packedA, mc, bData, bIdx, c, cIdx, ldc, nc - j, fresh, w.scratch);
                         }
-                        int cCol = cOff + jc + j;
-                        for (int i = 0; i < mc; ) {
-                            int rows = groupRows(mc - i);
-                            kernel(rows, vectors, kc, w.packedA, i * kc, bData, bIdx, bStride,
-                                    c, cCol + (ic + i) * ldc, ldc, fresh);
-                            i += rows;
-                        }
-                        j += vectors * L;
-                    }
-                    if (wholeColumns < nc) {
-                        float[] bData = transB ? w.panel : w.edge;
-                        int bIdx = transB ? wholeColumns * kc : 0;
-                        edgeStrip(kc, w.packedA, mc, bData, bIdx, c, cOff + ic * ldc + jc + wholeColumns, ldc,
-                                nc - wholeColumns, fresh, w.scratch);
+                        j += width;
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Returns the vectors of the strip that starts with {@code remaining} columns of the block left:
+     * 3 while at least three vectors' worth remain, then 2 or 1, the last one possibly reaching past
+     * the end; for a single row with {@code op(B) = B}, 8 while at least eight whole vectors remain.
+     * {@link #blocked} and {@link #packTransposedB} walk the strips alike.
+     */
+    private static int stripVectors(boolean singleRow, int remaining) {
+        if (singleRow && remaining >= ROW_VECTORS * L) {
+            // a single row (a batch-1 step): 8 accumulators, as many independent fma chains
+            return ROW_VECTORS;
+        }
+        return Math.min(MAX_VECTORS, (remaining + L - 1) / L);
+    }
+
+    /** Computes one strip of whole vectors for every row group of the packed block of {@code op(A)}. */
+    private static void strip(int vectors, int kc, float[] packedA, int mc, float[] bData, int bIdx, int bStride,
+                              float[] c, int cIdx, int ldc, boolean fresh) {
+        for (int i = 0; i < mc; ) {
+            int rows = groupRows(mc - i);
+            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, c, cIdx + i * ldc, ldc, fresh);
+            i += rows;
         }
     }
 
@@ -160,24 +197,27 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     }
 
     /**
-     * Computes the last columns of a block, fewer than a vector, for every row group: each group's
-     * block of {@code C} goes through the zero-padded scratch tile and the one-vector kernels.
+     * Computes the last strip of a block, {@code real} columns of {@code vectors} vectors, for every row
+     * group: each group's block of {@code C} goes through the scratch tile ({@code rows × vectors·L}),
+     * with {@code op(B)} zero-padded in {@code bData} (row p at {@code bIdx + p·vectors·L}).
      */
-    private static void edgeStrip(int kc, float[] packedA, int mc, float[] bData, int bIdx,
-                                  float[] c, int cIdx, int ldc, int width, boolean fresh, float[] scratch) {
+    private static void edgeStrip(int vectors, int kc, float[] packedA, int mc, float[] bData, int bIdx,
+                                  float[] c, int cIdx, int ldc, int real, boolean fresh, float[] scratch) {
+        int width = vectors * L;
         for (int i = 0; i < mc; ) {
             int rows = groupRows(mc - i);
             int cRow = cIdx + i * ldc;
             for (int r = 0; r < rows; r++) {
                 if (fresh) {
-                    Arrays.fill(scratch, r * L, r * L + width, 0f);
+                    Arrays.fill(scratch, r * width, r * width + real, 0f);
                 } else {
-                    System.arraycopy(c, cRow + r * ldc, scratch, r * L, width);
+                    System.arraycopy(c, cRow + r * ldc, scratch, r * width, real);
                 }
             }
-            kernel(rows, 1, kc, packedA, i * kc, bData, bIdx, L, scratch, 0, L, false);
+            // the scratch lanes past `real` hold leftovers; each lane is computed on its own and never copied back
+            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, width, scratch, 0, width, false);
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(scratch, r * L, c, cRow + r * ldc, width);
+                System.arraycopy(scratch, r * width, c, cRow + r * ldc, real);
             }
             i += rows;
         }
@@ -214,59 +254,70 @@ final class VectorGemmKernels implements BlockedGemmKernels {
 
     /**
      * Packs {@code op(B)(pc .. pc+kc, jc .. jc+nc)} with {@code B} stored {@code (n, k)}: strips of 3, 2
-     * or 1 vectors as {@link #blocked} walks them, strip starting at column {@code j} at {@code j·kc},
-     * {@code panel[j·kc + p·width + jj] = op(B)(pc+p, jc+j+jj)}; a last strip narrower than a vector is
-     * padded with zeros to {@code L} columns.
+     * or 1 vectors as {@link #stripVectors} cuts them, strip starting at column {@code j} at {@code j·kc},
+     * {@code panel[j·kc + p·width + jj] = op(B)(pc+p, jc+j+jj)}; the last strip is padded with zeros to
+     * whole vectors. {@code gatherIndex} holds {@code lane·ldb}.
      */
     private static void packTransposedB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                                        float[] panel) {
-        int wholeColumns = nc - nc % L;
+                                        float[] panel, int[] gatherIndex) {
         int j = 0;
         while (j < nc) {
-            int width = j < wholeColumns ? Math.min(MAX_VECTORS, (wholeColumns - j) / L) * L : L;
+            int width = stripVectors(false, nc - j) * L;
             int real = Math.min(width, nc - j);
             int dst = j * kc;
-            if (real < width) {
-                Arrays.fill(panel, dst, dst + kc * width, 0f);
-            }
-            // B(p, j) = b[bOff + j·ldb + p]: read four stored rows along p at a time
-            int jj = 0;
-            for (; jj + 3 < real; jj += 4) {
-                int src0 = bOff + (jc + j + jj) * ldb + pc;
-                int src1 = src0 + ldb;
-                int src2 = src1 + ldb;
-                int src3 = src2 + ldb;
-                int d = dst + jj;
-                for (int p = 0; p < kc; p++) {
-                    panel[d] = b[src0 + p];
-                    panel[d + 1] = b[src1 + p];
-                    panel[d + 2] = b[src2 + p];
-                    panel[d + 3] = b[src3 + p];
-                    d += width;
+            if (real == width) {
+                // whole vectors: for each p, one gather from the L stored rows of each vector (with
+                // AVX-512 about 10 % faster over a whole product than the scalar copy below)
+                for (int v = 0; v < width; v += L) {
+                    int src = bOff + (jc + j + v) * ldb + pc;
+                    int d = dst + v;
+                    for (int p = 0; p < kc; p++) {
+                        FloatVector.fromArray(S, b, src + p, gatherIndex, 0).intoArray(panel, d);
+                        d += width;
+                    }
                 }
-            }
-            for (; jj < real; jj++) {
-                int src = bOff + (jc + j + jj) * ldb + pc;
-                int d = dst + jj;
-                for (int p = 0; p < kc; p++) {
-                    panel[d] = b[src + p];
-                    d += width;
+            } else {
+                // the last strip, past the end of the block: zero-padded; read four stored rows along p at a time
+                Arrays.fill(panel, dst, dst + kc * width, 0f);
+                int jj = 0;
+                for (; jj + 3 < real; jj += 4) {
+                    int src0 = bOff + (jc + j + jj) * ldb + pc;
+                    int src1 = src0 + ldb;
+                    int src2 = src1 + ldb;
+                    int src3 = src2 + ldb;
+                    int d = dst + jj;
+                    for (int p = 0; p < kc; p++) {
+                        panel[d] = b[src0 + p];
+                        panel[d + 1] = b[src1 + p];
+                        panel[d + 2] = b[src2 + p];
+                        panel[d + 3] = b[src3 + p];
+                        d += width;
+                    }
+                }
+                for (; jj < real; jj++) {
+                    int src = bOff + (jc + j + jj) * ldb + pc;
+                    int d = dst + jj;
+                    for (int p = 0; p < kc; p++) {
+                        panel[d] = b[src + p];
+                        d += width;
+                    }
                 }
             }
             j += width;
         }
     }
 
-    /** Packs {@code B(pc .. pc+kc, j0 .. j0+width)} ({@code width < L}), zero-padded to {@code L} columns. */
-    private static void packEdge(float[] b, int bOff, int ldb, int pc, int kc, int j0, int width, float[] edge) {
+    /** Packs {@code B(pc .. pc+kc, j0 .. j0+real)}, zero-padded to {@code width} columns: row p at {@code p·width}. */
+    private static void packEdge(float[] b, int bOff, int ldb, int pc, int kc, int j0, int real, int width,
+                                 float[] edge) {
         for (int p = 0; p < kc; p++) {
-            int dst = p * L;
-            System.arraycopy(b, bOff + (pc + p) * ldb + j0, edge, dst, width);
-            Arrays.fill(edge, dst + width, dst + L, 0f);
+            int dst = p * width;
+            System.arraycopy(b, bOff + (pc + p) * ldb + j0, edge, dst, real);
+            Arrays.fill(edge, dst + real, dst + width, 0f);
         }
     }
 
-    /** Runs the micro-kernel of {@code rows × vectors} (rows 8, 4 or 1; vectors 3, 2 or 1). */
+    /** Runs the micro-kernel of {@code rows × vectors} (rows 8, 4 or 1; vectors 3, 2 or 1; or 1 × 8). */
     private static void kernel(int rows, int vectors, int depth, float[] pa, int aIdx, float[] b, int bIdx,
                                int bStride, float[] c, int cIdx, int ldc, boolean fresh) {
         if (rows == 8) {
@@ -286,7 +337,9 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 kernel4x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         } else {
-            if (vectors == 3) {
+            if (vectors == ROW_VECTORS) {
+                kernel1x8(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else if (vectors == 3) {
                 kernel1x3(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else if (vectors == 2) {
                 kernel1x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
@@ -782,5 +835,50 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             bIdx += bStride;
         }
         c00.intoArray(c, cIdx);
+    }
+
+    /** 1 row × 8 vectors: see {@link #kernel8x3}. */
+    private static void kernel1x8(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
+                                   float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, src, s0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, src, s0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, src, s0 + 5 * L);
+        FloatVector c06 = FloatVector.fromArray(S, src, s0 + 6 * L);
+        FloatVector c07 = FloatVector.fromArray(S, src, s0 + 7 * L);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bIdx + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bIdx + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bIdx + 5 * L);
+            FloatVector b6 = FloatVector.fromArray(S, b, bIdx + 6 * L);
+            FloatVector b7 = FloatVector.fromArray(S, b, bIdx + 7 * L);
+            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            c04 = a0.fma(b4, c04);
+            c05 = a0.fma(b5, c05);
+            c06 = a0.fma(b6, c06);
+            c07 = a0.fma(b7, c07);
+            aIdx += 1;
+            bIdx += bStride;
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c02.intoArray(c, cIdx + 2 * L);
+        c03.intoArray(c, cIdx + 3 * L);
+        c04.intoArray(c, cIdx + 4 * L);
+        c05.intoArray(c, cIdx + 5 * L);
+        c06.intoArray(c, cIdx + 6 * L);
+        c07.intoArray(c, cIdx + 7 * L);
     }
 }

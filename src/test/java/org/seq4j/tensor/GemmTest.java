@@ -225,8 +225,8 @@ class GemmTest {
 
     /**
      * Sizes on both sides of every block and kernel boundary of the vector kernels, for 256- and
-     * 512-bit vectors (L = 8 or 16 lanes): columns in strips of 3, 2 and 1 vectors and a zero-padded
-     * rest, NC = 384; rows in groups of 8, 4 and 1, MC = 128; depth KC = 256.
+     * 512-bit vectors (L = 8 or 16 lanes): columns in strips of 3, 2 and 1 vectors (8 for a single
+     * row), the last one zero-padded, NC = 384; rows in groups of 8, 4 and 1, MC = 128; depth KC = 256.
      */
     @Test
     void vectorKernelsEqualTheFmaChainAndThePlainKernelsBitForBit() {
@@ -236,6 +236,7 @@ class GemmTest {
             {1, 1, 1}, {1, 16, 3}, {3, 17, 5}, {4, 15, 257}, {5, 31, 2}, {7, 33, 40}, {8, 47, 1}, {9, 48, 7},
             {12, 49, 256}, {13, 65, 20}, {17, 95, 9}, {25, 97, 65}, {2, 130, 513}, {129, 40, 30},
             {136, 24, 300}, {11, 383, 17}, {6, 385, 33}, {3, 400, 12}, {10, 790, 260}, {31, 8, 100},
+            {1, 300, 40}, {1, 790, 20}, {1, 127, 260}, {129, 200, 10},
         };
         for (int[] s : shapes) {
             for (boolean transA : new boolean[] {false, true}) {
