@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * system property {@value #THREADS_PROPERTY} or {@link #setThreads(int)}.
  *
  * <p>Arguments are not checked here (this is a kernel): indices outside the arrays throw
- * {@link ArrayIndexOutOfBoundsException}. {@link Tensors} checks shapes at its public entry points.
+ * {@link IndexOutOfBoundsException} (an {@link ArrayIndexOutOfBoundsException} from the plain-Java
+ * kernels). {@link Tensors} checks shapes at its public entry points.
  */
 public final class Gemm {
 
