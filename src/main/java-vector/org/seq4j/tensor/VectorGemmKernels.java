@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
  *       op(B) = B:  read B in place
  *       for each block of MC rows of C                             (ic)
- *         pack op(A)(ic.., pc..) in groups of 8 (or 6), 4 or 1 rows, p-major
+ *         pack op(A)(ic.., pc..) in groups of 8 (or 4), 4 or 1 rows, p-major
  *         for each strip of 3 (or 2), 2 or 1 vectors of columns (8 for a single row)  (jr)
  *           op(B) = B and a last strip past the end of C: pack it, zero-padded
  *           for each group of rows                                 (ir)
@@ -38,9 +38,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Kernel shapes (measured with HotSpot C2, Java 17)</h2>
  * The largest kernel keeps {@code rows × vectors} accumulators, the strip's vectors of {@code op(B)}
  * and a broadcast in registers: 8 × 3 (24 accumulators) with 512-bit vectors (AVX-512, 32
- * registers), 6 × 2 (12 accumulators) with narrower ones (AVX2, 16 registers), the fastest of the
- * shapes tried on each (on AVX2, 4 × 3 ran at 50 to 60 % of 6 × 2). Rows left over go through
- * 4- and 1-row kernels, columns through narrower strips; a block of a single row with
+ * registers), 4 × 2 (8 accumulators) with narrower ones (AVX2, 16 registers). On AVX2, 6 × 2 was
+ * 10 % faster on Java 17 but half as fast on Java 25, and 4 × 3 slower on both. Rows left over go
+ * through 4- and 1-row kernels, columns through narrower strips; a block of a single row with
  * {@code op(B) = B} uses a 1 × 8 kernel (three accumulators are too few to hide the fma latency).
  * Starting the accumulators at zero is a load from an array of zeros: a branch between zeros and a
  * load of {@code C} made Java 17 keep the vectors as heap objects (25 times slower).
@@ -61,8 +61,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Zeros that a kernel loads its accumulators from when it starts from +0: {@code 8·L}. */
     private static final float[] ZEROS = new float[ROW_VECTORS * L];
 
-    /** Rows of the largest micro-kernel: 8 with 512-bit vectors (AVX-512, 32 registers), else 6. */
-    private static final int MAX_ROWS = L >= 16 ? 8 : 6;
+    /** Rows of the largest micro-kernel: 8 with 512-bit vectors (AVX-512, 32 registers), else 4. */
+    private static final int MAX_ROWS = L >= 16 ? 8 : 4;
 
     /** Vectors (of {@code L} columns) of the largest micro-kernel: 3 with 512-bit vectors, else 2. */
     private static final int MAX_VECTORS = L >= 16 ? 3 : 2;
@@ -70,8 +70,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Depth (values of p) of one block. */
     static final int KC = 256;
 
-    /** Rows of C per packed block of op(A), a multiple of the kernel's rows: {@code (MC, KC)} is 96 or 128 KiB. */
-    static final int MC = 16 * MAX_ROWS;
+    /** Rows of C per packed block of op(A), a multiple of the kernel's rows: {@code (MC, KC)} is 128 KiB. */
+    static final int MC = 128;
 
     /** Columns of C per block; a multiple of {@code 3·L} for every vector width up to 512 bits. */
     static final int NC = 384;
@@ -194,7 +194,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         }
     }
 
-    /** Rows of the next group of a block with {@code remaining} rows left: 8 (or 6), then 4, then 1. */
+    /** Rows of the next group of a block with {@code remaining} rows left: 8 (or 4), then 4, then 1. */
     private static int groupRows(int remaining) {
         if (remaining >= MAX_ROWS) {
             return MAX_ROWS;
@@ -323,7 +323,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         }
     }
 
-    /** Runs the micro-kernel of {@code rows × vectors} (8, 6, 4 or 1 rows; 3, 2 or 1 vectors, or 1 × 8). */
+    /** Runs the micro-kernel of {@code rows × vectors} (8, 4 or 1 rows; 3, 2 or 1 vectors, or 1 × 8). */
     private static void kernel(int rows, int vectors, int depth, float[] pa, int aIdx, float[] b, int bIdx,
                                int bStride, float[] c, int cIdx, int ldc, boolean fresh) {
         if (rows == 8) {
@@ -333,12 +333,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 kernel8x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else {
                 kernel8x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
-            }
-        } else if (rows == 6) {
-            if (vectors == 2) {
-                kernel6x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
-            } else {
-                kernel6x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         } else if (rows == 4) {
             if (vectors == 3) {
@@ -634,123 +628,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c60.intoArray(c, d6);
         int d7 = cIdx + 7 * ldc;
         c70.intoArray(c, d7);
-    }
-
-    /** 6 rows × 2 vectors: see {@link #kernel8x3}. */
-    private static void kernel6x2(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
-                                   float[] c, int cIdx, int ldc, boolean fresh) {
-        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
-        float[] src = fresh ? ZEROS : c;
-        int s0 = fresh ? 0 : cIdx;
-        int sld = fresh ? 0 : ldc;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0);
-        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
-        int s1 = s0 + sld;
-        FloatVector c10 = FloatVector.fromArray(S, src, s1);
-        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
-        int s2 = s1 + sld;
-        FloatVector c20 = FloatVector.fromArray(S, src, s2);
-        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
-        int s3 = s2 + sld;
-        FloatVector c30 = FloatVector.fromArray(S, src, s3);
-        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
-        int s4 = s3 + sld;
-        FloatVector c40 = FloatVector.fromArray(S, src, s4);
-        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
-        int s5 = s4 + sld;
-        FloatVector c50 = FloatVector.fromArray(S, src, s5);
-        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
-        for (int p = 0; p < depth; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, pa[aIdx + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, pa[aIdx + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            aIdx += 6;
-            bIdx += bStride;
-        }
-        int d0 = cIdx;
-        c00.intoArray(c, d0);
-        c01.intoArray(c, d0 + L);
-        int d1 = cIdx + ldc;
-        c10.intoArray(c, d1);
-        c11.intoArray(c, d1 + L);
-        int d2 = cIdx + 2 * ldc;
-        c20.intoArray(c, d2);
-        c21.intoArray(c, d2 + L);
-        int d3 = cIdx + 3 * ldc;
-        c30.intoArray(c, d3);
-        c31.intoArray(c, d3 + L);
-        int d4 = cIdx + 4 * ldc;
-        c40.intoArray(c, d4);
-        c41.intoArray(c, d4 + L);
-        int d5 = cIdx + 5 * ldc;
-        c50.intoArray(c, d5);
-        c51.intoArray(c, d5 + L);
-    }
-
-    /** 6 rows × 1 vector: see {@link #kernel8x3}. */
-    private static void kernel6x1(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
-                                   float[] c, int cIdx, int ldc, boolean fresh) {
-        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
-        float[] src = fresh ? ZEROS : c;
-        int s0 = fresh ? 0 : cIdx;
-        int sld = fresh ? 0 : ldc;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0);
-        int s1 = s0 + sld;
-        FloatVector c10 = FloatVector.fromArray(S, src, s1);
-        int s2 = s1 + sld;
-        FloatVector c20 = FloatVector.fromArray(S, src, s2);
-        int s3 = s2 + sld;
-        FloatVector c30 = FloatVector.fromArray(S, src, s3);
-        int s4 = s3 + sld;
-        FloatVector c40 = FloatVector.fromArray(S, src, s4);
-        int s5 = s4 + sld;
-        FloatVector c50 = FloatVector.fromArray(S, src, s5);
-        for (int p = 0; p < depth; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
-            c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(S, pa[aIdx + 4]);
-            c40 = a4.fma(b0, c40);
-            FloatVector a5 = FloatVector.broadcast(S, pa[aIdx + 5]);
-            c50 = a5.fma(b0, c50);
-            aIdx += 6;
-            bIdx += bStride;
-        }
-        int d0 = cIdx;
-        c00.intoArray(c, d0);
-        int d1 = cIdx + ldc;
-        c10.intoArray(c, d1);
-        int d2 = cIdx + 2 * ldc;
-        c20.intoArray(c, d2);
-        int d3 = cIdx + 3 * ldc;
-        c30.intoArray(c, d3);
-        int d4 = cIdx + 4 * ldc;
-        c40.intoArray(c, d4);
-        int d5 = cIdx + 5 * ldc;
-        c50.intoArray(c, d5);
     }
 
     /** 4 rows × 3 vectors: see {@link #kernel8x3}. */
