@@ -15,19 +15,28 @@ import jdk.incubator.vector.VectorSpecies;
  *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
  *       op(B) = B:  read B in place
  *       for each block of MC rows of C                             (ic)
- *         pack op(A)(ic.., pc..) in groups of 8 (or 4), 4 or 1 rows, p-major
+ *         pack op(A)(ic.., pc..) in groups of 8 (or 4) rows, p-major, the last one zero-padded
  *         for each strip of 3 (or 2), 2 or 1 vectors of columns (8 for a single row)  (jr)
  *           op(B) = B and a last strip past the end of C: pack it, zero-padded
  *           for each group of rows                                 (ir)
  *             micro-kernel: C(group, strip) = fma chain over the KC values of p
+ *             (a group or strip past the end of C: through a scratch tile)
  * </pre>
  * The micro-kernel loads its block of {@code C} into {@code rows × vectors} accumulators (or starts
  * them at zero), then for each {@code p} loads the strip's row of {@code op(B)} once, broadcasts each
  * row's value of {@code op(A)} and updates every accumulator with one lane-wise fma, and finally stores
  * the accumulators into {@code C}: {@code C} is read and written once per {@code KC} values of
- * {@code p} instead of once per step. The last strip of a block, when it reaches past the last
- * column, is computed with {@code op(B)} zero-padded, into a scratch tile whose real columns are
- * copied back (so {@code n = 65} costs 80 columns: a 3-vector strip and a padded 2-vector strip).
+ * {@code p} instead of once per step. A block of rows or columns that reaches past the end of
+ * {@code C} is computed by the same kernel, with {@code op(A)} and {@code op(B)} zero-padded, into a
+ * scratch tile whose real part is copied back: {@code n = 65} costs 80 columns (a 3-vector strip and
+ * a padded 2-vector strip), {@code m = 25} costs 32 rows.
+ *
+ * <h2>Few kernels, all of them hot</h2>
+ * Until C2 has compiled it, Vector API code runs in the interpreter or C1, which allocate every
+ * vector: hundreds of times slower than compiled. A kernel used only for the last rows of a block
+ * is compiled seconds after the others and meanwhile dominates whole products (measured with 4-
+ * and 1-row tail kernels). So every group of rows of a multi-row block runs the largest kernel,
+ * padded when needed, and the code that runs once per block (packing) is plain Java.
  *
  * <h2>One arithmetic</h2>
  * Lanes run across columns of {@code C}, never across {@code p}: lane {@code j} of an accumulator is
@@ -39,9 +48,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The largest kernel keeps {@code rows × vectors} accumulators, the strip's vectors of {@code op(B)}
  * and a broadcast in registers: 8 × 3 (24 accumulators) with 512-bit vectors (AVX-512, 32
  * registers), 4 × 2 (8 accumulators) with narrower ones (AVX2, 16 registers). On AVX2, 6 × 2 was
- * 10 % faster on Java 17 but half as fast on Java 25, and 4 × 3 slower on both. Rows left over go
- * through 4- and 1-row kernels, columns through narrower strips; a block of a single row with
- * {@code op(B) = B} uses a 1 × 8 kernel (three accumulators are too few to hide the fma latency).
+ * 10 % faster on Java 17 but half as fast on Java 25, and 4 × 3 slower on both. Narrower strips
+ * use the same rows with 2 or 1 vectors. A block of a single row (a batch-1 step) uses 1-row
+ * kernels, 1 × 8 for {@code op(B) = B} (three accumulators are too few to hide the fma latency).
  * Starting the accumulators at zero is a load from an array of zeros: a branch between zeros and a
  * load of {@code C} made Java 17 keep the vectors as heap objects (25 times slower).
  */
@@ -88,19 +97,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         final float[] edge = new float[KC * MAX_VECTORS * L];
         /** C block of that last strip: {@code (MAX_ROWS, 3·L)}. */
         final float[] scratch = new float[MAX_ROWS * MAX_VECTORS * L];
-        /** Offsets {@code lane·ldb} of the gathering pack, for {@link #gatherLdb}. */
-        private final int[] gather = new int[L];
-        private int gatherLdb = -1;
-
-        int[] gatherIndex(int ldb) {
-            if (ldb != gatherLdb) {
-                for (int lane = 0; lane < L; lane++) {
-                    gather[lane] = lane * ldb;
-                }
-                gatherLdb = ldb;
-            }
-            return gather;
-        }
     }
 
     /** Public no-argument constructor, for {@link Simd#load}. */
@@ -134,7 +130,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 int kc = Math.min(KC, k - pc);
                 boolean fresh = !accumulate && pc == 0;
                 if (transB) {
-                    packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel, w.gatherIndex(ldb));
+                    packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel);
                 }
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
@@ -143,25 +139,27 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                     for (int j = 0; j < nc; ) {
                         int vectors = stripVectors(singleRow, nc - j);
                         int width = vectors * L;
-                        int cIdx = cOff + ic * ldc + jc + j;
-                        if (j + width <= nc) {
-                            if (transB) {
-                                strip(vectors, kc, w.packedA, mc, w.panel, j * kc, width, c, cIdx, ldc, fresh);
-                            } else {
-                                strip(vectors, kc, w.packedA, mc, b, bOff + pc * ldb + jc + j, ldb,
-                                        c, cIdx, ldc, fresh);
-                            }
+                        int real = Math.min(width, nc - j);
+                        float[] bData;
+                        int bIdx;
+                        int bStride;
+                        if (transB) {
+                            bData = w.panel;
+                            bIdx = j * kc;
+                            bStride = width;
+                        } else if (real == width) {
+                            bData = b;
+                            bIdx = bOff + pc * ldb + jc + j;
+                            bStride = ldb;
                         } else {
-                            // the last strip, with columns past the end of C: zero-padded, through the scratch tile
-                            float[] bData = w.panel;
-                            int bIdx = j * kc;
-                            if (!transB) {
-                                packEdge(b, bOff, ldb, pc, kc, jc + j, nc - j, width, w.edge);
-                                bData = w.edge;
-                                bIdx = 0;
-                            }
-                            edgeStrip(vectors, kc, w.packedA, mc, bData, bIdx, c, cIdx, ldc, nc - j, fresh, w.scratch);
+                            // the last strip, past the end of C: zero-padded
+                            packEdge(b, bOff, ldb, pc, kc, jc + j, real, width, w.edge);
+                            bData = w.edge;
+                            bIdx = 0;
+                            bStride = width;
                         }
+                        strip(vectors, real, kc, w.packedA, mc, bData, bIdx, bStride,
+                                c, cOff + ic * ldc + jc + j, ldc, fresh, w.scratch);
                         j += width;
                     }
                 }
@@ -173,8 +171,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
      * Returns the vectors of the strip that starts with {@code remaining} columns of the block left:
      * {@code MAX_VECTORS} while that many vectors' worth remain, then fewer, the last one possibly
      * reaching past the end; for a single row with {@code op(B) = B}, 8 while at least eight whole
-     * vectors remain.
-     * {@link #blocked} and {@link #packTransposedB} walk the strips alike.
+     * vectors remain. {@link #blocked} and {@link #packTransposedB} walk the strips alike.
      */
     private static int stripVectors(boolean singleRow, int remaining) {
         if (singleRow && remaining >= ROW_VECTORS * L) {
@@ -184,63 +181,61 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         return Math.min(MAX_VECTORS, (remaining + L - 1) / L);
     }
 
-    /** Computes one strip of whole vectors for every row group of the packed block of {@code op(A)}. */
-    private static void strip(int vectors, int kc, float[] packedA, int mc, float[] bData, int bIdx, int bStride,
-                              float[] c, int cIdx, int ldc, boolean fresh) {
-        for (int i = 0; i < mc; ) {
-            int rows = groupRows(mc - i);
-            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, c, cIdx + i * ldc, ldc, fresh);
-            i += rows;
-        }
-    }
-
-    /** Rows of the next group of a block with {@code remaining} rows left: 8 (or 4), then 4, then 1. */
-    private static int groupRows(int remaining) {
-        if (remaining >= MAX_ROWS) {
-            return MAX_ROWS;
-        }
-        return remaining >= 4 ? 4 : 1;
+    /** Rows of the kernels for a block of {@code mc} rows: 1 for a single row, else {@code MAX_ROWS}. */
+    private static int kernelRows(int mc) {
+        return mc == 1 ? 1 : MAX_ROWS;
     }
 
     /**
-     * Computes the last strip of a block, {@code real} columns of {@code vectors} vectors, for every row
-     * group: each group's block of {@code C} goes through the scratch tile ({@code rows × vectors·L}),
-     * with {@code op(B)} zero-padded in {@code bData} (row p at {@code bIdx + p·vectors·L}).
+     * Computes one strip ({@code real} of its {@code vectors·L} columns are in {@code C}) for every
+     * group of rows of the packed block of {@code op(A)}. A group with rows or columns past the end of
+     * {@code C} goes through the scratch tile: the real part of {@code C} is copied in, the kernel
+     * runs on the tile, and the real part is copied back (the other lanes hold leftovers: each lane is
+     * computed on its own and never copied back).
      */
-    private static void edgeStrip(int vectors, int kc, float[] packedA, int mc, float[] bData, int bIdx,
-                                  float[] c, int cIdx, int ldc, int real, boolean fresh, float[] scratch) {
+    private static void strip(int vectors, int real, int kc, float[] packedA, int mc,
+                              float[] bData, int bIdx, int bStride, float[] c, int cIdx, int ldc, boolean fresh,
+                              float[] scratch) {
+        int rows = kernelRows(mc);
         int width = vectors * L;
-        for (int i = 0; i < mc; ) {
-            int rows = groupRows(mc - i);
+        for (int i = 0; i < mc; i += rows) {
+            int realRows = Math.min(rows, mc - i);
             int cRow = cIdx + i * ldc;
-            for (int r = 0; r < rows; r++) {
+            if (realRows == rows && real == width) {
+                kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, c, cRow, ldc, fresh);
+                continue;
+            }
+            for (int r = 0; r < realRows; r++) {
                 if (fresh) {
                     Arrays.fill(scratch, r * width, r * width + real, 0f);
                 } else {
                     System.arraycopy(c, cRow + r * ldc, scratch, r * width, real);
                 }
             }
-            // the scratch lanes past `real` hold leftovers; each lane is computed on its own and never copied back
-            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, width, scratch, 0, width, false);
-            for (int r = 0; r < rows; r++) {
+            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, scratch, 0, width, false);
+            for (int r = 0; r < realRows; r++) {
                 System.arraycopy(scratch, r * width, c, cRow + r * ldc, real);
             }
-            i += rows;
         }
     }
 
     /**
-     * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)}: the rows in groups as {@link #groupRows} cuts them,
-     * group starting at row {@code i} at {@code i·kc}, {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)}.
+     * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)} in groups of {@link #kernelRows} rows, group
+     * starting at row {@code i} at {@code i·kc}: {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)};
+     * the rows of the last group past the end of the block are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
                               float[] packedA) {
-        for (int i = 0; i < mc; ) {
-            int rows = groupRows(mc - i);
+        int rows = kernelRows(mc);
+        for (int i = 0; i < mc; i += rows) {
+            int realRows = Math.min(rows, mc - i);
             int dst = i * kc;
+            if (realRows < rows) {
+                Arrays.fill(packedA, dst, dst + kc * rows, 0f);
+            }
             if (!transA) {
                 // A(i, p) = a[aOff + i·lda + p]
-                for (int r = 0; r < rows; r++) {
+                for (int r = 0; r < realRows; r++) {
                     int src = aOff + (ic + i + r) * lda + pc;
                     for (int p = 0; p < kc; p++) {
                         packedA[dst + p * rows + r] = a[src + p];
@@ -250,11 +245,10 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 // A stored (k, m): A(i, p) = a[aOff + p·lda + i], the group's rows contiguous for each p
                 int src = aOff + pc * lda + ic + i;
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, src, packedA, dst + p * rows, rows);
+                    System.arraycopy(a, src, packedA, dst + p * rows, realRows);
                     src += lda;
                 }
             }
-            i += rows;
         }
     }
 
@@ -262,51 +256,42 @@ final class VectorGemmKernels implements BlockedGemmKernels {
      * Packs {@code op(B)(pc .. pc+kc, jc .. jc+nc)} with {@code B} stored {@code (n, k)}: strips of 3, 2
      * or 1 vectors as {@link #stripVectors} cuts them, strip starting at column {@code j} at {@code j·kc},
      * {@code panel[j·kc + p·width + jj] = op(B)(pc+p, jc+j+jj)}; the last strip is padded with zeros to
-     * whole vectors. {@code gatherIndex} holds {@code lane·ldb}.
+     * whole vectors.
      */
     private static void packTransposedB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                                        float[] panel, int[] gatherIndex) {
+                                        float[] panel) {
         int j = 0;
         while (j < nc) {
             int width = stripVectors(false, nc - j) * L;
             int real = Math.min(width, nc - j);
             int dst = j * kc;
-            if (real == width) {
-                // whole vectors: for each p, one gather from the L stored rows of each vector (with
-                // AVX-512 about 10 % faster over a whole product than the scalar copy below)
-                for (int v = 0; v < width; v += L) {
-                    int src = bOff + (jc + j + v) * ldb + pc;
-                    int d = dst + v;
-                    for (int p = 0; p < kc; p++) {
-                        FloatVector.fromArray(S, b, src + p, gatherIndex, 0).intoArray(panel, d);
-                        d += width;
-                    }
-                }
-            } else {
-                // the last strip, past the end of the block: zero-padded; read four stored rows along p at a time
+            if (real < width) {
                 Arrays.fill(panel, dst, dst + kc * width, 0f);
-                int jj = 0;
-                for (; jj + 3 < real; jj += 4) {
-                    int src0 = bOff + (jc + j + jj) * ldb + pc;
-                    int src1 = src0 + ldb;
-                    int src2 = src1 + ldb;
-                    int src3 = src2 + ldb;
-                    int d = dst + jj;
-                    for (int p = 0; p < kc; p++) {
-                        panel[d] = b[src0 + p];
-                        panel[d + 1] = b[src1 + p];
-                        panel[d + 2] = b[src2 + p];
-                        panel[d + 3] = b[src3 + p];
-                        d += width;
-                    }
+            }
+            // B(p, j) = b[bOff + j·ldb + p]: read four stored rows along p at a time. Plain Java on
+            // purpose: this runs once per block, too rarely for C2 to compile it early, and Vector API
+            // code that C2 has not compiled is slower than scalar code by orders of magnitude.
+            int jj = 0;
+            for (; jj + 3 < real; jj += 4) {
+                int src0 = bOff + (jc + j + jj) * ldb + pc;
+                int src1 = src0 + ldb;
+                int src2 = src1 + ldb;
+                int src3 = src2 + ldb;
+                int d = dst + jj;
+                for (int p = 0; p < kc; p++) {
+                    panel[d] = b[src0 + p];
+                    panel[d + 1] = b[src1 + p];
+                    panel[d + 2] = b[src2 + p];
+                    panel[d + 3] = b[src3 + p];
+                    d += width;
                 }
-                for (; jj < real; jj++) {
-                    int src = bOff + (jc + j + jj) * ldb + pc;
-                    int d = dst + jj;
-                    for (int p = 0; p < kc; p++) {
-                        panel[d] = b[src + p];
-                        d += width;
-                    }
+            }
+            for (; jj < real; jj++) {
+                int src = bOff + (jc + j + jj) * ldb + pc;
+                int d = dst + jj;
+                for (int p = 0; p < kc; p++) {
+                    panel[d] = b[src + p];
+                    d += width;
                 }
             }
             j += width;
@@ -323,7 +308,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         }
     }
 
-    /** Runs the micro-kernel of {@code rows × vectors} (8, 4 or 1 rows; 3, 2 or 1 vectors, or 1 × 8). */
+    /** Runs the micro-kernel of {@code rows × vectors}: 8 or 4 rows of 3, 2 or 1 vectors; 1 row of 8, 3, 2 or 1. */
     private static void kernel(int rows, int vectors, int depth, float[] pa, int aIdx, float[] b, int bIdx,
                                int bStride, float[] c, int cIdx, int ldc, boolean fresh) {
         if (rows == 8) {
@@ -335,9 +320,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 kernel8x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         } else if (rows == 4) {
-            if (vectors == 3) {
-                kernel4x3(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
-            } else if (vectors == 2) {
+            if (vectors == 2) {
                 kernel4x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else {
                 kernel4x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
@@ -628,69 +611,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c60.intoArray(c, d6);
         int d7 = cIdx + 7 * ldc;
         c70.intoArray(c, d7);
-    }
-
-    /** 4 rows × 3 vectors: see {@link #kernel8x3}. */
-    private static void kernel4x3(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
-                                   float[] c, int cIdx, int ldc, boolean fresh) {
-        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
-        float[] src = fresh ? ZEROS : c;
-        int s0 = fresh ? 0 : cIdx;
-        int sld = fresh ? 0 : ldc;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0);
-        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
-        int s1 = s0 + sld;
-        FloatVector c10 = FloatVector.fromArray(S, src, s1);
-        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, src, s1 + 2 * L);
-        int s2 = s1 + sld;
-        FloatVector c20 = FloatVector.fromArray(S, src, s2);
-        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, src, s2 + 2 * L);
-        int s3 = s2 + sld;
-        FloatVector c30 = FloatVector.fromArray(S, src, s3);
-        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, src, s3 + 2 * L);
-        for (int p = 0; p < depth; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            aIdx += 4;
-            bIdx += bStride;
-        }
-        int d0 = cIdx;
-        c00.intoArray(c, d0);
-        c01.intoArray(c, d0 + L);
-        c02.intoArray(c, d0 + 2 * L);
-        int d1 = cIdx + ldc;
-        c10.intoArray(c, d1);
-        c11.intoArray(c, d1 + L);
-        c12.intoArray(c, d1 + 2 * L);
-        int d2 = cIdx + 2 * ldc;
-        c20.intoArray(c, d2);
-        c21.intoArray(c, d2 + L);
-        c22.intoArray(c, d2 + 2 * L);
-        int d3 = cIdx + 3 * ldc;
-        c30.intoArray(c, d3);
-        c31.intoArray(c, d3 + L);
-        c32.intoArray(c, d3 + 2 * L);
     }
 
     /** 4 rows × 2 vectors: see {@link #kernel8x3}. */

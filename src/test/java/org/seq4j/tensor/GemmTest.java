@@ -227,7 +227,8 @@ class GemmTest {
     /**
      * Sizes on both sides of every block and kernel boundary of the vector kernels, for 256- and
      * 512-bit vectors (L = 8 or 16 lanes): columns in strips of 3, 2 and 1 vectors (8 for a single
-     * row), the last one zero-padded, NC = 384; rows in groups of 8, 4 and 1, MC = 128; depth KC = 256.
+     * row), the last one zero-padded, NC = 384; rows in groups of 8 (or 4), the last one zero-padded,
+     * and single rows, MC = 128; depth KC = 256.
      */
     @Test
     void vectorKernelsEqualTheFmaChainAndThePlainKernelsBitForBit() {
