@@ -1,5 +1,8 @@
 package org.seq4j.tensor;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -85,6 +88,9 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Columns of C per block; a multiple of {@code 3·L} for every vector width up to 512 bits. */
     static final int NC = 384;
 
+    /** Longest warm-up of the kernels before they are declared unusable. */
+    private static final long WARM_UP_NANOS = 10_000_000_000L;
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     /** Per-thread packing buffers, allocated on a thread's first product and reused afterwards. */
@@ -99,8 +105,76 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         final float[] scratch = new float[MAX_ROWS * MAX_VECTORS * L];
     }
 
-    /** Public no-argument constructor, for {@link Simd#load}. */
+    /**
+     * Warms the kernels up (see {@link #warmUp}); public and without arguments, for {@link Simd#load}.
+     *
+     * @throws IllegalStateException if the JIT does not compile the kernels in time (then
+     *                               {@link Simd#load} reports it and the plain-Java kernels are used)
+     */
     public VectorGemmKernels() {
+        warmUp();
+    }
+
+    /**
+     * Runs every kernel on small blocks until a whole batch of calls allocates nothing, that is until
+     * C2 has compiled it with the Vector API intrinsics (before that, every vector is a heap object
+     * and the kernels are hundreds of times slower). Without this, a kernel that a mix of products
+     * uses rarely could stay slow for seconds. Takes about a second (1.1 to 1.5 s with AVX-512, 0.6 s
+     * with AVX2, measured); gives up with an exception at once on a JVM without C2 ({@code -Xint},
+     * {@code -XX:TieredStopAtLevel=1}) and after {@link #WARM_UP_NANOS} if the kernels still allocate.
+     */
+    private static void warmUp() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode") || !c2Enabled()) {
+            throw new IllegalStateException("the JVM does not compile with C2 (" + System.getProperty("java.vm.info")
+                    + "): the Vector API kernels would be slower than plain Java");
+        }
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        boolean measurable = threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled();
+        int depth = 16;
+        int widest = ROW_VECTORS * L;
+        float[] pa = new float[MAX_ROWS * depth];
+        float[] b = new float[depth * widest];
+        float[] c = new float[MAX_ROWS * widest];
+        long deadline = System.nanoTime() + WARM_UP_NANOS;
+        int[][] shapes = new int[2 * MAX_VECTORS + 1][];
+        for (int v = 1; v <= MAX_VECTORS; v++) {
+            shapes[2 * v - 2] = new int[] {MAX_ROWS, v};
+            shapes[2 * v - 1] = new int[] {1, v};
+        }
+        shapes[2 * MAX_VECTORS] = new int[] {1, ROW_VECTORS};
+        // round robin, so that C2 compiles one kernel while the others run
+        boolean[] compiled = new boolean[shapes.length];
+        for (int left = shapes.length, round = 0; left > 0; round++) {
+            for (int s = 0; s < shapes.length; s++) {
+                if (compiled[s]) {
+                    continue;
+                }
+                int rows = shapes[s][0];
+                int width = shapes[s][1] * L;
+                long before = measurable ? threads.getCurrentThreadAllocatedBytes() : 0;
+                for (int call = 0; call < 20; call++) {
+                    kernel(rows, shapes[s][1], depth, pa, 0, b, 0, width, c, 0, width, (call & 1) == 0);
+                }
+                if (measurable ? threads.getCurrentThreadAllocatedBytes() == before : round >= 1000) {
+                    compiled[s] = true;
+                    left--;
+                } else if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the " + rows + "x" + shapes[s][1] + " kernel still allocates after "
+                            + WARM_UP_NANOS / 1_000_000_000L + " s of warm-up");
+                }
+            }
+        }
+    }
+
+    /** Returns false when HotSpot's tiered compilation is told to stop before C2 (level 4). */
+    private static boolean c2Enabled() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return vm == null || !Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())
+                    || Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+        } catch (IllegalArgumentException e) {
+            return true; // not HotSpot's options: let the warm-up find out
+        }
     }
 
     @Override
