@@ -116,7 +116,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     }
 
     /**
-     * Runs every kernel on small blocks until a whole batch of calls allocates nothing, that is until
+     * Runs every kernel on one block of the real depth until a batch of calls allocates nothing: then
      * C2 has compiled it with the Vector API intrinsics (before that, every vector is a heap object
      * and the kernels are hundreds of times slower). Without this, a kernel that a mix of products
      * uses rarely could stay slow for seconds. Takes 1.4 to 2 s with AVX-512, 1 s with AVX2 (measured,
