@@ -138,12 +138,14 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         float[] b = new float[depth * widest];
         float[] c = new float[MAX_ROWS * widest];
         long deadline = System.nanoTime() + WARM_UP_NANOS;
-        int[][] shapes = new int[2 * MAX_VECTORS + 1][];
+        // {rows, vectors, 1 if op(A) is read in place}
+        int[][] shapes = new int[3 * MAX_VECTORS + 1][];
         for (int v = 1; v <= MAX_VECTORS; v++) {
-            shapes[2 * v - 2] = new int[] {MAX_ROWS, v};
-            shapes[2 * v - 1] = new int[] {1, v};
+            shapes[3 * v - 3] = new int[] {MAX_ROWS, v, 0};
+            shapes[3 * v - 2] = new int[] {MAX_ROWS, v, 1};
+            shapes[3 * v - 1] = new int[] {1, v, 0};
         }
-        shapes[2 * MAX_VECTORS] = new int[] {1, ROW_VECTORS};
+        shapes[3 * MAX_VECTORS] = new int[] {1, ROW_VECTORS, 0};
         // round robin, so that C2 compiles one kernel while the others run
         boolean[] compiled = new boolean[shapes.length];
         for (int left = shapes.length, round = 0; left > 0; round++) {
@@ -155,7 +157,11 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 int width = shapes[s][1] * L;
                 long before = measurable ? threads.getCurrentThreadAllocatedBytes() : 0;
                 for (int call = 0; call < 20; call++) {
-                    kernel(rows, shapes[s][1], depth, pa, 0, b, 0, width, c, 0, width, (call & 1) == 0);
+                    if (shapes[s][2] == 1) {
+                        kernelInPlace(rows, shapes[s][1], depth, pa, 0, depth, b, 0, width, c, 0, width, (call & 1) == 0);
+                    } else {
+                        kernel(rows, shapes[s][1], depth, pa, 0, b, 0, width, c, 0, width, (call & 1) == 0);
+                    }
                 }
                 if (measurable ? threads.getCurrentThreadAllocatedBytes() == before : round >= 1000) {
                     compiled[s] = true;
@@ -210,7 +216,11 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 }
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, w.packedA);
+                    // op(A) = A: whole groups of rows are read in place, only a last, partial group is packed
+                    int packedFrom = !transA && mc > 1 ? mc - mc % MAX_ROWS : 0;
+                    if (packedFrom < mc) {
+                        packA(transA, a, aOff, lda, ic + packedFrom, mc - packedFrom, pc, kc, kernelRows(mc), w.packedA);
+                    }
                     boolean singleRow = mc == 1 && !transB;
                     for (int j = 0; j < nc; ) {
                         int vectors = stripVectors(singleRow, nc - j);
@@ -234,8 +244,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                             bIdx = 0;
                             bStride = width;
                         }
-                        strip(vectors, real, kc, w.packedA, mc, bData, bIdx, bStride,
-                                c, cOff + ic * ldc + jc + j, ldc, fresh, w.scratch);
+                        strip(vectors, real, kc, mc, a, aOff + ic * lda + pc, lda, packedFrom, w.packedA,
+                                bData, bIdx, bStride, c, cOff + ic * ldc + jc + j, ldc, fresh, w.scratch);
                         j += width;
                     }
                 }
@@ -264,45 +274,57 @@ final class VectorGemmKernels implements BlockedGemmKernels {
 
     /**
      * Computes one strip ({@code real} of its {@code vectors·L} columns are in {@code C}) for every
-     * group of rows of the packed block of {@code op(A)}. A group with rows or columns past the end of
-     * {@code C} goes through the scratch tile: the real part of {@code C} is copied in, the kernel
-     * runs on the tile, and the real part is copied back (the other lanes hold leftovers: each lane is
-     * computed on its own and never copied back).
+     * group of rows of the block: rows {@code [0, packedFrom)} read in place from {@code a} (row
+     * {@code i} at {@code aRows + i·lda}), the others from {@code packedA} (group at
+     * {@code (i - packedFrom)·kc}). A group with rows or columns past the end of {@code C} goes through
+     * the scratch tile: the real part of {@code C} is copied in, the kernel runs on the tile, and the
+     * real part is copied back (the other lanes hold leftovers: each lane is computed on its own and
+     * never copied back).
      */
-    private static void strip(int vectors, int real, int kc, float[] packedA, int mc,
-                              float[] bData, int bIdx, int bStride, float[] c, int cIdx, int ldc, boolean fresh,
-                              float[] scratch) {
+    private static void strip(int vectors, int real, int kc, int mc, float[] a, int aRows, int lda, int packedFrom,
+                              float[] packedA, float[] bData, int bIdx, int bStride,
+                              float[] c, int cIdx, int ldc, boolean fresh, float[] scratch) {
         int rows = kernelRows(mc);
         int width = vectors * L;
         for (int i = 0; i < mc; i += rows) {
             int realRows = Math.min(rows, mc - i);
             int cRow = cIdx + i * ldc;
-            if (realRows == rows && real == width) {
-                kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, c, cRow, ldc, fresh);
-                continue;
-            }
-            for (int r = 0; r < realRows; r++) {
-                if (fresh) {
-                    Arrays.fill(scratch, r * width, r * width + real, 0f);
-                } else {
-                    System.arraycopy(c, cRow + r * ldc, scratch, r * width, real);
+            boolean whole = realRows == rows && real == width;
+            if (!whole) {
+                for (int r = 0; r < realRows; r++) {
+                    if (fresh) {
+                        Arrays.fill(scratch, r * width, r * width + real, 0f);
+                    } else {
+                        System.arraycopy(c, cRow + r * ldc, scratch, r * width, real);
+                    }
                 }
             }
-            kernel(rows, vectors, kc, packedA, i * kc, bData, bIdx, bStride, scratch, 0, width, false);
-            for (int r = 0; r < realRows; r++) {
-                System.arraycopy(scratch, r * width, c, cRow + r * ldc, real);
+            float[] out = whole ? c : scratch;
+            int outIdx = whole ? cRow : 0;
+            int outLd = whole ? ldc : width;
+            boolean outFresh = whole && fresh;
+            if (i < packedFrom) {
+                kernelInPlace(rows, vectors, kc, a, aRows + i * lda, lda, bData, bIdx, bStride, out, outIdx, outLd,
+                        outFresh);
+            } else {
+                kernel(rows, vectors, kc, packedA, (i - packedFrom) * kc, bData, bIdx, bStride, out, outIdx, outLd,
+                        outFresh);
+            }
+            if (!whole) {
+                for (int r = 0; r < realRows; r++) {
+                    System.arraycopy(scratch, r * width, c, cRow + r * ldc, real);
+                }
             }
         }
     }
 
     /**
-     * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)} in groups of {@link #kernelRows} rows, group
-     * starting at row {@code i} at {@code i·kc}: {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)};
-     * the rows of the last group past the end of the block are zero.
+     * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)} in groups of {@code rows} rows, group starting at
+     * row {@code i} at {@code i·kc}: {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)}; the rows
+     * of the last group past the end of the block are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float[] packedA) {
-        int rows = kernelRows(mc);
+                              int rows, float[] packedA) {
         for (int i = 0; i < mc; i += rows) {
             int realRows = Math.min(rows, mc - i);
             int dst = i * kc;
@@ -410,6 +432,26 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 kernel1x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else {
                 kernel1x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            }
+        }
+    }
+
+    /** Runs the micro-kernel of {@code rows × vectors} (8 or 4 rows) that reads {@code op(A) = A} in place. */
+    private static void kernelInPlace(int rows, int vectors, int depth, float[] a, int aIdx, int lda, float[] b,
+                                      int bIdx, int bStride, float[] c, int cIdx, int ldc, boolean fresh) {
+        if (rows == 8) {
+            if (vectors == 3) {
+                kernel8x3InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else if (vectors == 2) {
+                kernel8x2InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else {
+                kernel8x1InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            }
+        } else {
+            if (vectors == 2) {
+                kernel4x2InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+            } else {
+                kernel4x1InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         }
     }
@@ -882,5 +924,377 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c05.intoArray(c, cIdx + 5 * L);
         c06.intoArray(c, cIdx + 6 * L);
         c07.intoArray(c, cIdx + 7 * L);
+    }
+
+    /** {@link #kernel8x3} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
+    private static void kernel8x3InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+                                          float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, src, s0 + 2 * L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, src, s1 + 2 * L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, src, s2 + 2 * L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, src, s3 + 2 * L);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
+        FloatVector c42 = FloatVector.fromArray(S, src, s4 + 2 * L);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
+        FloatVector c52 = FloatVector.fromArray(S, src, s5 + 2 * L);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        FloatVector c61 = FloatVector.fromArray(S, src, s6 + L);
+        FloatVector c62 = FloatVector.fromArray(S, src, s6 + 2 * L);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        FloatVector c71 = FloatVector.fromArray(S, src, s7 + L);
+        FloatVector c72 = FloatVector.fromArray(S, src, s7 + 2 * L);
+        int r0 = aIdx;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
+        int r6 = r5 + lda;
+        int r7 = r6 + lda;
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        c02.intoArray(c, d0 + 2 * L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        c12.intoArray(c, d1 + 2 * L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        c22.intoArray(c, d2 + 2 * L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+        c32.intoArray(c, d3 + 2 * L);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        c41.intoArray(c, d4 + L);
+        c42.intoArray(c, d4 + 2 * L);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        c51.intoArray(c, d5 + L);
+        c52.intoArray(c, d5 + 2 * L);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        c61.intoArray(c, d6 + L);
+        c62.intoArray(c, d6 + 2 * L);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+        c71.intoArray(c, d7 + L);
+        c72.intoArray(c, d7 + 2 * L);
+    }
+
+    /** {@link #kernel8x2} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
+    private static void kernel8x2InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+                                          float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        FloatVector c61 = FloatVector.fromArray(S, src, s6 + L);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        FloatVector c71 = FloatVector.fromArray(S, src, s7 + L);
+        int r0 = aIdx;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
+        int r6 = r5 + lda;
+        int r7 = r6 + lda;
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        c41.intoArray(c, d4 + L);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        c51.intoArray(c, d5 + L);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        c61.intoArray(c, d6 + L);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+        c71.intoArray(c, d7 + L);
+    }
+
+    /** {@link #kernel8x1} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
+    private static void kernel8x1InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+                                          float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        int s6 = s5 + sld;
+        FloatVector c60 = FloatVector.fromArray(S, src, s6);
+        int s7 = s6 + sld;
+        FloatVector c70 = FloatVector.fromArray(S, src, s7);
+        int r0 = aIdx;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
+        int r6 = r5 + lda;
+        int r7 = r6 + lda;
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = a7.fma(b0, c70);
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        int d6 = cIdx + 6 * ldc;
+        c60.intoArray(c, d6);
+        int d7 = cIdx + 7 * ldc;
+        c70.intoArray(c, d7);
+    }
+
+    /** {@link #kernel4x2} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
+    private static void kernel4x2InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+                                          float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        int r0 = aIdx;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        c01.intoArray(c, d0 + L);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        c11.intoArray(c, d1 + L);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        c21.intoArray(c, d2 + L);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
+        c31.intoArray(c, d3 + L);
+    }
+
+    /** {@link #kernel4x1} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
+    private static void kernel4x1InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+                                          float[] c, int cIdx, int ldc, boolean fresh) {
+        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
+        float[] src = fresh ? ZEROS : c;
+        int s0 = fresh ? 0 : cIdx;
+        int sld = fresh ? 0 : ldc;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0);
+        int s1 = s0 + sld;
+        FloatVector c10 = FloatVector.fromArray(S, src, s1);
+        int s2 = s1 + sld;
+        FloatVector c20 = FloatVector.fromArray(S, src, s2);
+        int s3 = s2 + sld;
+        FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        int r0 = aIdx;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        for (int p = 0; p < depth; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            bIdx += bStride;
+        }
+        int d0 = cIdx;
+        c00.intoArray(c, d0);
+        int d1 = cIdx + ldc;
+        c10.intoArray(c, d1);
+        int d2 = cIdx + 2 * ldc;
+        c20.intoArray(c, d2);
+        int d3 = cIdx + 3 * ldc;
+        c30.intoArray(c, d3);
     }
 }
