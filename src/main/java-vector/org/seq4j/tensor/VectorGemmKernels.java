@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
  *       op(B) = B:  read B in place
  *       for each block of MC rows of C                             (ic)
- *         pack op(A)(ic.., pc..) in groups of 8 (or 4) rows, p-major, the last one zero-padded
+ *         op(A) = Aᵀ: pack op(A)(ic.., pc..) in groups of 8 (or 4) rows, p-major, the last one zero-padded
+ *         op(A) = A:  read whole groups of rows in place; pack only a last, partial group
  *         for each strip of 3 (or 2), 2 or 1 vectors of columns (8 for a single row)  (jr)
  *           op(B) = B and a last strip past the end of C: pack it, zero-padded
  *           for each group of rows                                 (ir)
@@ -33,6 +34,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C} is computed by the same kernel, with {@code op(A)} and {@code op(B)} zero-padded, into a
  * scratch tile whose real part is copied back: {@code n = 65} costs 80 columns (a 3-vector strip and
  * a padded 2-vector strip), {@code m = 25} costs 32 rows.
+ *
+ * Reading {@code op(A) = A} in place (each kernel row broadcasts from its own row of {@code A})
+ * instead of packing it made narrow products ({@code n = 65, 128}) 10 to 20 % faster: there the
+ * packing of {@code A} cost a fifth to a third of the time.
  *
  * <h2>Few kernels, all of them hot</h2>
  * Until C2 has compiled it, Vector API code runs in the interpreter or C1, which allocate every
@@ -119,8 +124,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
      * Runs every kernel on one block of the real depth until a batch of calls allocates nothing: then
      * C2 has compiled it with the Vector API intrinsics (before that, every vector is a heap object
      * and the kernels are hundreds of times slower). Without this, a kernel that a mix of products
-     * uses rarely could stay slow for seconds. Takes 1.4 to 2 s with AVX-512, 1 s with AVX2 (measured,
-     * Java 17 and 25); gives up with an exception at once on a JVM without C2 ({@code -Xint},
+     * uses rarely could stay slow for seconds. Takes 2 to 4 s with AVX-512 on a busy two-core machine,
+     * mostly C2 compiling the ten kernels one after the other; gives up with an exception at once on a JVM without C2 ({@code -Xint},
      * {@code -XX:TieredStopAtLevel=1}) and after {@link #WARM_UP_NANOS} if the kernels still allocate.
      */
     private static void warmUp() {
