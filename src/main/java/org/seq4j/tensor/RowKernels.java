@@ -1,0 +1,39 @@
+package org.seq4j.tensor;
+
+/**
+ * Row products on a matrix packed in column strips, the layout {@link RowArrayMatrix} keeps when these
+ * kernels are present. Implemented with the JDK's Vector API ({@code VectorRowKernels}, loaded through
+ * {@link Simd}); without them {@link RowArrayMatrix} keeps one array per row and computes with its own
+ * loop. Both compute every output element as the same chain of fused multiply-adds.
+ *
+ * <pre>
+ *   M (K, N) in strips of W = stripWidth() columns; the last strip holds the N mod W columns left
+ *   (if any), at its own width w:
+ *     strip s starts at s·K·W; M(p, s·W + c) is at s·K·W + p·w + c   (w = W, or the last strip's width)
+ *   y (1, N) (+)= x (1, K) · M         y(j) = fma chain over p = 0 .. K-1 of x(p)·M(p, j), from y(j) or +0
+ * </pre>
+ * A strip is read from start to end, once per product: the whole matrix is one sequential stream.
+ */
+interface RowKernels {
+
+    /**
+     * The width W of a full strip, a multiple of the vector length.
+     *
+     * @return W, at least 1
+     */
+    int stripWidth();
+
+    /**
+     * {@code y(yOff + j) (+)= Σ_p x(xOff + p)·M(p, j)} for {@code j < cols}, on a packed matrix.
+     *
+     * @param packed     M, K·N values in strips (class documentation); not modified
+     * @param rows       K, at least 1
+     * @param cols       N, at least 1
+     * @param x          K values at {@code xOff}; not modified
+     * @param xOff       index of x(0)
+     * @param accumulate start each chain from y instead of +0
+     * @param y          N values at {@code yOff}; written (may not overlap x)
+     * @param yOff       index of y(0)
+     */
+    void multRow(float[] packed, int rows, int cols, float[] x, int xOff, boolean accumulate, float[] y, int yOff);
+}
