@@ -1,5 +1,6 @@
 package org.seq4j.tensor;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  *   for each strip of W = 8·L columns (L = lanes of the preferred species: 16 with AVX-512, 8 with AVX2):
- *     acc[0..7] = y(strip) or +0                           eight vectors, held in registers
+ *     acc[0..7] = y(strip)       (y set to +0 first when not accumulating)   eight vectors, in registers
  *     for p = 0 .. K-1:  acc[i] = fma(M(p, strip, vector i), broadcast x(p), acc[i])
  *     y(strip) = acc
- *   last, narrower strip: blocks of 4, 2 and 1 vectors as above, then one column at a time
+ *   last, narrower strip (packed at its width rounded up to whole vectors, the extra columns zero):
+ *     blocks of 4, 2 and 1 vectors as above, then the columns of a last, partial vector one at a time
  * </pre>
  * Each step of {@code p} is one broadcast, and one load and one fused multiply-add per vector; the
  * packed strip is read in order. Lanes are output columns, never terms of a sum, so each {@code y(j)}
@@ -32,31 +34,60 @@ final class VectorRowKernels implements RowKernels {
     }
 
     @Override
+    public int lanes() {
+        return L;
+    }
+
+    @Override
     public void multRow(float[] packed, int rows, int cols, float[] x, int xOff, boolean accumulate,
                         float[] y, int yOff) {
+        if (!accumulate) {
+            // chains from +0 (one code path in the blocks: helpers returning vectors are not always
+            // inlined, and a vector that leaves compiled code is an object)
+            Arrays.fill(y, yOff, yOff + cols, 0f);
+        }
         int j = 0;
         int off = 0;
         for (; j + STRIP <= cols; j += STRIP) {
-            block8(packed, off, STRIP, rows, x, xOff, accumulate, y, yOff + j);
+            block8(packed, off, STRIP, rows, x, xOff, y, yOff + j);
             off += rows * STRIP;
         }
-        int width = cols - j;   // the last strip, packed at its own width
-        int c = 0;
-        if (width - c >= 4 * L) {
-            block4(packed, off + c, width, rows, x, xOff, accumulate, y, yOff + j + c);
-            c += 4 * L;
+        if (j == cols) {
+            return;
         }
-        if (width - c >= 2 * L) {
-            block2(packed, off + c, width, rows, x, xOff, accumulate, y, yOff + j + c);
+        // the last strip, packed at its width rounded up to whole vectors: blocks of whole vectors, then
+        // the columns of the last, partial vector one fma chain each (a partial vector of y cannot be
+        // loaded or stored without masks or shuffles, which are slow or allocate on some JDKs)
+        int width = cols - j;
+        int stride = (width + L - 1) / L * L;
+        int vectors = width / L;
+        int c = 0;
+        for (; vectors - c / L >= 4; c += 4 * L) {
+            block4(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
+        }
+        if (vectors - c / L >= 2) {
+            block2(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
             c += 2 * L;
         }
-        if (width - c >= L) {
-            block1(packed, off + c, width, rows, x, xOff, accumulate, y, yOff + j + c);
+        if (vectors - c / L >= 1) {
+            block1(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
             c += L;
         }
-        for (; c < width; c++) {
-            float acc = accumulate ? y[yOff + j + c] : 0f;
-            for (int p = 0, o = off + c; p < rows; p++, o += width) {
+        for (; c + 1 < width; c += 2) {
+            // two chains at a time, to overlap their latencies
+            float acc0 = y[yOff + j + c];
+            float acc1 = y[yOff + j + c + 1];
+            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                float xp = x[xOff + p];
+                acc0 = Math.fma(xp, packed[o], acc0);
+                acc1 = Math.fma(xp, packed[o + 1], acc1);
+            }
+            y[yOff + j + c] = acc0;
+            y[yOff + j + c + 1] = acc1;
+        }
+        if (c < width) {
+            float acc = y[yOff + j + c];
+            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
                 acc = Math.fma(x[xOff + p], packed[o], acc);
             }
             y[yOff + j + c] = acc;
@@ -64,16 +95,16 @@ final class VectorRowKernels implements RowKernels {
     }
 
     /** Eight vectors of columns: M(p, vector i) at off + p·stride + i·L. */
-    private static void block8(float[] m, int off, int stride, int rows, float[] x, int xOff, boolean accumulate,
+    private static void block8(float[] m, int off, int stride, int rows, float[] x, int xOff,
                                float[] y, int yOff) {
-        FloatVector a0 = start(accumulate, y, yOff);
-        FloatVector a1 = start(accumulate, y, yOff + L);
-        FloatVector a2 = start(accumulate, y, yOff + 2 * L);
-        FloatVector a3 = start(accumulate, y, yOff + 3 * L);
-        FloatVector a4 = start(accumulate, y, yOff + 4 * L);
-        FloatVector a5 = start(accumulate, y, yOff + 5 * L);
-        FloatVector a6 = start(accumulate, y, yOff + 6 * L);
-        FloatVector a7 = start(accumulate, y, yOff + 7 * L);
+        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, y, yOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, y, yOff + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(SPECIES, y, yOff + 4 * L);
+        FloatVector a5 = FloatVector.fromArray(SPECIES, y, yOff + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(SPECIES, y, yOff + 6 * L);
+        FloatVector a7 = FloatVector.fromArray(SPECIES, y, yOff + 7 * L);
         for (int p = 0, o = off; p < rows; p++, o += stride) {
             FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
             a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
@@ -96,12 +127,12 @@ final class VectorRowKernels implements RowKernels {
     }
 
     /** Four vectors of columns, as {@link #block8}. */
-    private static void block4(float[] m, int off, int stride, int rows, float[] x, int xOff, boolean accumulate,
+    private static void block4(float[] m, int off, int stride, int rows, float[] x, int xOff,
                                float[] y, int yOff) {
-        FloatVector a0 = start(accumulate, y, yOff);
-        FloatVector a1 = start(accumulate, y, yOff + L);
-        FloatVector a2 = start(accumulate, y, yOff + 2 * L);
-        FloatVector a3 = start(accumulate, y, yOff + 3 * L);
+        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, y, yOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, y, yOff + 3 * L);
         for (int p = 0, o = off; p < rows; p++, o += stride) {
             FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
             a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
@@ -115,11 +146,11 @@ final class VectorRowKernels implements RowKernels {
         a3.intoArray(y, yOff + 3 * L);
     }
 
-    /** Two vectors of columns, as {@link #block8}. */
-    private static void block2(float[] m, int off, int stride, int rows, float[] x, int xOff, boolean accumulate,
+    /** Two vectors of columns, as {@link #block4}. */
+    private static void block2(float[] m, int off, int stride, int rows, float[] x, int xOff,
                                float[] y, int yOff) {
-        FloatVector a0 = start(accumulate, y, yOff);
-        FloatVector a1 = start(accumulate, y, yOff + L);
+        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
         for (int p = 0, o = off; p < rows; p++, o += stride) {
             FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
             a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
@@ -129,19 +160,14 @@ final class VectorRowKernels implements RowKernels {
         a1.intoArray(y, yOff + L);
     }
 
-    /** One vector of columns, as {@link #block8}. */
-    private static void block1(float[] m, int off, int stride, int rows, float[] x, int xOff, boolean accumulate,
+    /** One vector of columns, as {@link #block4}. */
+    private static void block1(float[] m, int off, int stride, int rows, float[] x, int xOff,
                                float[] y, int yOff) {
-        FloatVector a0 = start(accumulate, y, yOff);
+        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
         for (int p = 0, o = off; p < rows; p++, o += stride) {
             a0 = FloatVector.fromArray(SPECIES, m, o).fma(FloatVector.broadcast(SPECIES, x[xOff + p]), a0);
         }
         a0.intoArray(y, yOff);
-    }
-
-    /** The start of L chains: y, or +0. */
-    private static FloatVector start(boolean accumulate, float[] y, int yOff) {
-        return accumulate ? FloatVector.fromArray(SPECIES, y, yOff) : FloatVector.zero(SPECIES);
     }
 
     /**

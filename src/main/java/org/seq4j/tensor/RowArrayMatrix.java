@@ -17,7 +17,8 @@ import org.ejml.data.FMatrixRMaj;
  *
  * <ul>
  *   <li>With the JDK's Vector API (see {@link Simd}): one array packed in strips of columns
- *       ({@link RowKernels}: strip by strip, each strip row by row), read from start to end by one
+ *       ({@link RowKernels}: strip by strip, each strip row by row, the last padded to whole vectors),
+ *       read from start to end by one
  *       sequential pass that keeps a strip of {@code y} in vector registers over all {@code K} rows.
  *       At {@code H = 128} the weights stay in a core's cache and this is about 1.6 times as fast as the
  *       row arrays; at {@code H = 512} they come from the shared cache, and one stream prefetches better
@@ -42,10 +43,12 @@ public final class RowArrayMatrix {
     private final int cols;
     /** rowArrays[p]: row p of M, N values; null when the matrix is packed. */
     private final float[][] rowArrays;
-    /** M in strips of VECTOR_KERNELS.stripWidth() columns (see RowKernels), K·N values; or null. */
+    /** M in strips of W columns (see RowKernels), the last padded to whole vectors; or null. */
     private final float[] packed;
     /** W, the width of a full strip of packed; 0 for row arrays. */
     private final int strip;
+    /** The width of the last strip of packed, N mod W rounded up to whole vectors (W if N mod W = 0). */
+    private final int lastStripWidth;
 
     /**
      * Creates a zero matrix.
@@ -66,8 +69,22 @@ public final class RowArrayMatrix {
         this.cols = cols;
         // packed only when VECTOR_KERNELS is there to compute with it
         this.rowArrays = packedLayout ? null : new float[rows][cols];
-        this.packed = packedLayout ? new float[Math.multiplyExact(rows, cols)] : null;
-        this.strip = packedLayout ? VECTOR_KERNELS.stripWidth() : 0;
+        if (packedLayout) {
+            this.strip = VECTOR_KERNELS.stripWidth();
+            int lanes = VECTOR_KERNELS.lanes();
+            int last = cols - (cols - 1) / strip * strip;
+            this.lastStripWidth = (last + lanes - 1) / lanes * lanes;
+            this.packed = new float[Math.multiplyExact(rows, cols - last + lastStripWidth)];
+        } else {
+            this.strip = 0;
+            this.lastStripWidth = 0;
+            this.packed = null;
+        }
+    }
+
+    /** The width of the packed strip of columns from j0: W, or the last one's padded width. */
+    private int stripWidthFrom(int j0) {
+        return j0 + strip <= cols ? strip : lastStripWidth;
     }
 
     /**
@@ -161,10 +178,11 @@ public final class RowArrayMatrix {
     public void setTo(float[] w, int wOff) {
         if (packed != null) {
             for (int j0 = 0; j0 < cols; j0 += strip) {
-                int width = Math.min(strip, cols - j0);
+                int columns = Math.min(strip, cols - j0);
+                int width = stripWidthFrom(j0);
                 int base = j0 * rows;   // the strips before are full: j0 / W strips of K·W values
                 for (int p = 0; p < rows; p++) {
-                    System.arraycopy(w, wOff + p * cols + j0, packed, base + p * width, width);
+                    System.arraycopy(w, wOff + p * cols + j0, packed, base + p * width, columns);
                 }
             }
             return;
@@ -177,11 +195,12 @@ public final class RowArrayMatrix {
     /** {@link #setTransposeOf} into the packed strips: M(p, j0 + c) = W(j0 + c, p) at base + p·width + c. */
     private void setPackedTransposeOf(float[] w, int wOff) {
         for (int j0 = 0; j0 < cols; j0 += strip) {
-            int width = Math.min(strip, cols - j0);
+            int columns = Math.min(strip, cols - j0);
+            int width = stripWidthFrom(j0);
             int base = j0 * rows;
             // eight rows of W at a time, read along p; each packed row receives eight adjacent values
             int c = 0;
-            for (; c + 7 < width; c += 8) {
+            for (; c + 7 < columns; c += 8) {
                 int s0 = wOff + (j0 + c) * rows;
                 for (int p = 0, d = base + c; p < rows; p++, d += width) {
                     packed[d] = w[s0 + p];
@@ -194,7 +213,7 @@ public final class RowArrayMatrix {
                     packed[d + 7] = w[s0 + 7 * rows + p];
                 }
             }
-            for (; c < width; c++) {
+            for (; c < columns; c++) {
                 int src = wOff + (j0 + c) * rows;
                 for (int p = 0, d = base + c; p < rows; p++, d += width) {
                     packed[d] = w[src + p];

@@ -8,7 +8,7 @@ package org.seq4j.tensor;
  *
  * <pre>
  *   M (K, N) in strips of W = stripWidth() columns; the last strip holds the N mod W columns left
- *   (if any), at its own width w:
+ *   (if any), at its width rounded up to a multiple of lanes(), the extra columns zero:
  *     strip s starts at s·K·W; M(p, s·W + c) is at s·K·W + p·w + c   (w = W, or the last strip's width)
  *   y (1, N) (+)= x (1, K) · M         y(j) = fma chain over p = 0 .. K-1 of x(p)·M(p, j), from y(j) or +0
  * </pre>
@@ -24,9 +24,16 @@ interface RowKernels {
     int stripWidth();
 
     /**
+     * The vector length L, in floats: the last strip's width is rounded up to a multiple of it.
+     *
+     * @return L, at least 1, a divisor of {@link #stripWidth()}
+     */
+    int lanes();
+
+    /**
      * {@code y(yOff + j) (+)= Σ_p x(xOff + p)·M(p, j)} for {@code j < cols}, on a packed matrix.
      *
-     * @param packed     M, K·N values in strips (class documentation); not modified
+     * @param packed     M in strips (class documentation); not modified
      * @param rows       K, at least 1
      * @param cols       N, at least 1
      * @param x          K values at {@code xOff}; not modified

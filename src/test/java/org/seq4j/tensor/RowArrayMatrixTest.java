@@ -140,9 +140,10 @@ class RowArrayMatrixTest {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         SplittableRandom random = new SplittableRandom(6);
-        // a full strip and every block of the last one (with 16 lanes: 128 + 64 + 32 + 16 + 1 columns)
+        // a full strip and every block of the last one, the last vector partial
+        // (16 lanes: 128 + 64 + 32 + 5 columns; 8 lanes: 3 · 64 + 32 + 5)
         int k = 24;
-        int n = 241;
+        int n = 229;
         RowArrayMatrix m = new RowArrayMatrix(k, n);
         m.setTo(random(random, k * n), 0);
         float[] x = random(random, k);
