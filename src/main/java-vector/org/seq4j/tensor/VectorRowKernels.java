@@ -9,24 +9,26 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code K} rows.
  *
  * <pre>
- *   for each strip of W = 8·L columns (L = lanes of the preferred species: 16 with AVX-512, 8 with AVX2):
- *     acc[0..7] = y(strip)       (y set to +0 first when not accumulating)   eight vectors, in registers
+ *   for each strip of W = 4·L columns (L = lanes of the preferred species: 16 with AVX-512, 8 with AVX2):
+ *     acc[0..3] = y(strip)        (y set to +0 first when not accumulating)   four vectors, in registers
  *     for p = 0 .. K-1:  acc[i] = fma(M(p, strip, vector i), broadcast x(p), acc[i])
  *     y(strip) = acc
- *   last, narrower strip (packed at its width rounded up to whole vectors, the extra columns zero):
- *     blocks of 4, 2 and 1 vectors as above, then the columns of a last, partial vector one at a time
+ *   last, narrower strip: one whole vector at a time as above; a last, partial vector as the row's
+ *     last L columns (packed so), overlapping the vector before, from a start read before any store
+ *     (N &lt; L: one column at a time)
  * </pre>
  * Each step of {@code p} is one broadcast, and one load and one fused multiply-add per vector; the
- * packed strip is read in order. Lanes are output columns, never terms of a sum, so each {@code y(j)}
- * is the plain kernel's chain (Math.fma in ascending p), bit for bit. Eight vectors need ten of the
- * sixteen registers of AVX2, and keep the two fma units of a core busy across the fma latency.
+ * packed strips are read in order, one sequential stream. Lanes are output columns, never terms of a
+ * sum, so each {@code y(j)} is the plain kernel's chain (Math.fma in ascending p), bit for bit. Four
+ * vectors cover the fma latency at one fma per cycle (the loads of M allow no more) and need six of the
+ * sixteen registers of AVX2; eight were no faster.
  */
 final class VectorRowKernels implements RowKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    /** Columns of a full strip: eight vectors. */
-    private static final int STRIP = 8 * L;
+    /** Columns of a full strip: four vectors. */
+    private static final int STRIP = 4 * L;
 
     @Override
     public int stripWidth() {
@@ -41,133 +43,76 @@ final class VectorRowKernels implements RowKernels {
     @Override
     public void multRow(float[] packed, int rows, int cols, float[] x, int xOff, boolean accumulate,
                         float[] y, int yOff) {
+        // One method for every shape: HotSpot compiles it with the Vector API intrinsics as soon as the
+        // products are hot. Until then (and in a method called less often, which the compiler reaches
+        // later) every vector operation allocates an object, and runs far slower than the plain loop.
         if (!accumulate) {
-            // chains from +0 (one code path in the blocks: helpers returning vectors are not always
-            // inlined, and a vector that leaves compiled code is an object)
+            // chains from +0, so that the blocks have one form
             Arrays.fill(y, yOff, yOff + cols, 0f);
         }
-        int j = 0;
+        // the last vector of the row, if partial, is computed as the row's last L columns, which overlap
+        // the vector before: its start is read before anything is stored, so that the overlapping
+        // columns are computed twice from the same start, equal bit for bit
+        boolean partial = cols % L != 0 && cols >= L;
+        FloatVector last = partial ? FloatVector.fromArray(SPECIES, y, yOff + cols - L) : FloatVector.zero(SPECIES);
         int off = 0;
-        for (; j + STRIP <= cols; j += STRIP) {
-            block8(packed, off, STRIP, rows, x, xOff, y, yOff + j);
-            off += rows * STRIP;
-        }
-        if (j == cols) {
-            return;
-        }
-        // the last strip, packed at its width rounded up to whole vectors: blocks of whole vectors, then
-        // the columns of the last, partial vector one fma chain each (a partial vector of y cannot be
-        // loaded or stored without masks or shuffles, which are slow or allocate on some JDKs)
-        int width = cols - j;
-        int stride = (width + L - 1) / L * L;
-        int vectors = width / L;
-        int c = 0;
-        for (; vectors - c / L >= 4; c += 4 * L) {
-            block4(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
-        }
-        if (vectors - c / L >= 2) {
-            block2(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
-            c += 2 * L;
-        }
-        if (vectors - c / L >= 1) {
-            block1(packed, off + c, stride, rows, x, xOff, y, yOff + j + c);
-            c += L;
-        }
-        for (; c + 1 < width; c += 2) {
-            // two chains at a time, to overlap their latencies
-            float acc0 = y[yOff + j + c];
-            float acc1 = y[yOff + j + c + 1];
-            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                float xp = x[xOff + p];
-                acc0 = Math.fma(xp, packed[o], acc0);
-                acc1 = Math.fma(xp, packed[o + 1], acc1);
+        for (int j = 0; j < cols; j += STRIP) {
+            // strip [j, j + width), packed at a stride of whole vectors
+            int width = Math.min(STRIP, cols - j);
+            int stride = (width + L - 1) / L * L;
+            int c = 0;
+            if (width == STRIP) {
+                // four vectors of y in registers over all K rows
+                int yj = yOff + j;
+                FloatVector a0 = FloatVector.fromArray(SPECIES, y, yj);
+                FloatVector a1 = FloatVector.fromArray(SPECIES, y, yj + L);
+                FloatVector a2 = FloatVector.fromArray(SPECIES, y, yj + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(SPECIES, y, yj + 3 * L);
+                for (int p = 0, o = off; p < rows; p++, o += STRIP) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                    a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                    a1 = FloatVector.fromArray(SPECIES, packed, o + L).fma(xp, a1);
+                    a2 = FloatVector.fromArray(SPECIES, packed, o + 2 * L).fma(xp, a2);
+                    a3 = FloatVector.fromArray(SPECIES, packed, o + 3 * L).fma(xp, a3);
+                }
+                a0.intoArray(y, yj);
+                a1.intoArray(y, yj + L);
+                a2.intoArray(y, yj + 2 * L);
+                a3.intoArray(y, yj + 3 * L);
+                c = STRIP;
             }
-            y[yOff + j + c] = acc0;
-            y[yOff + j + c + 1] = acc1;
-        }
-        if (c < width) {
-            float acc = y[yOff + j + c];
-            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                acc = Math.fma(x[xOff + p], packed[o], acc);
+            for (; c + L <= width; c += L) {
+                // the last, narrower strip: one whole vector at a time
+                int yc = yOff + j + c;
+                FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
+                for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                    a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                }
+                a0.intoArray(y, yc);
             }
-            y[yOff + j + c] = acc;
+            if (c < width) {
+                if (partial) {
+                    // the row's last L columns, packed after the whole vectors
+                    FloatVector a0 = last;
+                    for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                        a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                    }
+                    a0.intoArray(y, yOff + cols - L);
+                } else {
+                    // N < L: the columns one fma chain each
+                    for (; c < width; c++) {
+                        float acc = y[yOff + j + c];
+                        for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                            acc = Math.fma(x[xOff + p], packed[o], acc);
+                        }
+                        y[yOff + j + c] = acc;
+                    }
+                }
+            }
+            off += rows * stride;
         }
-    }
-
-    /** Eight vectors of columns: M(p, vector i) at off + p·stride + i·L. */
-    private static void block8(float[] m, int off, int stride, int rows, float[] x, int xOff,
-                               float[] y, int yOff) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
-        FloatVector a2 = FloatVector.fromArray(SPECIES, y, yOff + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(SPECIES, y, yOff + 3 * L);
-        FloatVector a4 = FloatVector.fromArray(SPECIES, y, yOff + 4 * L);
-        FloatVector a5 = FloatVector.fromArray(SPECIES, y, yOff + 5 * L);
-        FloatVector a6 = FloatVector.fromArray(SPECIES, y, yOff + 6 * L);
-        FloatVector a7 = FloatVector.fromArray(SPECIES, y, yOff + 7 * L);
-        for (int p = 0, o = off; p < rows; p++, o += stride) {
-            FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-            a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
-            a1 = FloatVector.fromArray(SPECIES, m, o + L).fma(xp, a1);
-            a2 = FloatVector.fromArray(SPECIES, m, o + 2 * L).fma(xp, a2);
-            a3 = FloatVector.fromArray(SPECIES, m, o + 3 * L).fma(xp, a3);
-            a4 = FloatVector.fromArray(SPECIES, m, o + 4 * L).fma(xp, a4);
-            a5 = FloatVector.fromArray(SPECIES, m, o + 5 * L).fma(xp, a5);
-            a6 = FloatVector.fromArray(SPECIES, m, o + 6 * L).fma(xp, a6);
-            a7 = FloatVector.fromArray(SPECIES, m, o + 7 * L).fma(xp, a7);
-        }
-        a0.intoArray(y, yOff);
-        a1.intoArray(y, yOff + L);
-        a2.intoArray(y, yOff + 2 * L);
-        a3.intoArray(y, yOff + 3 * L);
-        a4.intoArray(y, yOff + 4 * L);
-        a5.intoArray(y, yOff + 5 * L);
-        a6.intoArray(y, yOff + 6 * L);
-        a7.intoArray(y, yOff + 7 * L);
-    }
-
-    /** Four vectors of columns, as {@link #block8}. */
-    private static void block4(float[] m, int off, int stride, int rows, float[] x, int xOff,
-                               float[] y, int yOff) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
-        FloatVector a2 = FloatVector.fromArray(SPECIES, y, yOff + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(SPECIES, y, yOff + 3 * L);
-        for (int p = 0, o = off; p < rows; p++, o += stride) {
-            FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-            a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
-            a1 = FloatVector.fromArray(SPECIES, m, o + L).fma(xp, a1);
-            a2 = FloatVector.fromArray(SPECIES, m, o + 2 * L).fma(xp, a2);
-            a3 = FloatVector.fromArray(SPECIES, m, o + 3 * L).fma(xp, a3);
-        }
-        a0.intoArray(y, yOff);
-        a1.intoArray(y, yOff + L);
-        a2.intoArray(y, yOff + 2 * L);
-        a3.intoArray(y, yOff + 3 * L);
-    }
-
-    /** Two vectors of columns, as {@link #block4}. */
-    private static void block2(float[] m, int off, int stride, int rows, float[] x, int xOff,
-                               float[] y, int yOff) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, y, yOff + L);
-        for (int p = 0, o = off; p < rows; p++, o += stride) {
-            FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-            a0 = FloatVector.fromArray(SPECIES, m, o).fma(xp, a0);
-            a1 = FloatVector.fromArray(SPECIES, m, o + L).fma(xp, a1);
-        }
-        a0.intoArray(y, yOff);
-        a1.intoArray(y, yOff + L);
-    }
-
-    /** One vector of columns, as {@link #block4}. */
-    private static void block1(float[] m, int off, int stride, int rows, float[] x, int xOff,
-                               float[] y, int yOff) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff);
-        for (int p = 0, o = off; p < rows; p++, o += stride) {
-            a0 = FloatVector.fromArray(SPECIES, m, o).fma(FloatVector.broadcast(SPECIES, x[xOff + p]), a0);
-        }
-        a0.intoArray(y, yOff);
     }
 
     /**

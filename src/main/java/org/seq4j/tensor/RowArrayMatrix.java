@@ -17,8 +17,8 @@ import org.ejml.data.FMatrixRMaj;
  *
  * <ul>
  *   <li>With the JDK's Vector API (see {@link Simd}): one array packed in strips of columns
- *       ({@link RowKernels}: strip by strip, each strip row by row, the last padded to whole vectors),
- *       read from start to end by one
+ *       ({@link RowKernels}: strip by strip, each strip row by row, in whole vectors), read from start
+ *       to end by one
  *       sequential pass that keeps a strip of {@code y} in vector registers over all {@code K} rows.
  *       At {@code H = 128} the weights stay in a core's cache and this is about 1.6 times as fast as the
  *       row arrays; at {@code H = 512} they come from the shared cache, and one stream prefetches better
@@ -47,7 +47,7 @@ public final class RowArrayMatrix {
     private final float[] packed;
     /** W, the width of a full strip of packed; 0 for row arrays. */
     private final int strip;
-    /** The width of the last strip of packed, N mod W rounded up to whole vectors (W if N mod W = 0). */
+    /** The width of the last strip of packed, its columns rounded up to whole vectors. */
     private final int lastStripWidth;
 
     /**
@@ -178,11 +178,16 @@ public final class RowArrayMatrix {
     public void setTo(float[] w, int wOff) {
         if (packed != null) {
             for (int j0 = 0; j0 < cols; j0 += strip) {
-                int columns = Math.min(strip, cols - j0);
                 int width = stripWidthFrom(j0);
                 int base = j0 * rows;   // the strips before are full: j0 / W strips of K·W values
+                int whole = wholeColumns(j0);
                 for (int p = 0; p < rows; p++) {
-                    System.arraycopy(w, wOff + p * cols + j0, packed, base + p * width, columns);
+                    System.arraycopy(w, wOff + p * cols + j0, packed, base + p * width, whole);
+                    int tailFrom = tailFrom(j0);
+                    if (tailFrom >= 0) {
+                        System.arraycopy(w, wOff + p * cols + tailFrom, packed, base + p * width + whole,
+                                cols - tailFrom);
+                    }
                 }
             }
             return;
@@ -192,32 +197,64 @@ public final class RowArrayMatrix {
         }
     }
 
-    /** {@link #setTransposeOf} into the packed strips: M(p, j0 + c) = W(j0 + c, p) at base + p·width + c. */
+    /** The columns of the strip from j0 that are packed as whole vectors from j0 on. */
+    private int wholeColumns(int j0) {
+        int columns = Math.min(strip, cols - j0);
+        return columns - columns % VECTOR_KERNELS.lanes();
+    }
+
+    /**
+     * The first column of the last, partial vector of the strip from j0, packed after its whole vectors:
+     * N − L (the vector ends at the row's end, overlapping the one before), or 0 if N &lt; L (the only
+     * vector, padded with zero columns); −1 if the strip ends with a whole vector.
+     */
+    private int tailFrom(int j0) {
+        int columns = Math.min(strip, cols - j0);
+        int lanes = VECTOR_KERNELS.lanes();
+        if (columns % lanes == 0) {
+            return -1;
+        }
+        return Math.max(0, cols - lanes);
+    }
+
+    /** {@link #setTransposeOf} into the packed strips (see {@link #setTo} for what goes where). */
     private void setPackedTransposeOf(float[] w, int wOff) {
         for (int j0 = 0; j0 < cols; j0 += strip) {
-            int columns = Math.min(strip, cols - j0);
             int width = stripWidthFrom(j0);
             int base = j0 * rows;
-            // eight rows of W at a time, read along p; each packed row receives eight adjacent values
-            int c = 0;
-            for (; c + 7 < columns; c += 8) {
-                int s0 = wOff + (j0 + c) * rows;
-                for (int p = 0, d = base + c; p < rows; p++, d += width) {
-                    packed[d] = w[s0 + p];
-                    packed[d + 1] = w[s0 + rows + p];
-                    packed[d + 2] = w[s0 + 2 * rows + p];
-                    packed[d + 3] = w[s0 + 3 * rows + p];
-                    packed[d + 4] = w[s0 + 4 * rows + p];
-                    packed[d + 5] = w[s0 + 5 * rows + p];
-                    packed[d + 6] = w[s0 + 6 * rows + p];
-                    packed[d + 7] = w[s0 + 7 * rows + p];
-                }
+            int whole = wholeColumns(j0);
+            transposeColumns(w, wOff, j0, whole, base, width);
+            int tailFrom = tailFrom(j0);
+            if (tailFrom >= 0) {
+                transposeColumns(w, wOff, tailFrom, cols - tailFrom, base + whole, width);
             }
-            for (; c < columns; c++) {
-                int src = wOff + (j0 + c) * rows;
-                for (int p = 0, d = base + c; p < rows; p++, d += width) {
-                    packed[d] = w[src + p];
-                }
+        }
+    }
+
+    /**
+     * Packs {@code count} columns of {@code M = Wᵀ} from column {@code from} at {@code d0}, {@code d0 + 1},
+     * ... of each packed row, whose rows are {@code width} apart: M(p, from + c) = W(from + c, p).
+     */
+    private void transposeColumns(float[] w, int wOff, int from, int count, int d0, int width) {
+        // eight rows of W at a time, read along p; each packed row receives eight adjacent values
+        int c = 0;
+        for (; c + 7 < count; c += 8) {
+            int s0 = wOff + (from + c) * rows;
+            for (int p = 0, d = d0 + c; p < rows; p++, d += width) {
+                packed[d] = w[s0 + p];
+                packed[d + 1] = w[s0 + rows + p];
+                packed[d + 2] = w[s0 + 2 * rows + p];
+                packed[d + 3] = w[s0 + 3 * rows + p];
+                packed[d + 4] = w[s0 + 4 * rows + p];
+                packed[d + 5] = w[s0 + 5 * rows + p];
+                packed[d + 6] = w[s0 + 6 * rows + p];
+                packed[d + 7] = w[s0 + 7 * rows + p];
+            }
+        }
+        for (; c < count; c++) {
+            int src = wOff + (from + c) * rows;
+            for (int p = 0, d = d0 + c; p < rows; p++, d += width) {
+                packed[d] = w[src + p];
             }
         }
     }

@@ -7,12 +7,15 @@ package org.seq4j.tensor;
  * loop. Both compute every output element as the same chain of fused multiply-adds.
  *
  * <pre>
- *   M (K, N) in strips of W = stripWidth() columns; the last strip holds the N mod W columns left
- *   (if any), at its width rounded up to a multiple of lanes(), the extra columns zero:
- *     strip s starts at s·K·W; M(p, s·W + c) is at s·K·W + p·w + c   (w = W, or the last strip's width)
+ *   M (K, N) in strips of W = stripWidth() columns, strip after strip; within a strip, row after row,
+ *   each packed row w = W wide (the last strip: its columns rounded up to whole vectors of L = lanes()):
+ *     strip from column j0 starts at j0·K; packed row p of it at j0·K + p·w
+ *     its columns: j0, j0 + 1, ... in whole vectors; then, if the strip ends with a partial vector,
+ *     the last L columns of M, N − L .. N − 1 (a vector ending at the row's end, overlapping the one
+ *     before), or, if N &lt; L, the N columns followed by zeros
  *   y (1, N) (+)= x (1, K) · M         y(j) = fma chain over p = 0 .. K-1 of x(p)·M(p, j), from y(j) or +0
  * </pre>
- * A strip is read from start to end, once per product: the whole matrix is one sequential stream.
+ * The strips are read from start to end, once per product: the whole matrix is one sequential stream.
  */
 interface RowKernels {
 
