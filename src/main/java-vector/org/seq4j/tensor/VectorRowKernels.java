@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *     acc[0..3] = y(strip)        (y set to +0 first when not accumulating)   four vectors, in registers
  *     for p = 0 .. K-1:  acc[i] = fma(M(p, strip, vector i), broadcast x(p), acc[i])
  *     y(strip) = acc
- *   last, narrower strip: one whole vector at a time as above; a last, partial vector as the row's
- *     last L columns (packed so), overlapping the vector before, from a start read before any store
- *     (N &lt; L: one column at a time)
+ *   last strip (narrower, or wider by less than a vector; in a method of its own): its whole vectors
+ *     four, then one at a time, as above; a last, partial vector as the row's last L columns (packed
+ *     so), overlapping the vector before, from a start read before any store (N &lt; L: column by column)
  * </pre>
  * Each step of {@code p} is one broadcast, and one load and one fused multiply-add per vector; the
  * packed strips are read in order, one sequential stream. Lanes are output columns, never terms of a
@@ -43,75 +43,106 @@ final class VectorRowKernels implements RowKernels {
     @Override
     public void multRow(float[] packed, int rows, int cols, float[] x, int xOff, boolean accumulate,
                         float[] y, int yOff) {
-        // One method for every shape: HotSpot compiles it with the Vector API intrinsics as soon as the
-        // products are hot. Until then (and in a method called less often, which the compiler reaches
-        // later) every vector operation allocates an object, and runs far slower than the plain loop.
         if (!accumulate) {
-            // chains from +0, so that the blocks have one form
+            // chains from +0, so that the loops have one form
             Arrays.fill(y, yOff, yOff + cols, 0f);
         }
-        // the last vector of the row, if partial, is computed as the row's last L columns, which overlap
-        // the vector before: its start is read before anything is stored, so that the overlapping
-        // columns are computed twice from the same start, equal bit for bit
-        boolean partial = cols % L != 0 && cols >= L;
-        FloatVector last = partial ? FloatVector.fromArray(SPECIES, y, yOff + cols - L) : FloatVector.zero(SPECIES);
-        int off = 0;
-        for (int j = 0; j < cols; j += STRIP) {
-            // strip [j, j + width), packed at a stride of whole vectors
-            int width = Math.min(STRIP, cols - j);
-            int stride = (width + L - 1) / L * L;
-            int c = 0;
-            if (width == STRIP) {
-                // four vectors of y in registers over all K rows
-                int yj = yOff + j;
-                FloatVector a0 = FloatVector.fromArray(SPECIES, y, yj);
-                FloatVector a1 = FloatVector.fromArray(SPECIES, y, yj + L);
-                FloatVector a2 = FloatVector.fromArray(SPECIES, y, yj + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(SPECIES, y, yj + 3 * L);
-                for (int p = 0, o = off; p < rows; p++, o += STRIP) {
-                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-                    a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
-                    a1 = FloatVector.fromArray(SPECIES, packed, o + L).fma(xp, a1);
-                    a2 = FloatVector.fromArray(SPECIES, packed, o + 2 * L).fma(xp, a2);
-                    a3 = FloatVector.fromArray(SPECIES, packed, o + 3 * L).fma(xp, a3);
-                }
-                a0.intoArray(y, yj);
-                a1.intoArray(y, yj + L);
-                a2.intoArray(y, yj + 2 * L);
-                a3.intoArray(y, yj + 3 * L);
-                c = STRIP;
+        int tail = lastStripFrom(cols);
+        for (int j = 0, off = 0; j < tail; j += STRIP, off += rows * STRIP) {
+            // four vectors of y in registers over all K rows
+            int yj = yOff + j;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, y, yj);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, y, yj + L);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, y, yj + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(SPECIES, y, yj + 3 * L);
+            for (int p = 0, o = off; p < rows; p++, o += STRIP) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                a1 = FloatVector.fromArray(SPECIES, packed, o + L).fma(xp, a1);
+                a2 = FloatVector.fromArray(SPECIES, packed, o + 2 * L).fma(xp, a2);
+                a3 = FloatVector.fromArray(SPECIES, packed, o + 3 * L).fma(xp, a3);
             }
-            for (; c + L <= width; c += L) {
-                // the last, narrower strip: one whole vector at a time
-                int yc = yOff + j + c;
-                FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
+            a0.intoArray(y, yj);
+            a1.intoArray(y, yj + L);
+            a2.intoArray(y, yj + 2 * L);
+            a3.intoArray(y, yj + 3 * L);
+        }
+        if (tail < cols) {
+            // in a method of its own, so that the loop above compiles as if every strip were full
+            lastStrip(packed, tail * rows, rows, cols, tail, x, xOff, y, yOff);
+        }
+    }
+
+    @Override
+    public int lastStripFrom(int cols) {
+        int tail = cols / STRIP * STRIP;
+        if (tail < cols && cols - tail < L && tail > 0) {
+            tail -= STRIP;   // a last strip narrower than a vector joins the one before
+        }
+        return tail;
+    }
+
+    /**
+     * The last strip, columns [j, N), packed at {@code off} in rows of its width rounded up to whole
+     * vectors: its whole vectors four, then one at a time; a last, partial vector as the row's last L
+     * columns, overlapping the vector before, from a start read before anything is stored, so that
+     * the overlapping columns are computed twice from the same start, equal bit for bit (N &lt; L: one
+     * column at a time).
+     */
+    private static void lastStrip(float[] packed, int off, int rows, int cols, int j, float[] x, int xOff,
+                                  float[] y, int yOff) {
+        int width = cols - j;
+        int stride = (width + L - 1) / L * L;
+        int whole = width / L * L;
+        boolean partial = whole < width && cols >= L;
+        FloatVector last = partial
+                ? FloatVector.fromArray(SPECIES, y, yOff + cols - L)
+                : FloatVector.zero(SPECIES);
+        int c = 0;
+        for (; c + 4 * L <= whole; c += 4 * L) {
+            int yc = yOff + j + c;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, y, yc + L);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, y, yc + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(SPECIES, y, yc + 3 * L);
+            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                a1 = FloatVector.fromArray(SPECIES, packed, o + L).fma(xp, a1);
+                a2 = FloatVector.fromArray(SPECIES, packed, o + 2 * L).fma(xp, a2);
+                a3 = FloatVector.fromArray(SPECIES, packed, o + 3 * L).fma(xp, a3);
+            }
+            a0.intoArray(y, yc);
+            a1.intoArray(y, yc + L);
+            a2.intoArray(y, yc + 2 * L);
+            a3.intoArray(y, yc + 3 * L);
+        }
+        for (; c < whole; c += L) {
+            int yc = yOff + j + c;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
+            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+            }
+            a0.intoArray(y, yc);
+        }
+        if (partial) {
+            // the row's last L columns, packed after the whole vectors
+            FloatVector a0 = last;
+            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+            }
+            a0.intoArray(y, yOff + cols - L);
+        } else {
+            // N < L: the columns one fma chain each
+            for (; c < width; c++) {
+                float acc = y[yOff + j + c];
                 for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-                    a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+                    acc = Math.fma(x[xOff + p], packed[o], acc);
                 }
-                a0.intoArray(y, yc);
+                y[yOff + j + c] = acc;
             }
-            if (c < width) {
-                if (partial) {
-                    // the row's last L columns, packed after the whole vectors
-                    FloatVector a0 = last;
-                    for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-                        a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
-                    }
-                    a0.intoArray(y, yOff + cols - L);
-                } else {
-                    // N < L: the columns one fma chain each
-                    for (; c < width; c++) {
-                        float acc = y[yOff + j + c];
-                        for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                            acc = Math.fma(x[xOff + p], packed[o], acc);
-                        }
-                        y[yOff + j + c] = acc;
-                    }
-                }
-            }
-            off += rows * stride;
         }
     }
 

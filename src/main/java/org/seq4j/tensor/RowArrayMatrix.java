@@ -47,8 +47,8 @@ public final class RowArrayMatrix {
     private final float[] packed;
     /** W, the width of a full strip of packed; 0 for row arrays. */
     private final int strip;
-    /** The width of the last strip of packed, its columns rounded up to whole vectors. */
-    private final int lastStripWidth;
+    /** J, the first column of the last strip of packed (N if every strip is full); 0 for row arrays. */
+    private final int lastStripFrom;
 
     /**
      * Creates a zero matrix.
@@ -71,20 +71,19 @@ public final class RowArrayMatrix {
         this.rowArrays = packedLayout ? null : new float[rows][cols];
         if (packedLayout) {
             this.strip = VECTOR_KERNELS.stripWidth();
-            int lanes = VECTOR_KERNELS.lanes();
-            int last = cols - (cols - 1) / strip * strip;
-            this.lastStripWidth = (last + lanes - 1) / lanes * lanes;
-            this.packed = new float[Math.multiplyExact(rows, cols - last + lastStripWidth)];
+            this.lastStripFrom = VECTOR_KERNELS.lastStripFrom(cols);
+            this.packed = new float[Math.multiplyExact(rows, lastStripFrom + lastStripStride())];
         } else {
             this.strip = 0;
-            this.lastStripWidth = 0;
+            this.lastStripFrom = 0;
             this.packed = null;
         }
     }
 
-    /** The width of the packed strip of columns from j0: W, or the last one's padded width. */
-    private int stripWidthFrom(int j0) {
-        return j0 + strip <= cols ? strip : lastStripWidth;
+    /** The packed width of the last strip: its columns rounded up to whole vectors (0 if there is none). */
+    private int lastStripStride() {
+        int lanes = VECTOR_KERNELS.lanes();
+        return (cols - lastStripFrom + lanes - 1) / lanes * lanes;
     }
 
     /**
@@ -176,57 +175,61 @@ public final class RowArrayMatrix {
      * @throws ArrayIndexOutOfBoundsException if {@code w} is too short
      */
     public void setTo(float[] w, int wOff) {
-        if (packed != null) {
-            for (int j0 = 0; j0 < cols; j0 += strip) {
-                int width = stripWidthFrom(j0);
-                int base = j0 * rows;   // the strips before are full: j0 / W strips of K·W values
-                int whole = wholeColumns(j0);
-                for (int p = 0; p < rows; p++) {
-                    System.arraycopy(w, wOff + p * cols + j0, packed, base + p * width, whole);
-                    int tailFrom = tailFrom(j0);
-                    if (tailFrom >= 0) {
-                        System.arraycopy(w, wOff + p * cols + tailFrom, packed, base + p * width + whole,
-                                cols - tailFrom);
-                    }
-                }
+        if (packed == null) {
+            for (int p = 0; p < rows; p++) {
+                System.arraycopy(w, wOff + p * cols, rowArrays[p], 0, cols);
             }
             return;
         }
-        for (int p = 0; p < rows; p++) {
-            System.arraycopy(w, wOff + p * cols, rowArrays[p], 0, cols);
+        // see RowKernels for the layout
+        for (int j0 = 0; j0 < lastStripFrom; j0 += strip) {
+            for (int p = 0; p < rows; p++) {
+                System.arraycopy(w, wOff + p * cols + j0, packed, j0 * rows + p * strip, strip);
+            }
+        }
+        if (lastStripFrom < cols) {
+            int stride = lastStripStride();
+            int whole = lastStripWhole();
+            int tailFrom = lastStripTailFrom();
+            for (int p = 0, d = lastStripFrom * rows; p < rows; p++, d += stride) {
+                System.arraycopy(w, wOff + p * cols + lastStripFrom, packed, d, whole);
+                if (tailFrom >= 0) {
+                    System.arraycopy(w, wOff + p * cols + tailFrom, packed, d + whole, cols - tailFrom);
+                }
+            }
         }
     }
 
-    /** The columns of the strip from j0 that are packed as whole vectors from j0 on. */
-    private int wholeColumns(int j0) {
-        int columns = Math.min(strip, cols - j0);
-        return columns - columns % VECTOR_KERNELS.lanes();
+    /** The columns of the last strip packed as whole vectors from its first column on. */
+    private int lastStripWhole() {
+        int width = cols - lastStripFrom;
+        return width - width % VECTOR_KERNELS.lanes();
     }
 
     /**
-     * The first column of the last, partial vector of the strip from j0, packed after its whole vectors:
-     * N − L (the vector ends at the row's end, overlapping the one before), or 0 if N &lt; L (the only
-     * vector, padded with zero columns); −1 if the strip ends with a whole vector.
+     * The first column of the last strip's partial vector, packed after its whole vectors: N − L (the
+     * vector ends at the row's end, overlapping the one before), or 0 if N &lt; L (the only vector,
+     * padded with zero columns); −1 if the last strip ends with a whole vector.
      */
-    private int tailFrom(int j0) {
-        int columns = Math.min(strip, cols - j0);
-        int lanes = VECTOR_KERNELS.lanes();
-        if (columns % lanes == 0) {
+    private int lastStripTailFrom() {
+        if (lastStripWhole() == cols - lastStripFrom) {
             return -1;
         }
-        return Math.max(0, cols - lanes);
+        return Math.max(0, cols - VECTOR_KERNELS.lanes());
     }
 
-    /** {@link #setTransposeOf} into the packed strips (see {@link #setTo} for what goes where). */
+    /** {@link #setTransposeOf} into the packed strips (see RowKernels for the layout). */
     private void setPackedTransposeOf(float[] w, int wOff) {
-        for (int j0 = 0; j0 < cols; j0 += strip) {
-            int width = stripWidthFrom(j0);
-            int base = j0 * rows;
-            int whole = wholeColumns(j0);
-            transposeColumns(w, wOff, j0, whole, base, width);
-            int tailFrom = tailFrom(j0);
+        for (int j0 = 0; j0 < lastStripFrom; j0 += strip) {
+            transposeColumns(w, wOff, j0, strip, j0 * rows, strip);
+        }
+        if (lastStripFrom < cols) {
+            int stride = lastStripStride();
+            int whole = lastStripWhole();
+            transposeColumns(w, wOff, lastStripFrom, whole, lastStripFrom * rows, stride);
+            int tailFrom = lastStripTailFrom();
             if (tailFrom >= 0) {
-                transposeColumns(w, wOff, tailFrom, cols - tailFrom, base + whole, width);
+                transposeColumns(w, wOff, tailFrom, cols - tailFrom, lastStripFrom * rows + whole, stride);
             }
         }
     }
