@@ -20,8 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Each step of {@code p} is one broadcast, and one load and one fused multiply-add per vector; the
  * packed strips are read in order, one sequential stream. Lanes are output columns, never terms of a
  * sum, so each {@code y(j)} is the plain kernel's chain (Math.fma in ascending p), bit for bit. Four
- * vectors cover the fma latency at one fma per cycle (the loads of M allow no more) and need six of the
- * sixteen registers of AVX2; eight were no faster.
+ * vectors need six of the sixteen registers of AVX2; eight were no faster at H = 512 (the products are
+ * bound by the bandwidth from the cache) and only slightly faster at H = 128.
+ *
+ * <p>HotSpot compiles Vector API code into vector instructions only with C2; before that (the first
+ * thousands of products, or a method that the busy compiler reaches late) every vector operation
+ * allocates an object and runs many times slower than the plain loop. Hence few methods, each hot, and
+ * no helper that returns a vector.
  */
 final class VectorRowKernels implements RowKernels {
 
