@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>HotSpot compiles Vector API code into vector instructions only with C2; before that (the first
  * thousands of products, or a method that the busy compiler reaches late) every vector operation
  * allocates an object and runs many times slower than the plain loop. Hence few methods, each hot, and
- * no helper that returns a vector.
+ * no helper that returns a vector, and no vector merged from two branches (it would be boxed).
  */
 final class VectorRowKernels implements RowKernels {
 
@@ -99,13 +99,37 @@ final class VectorRowKernels implements RowKernels {
         int width = cols - j;
         int stride = (width + L - 1) / L * L;
         int whole = width / L * L;
-        boolean partial = whole < width && cols >= L;
-        FloatVector last = partial
-                ? FloatVector.fromArray(SPECIES, y, yOff + cols - L)
-                : FloatVector.zero(SPECIES);
+        if (whole == width) {
+            wholeVectors(packed, off, stride, rows, whole, x, xOff, y, yOff + j);
+        } else if (cols >= L) {
+            // the start of the partial vector is read first and used in this branch only: a vector
+            // value merged from two branches is boxed, an object per call
+            FloatVector a0 = FloatVector.fromArray(SPECIES, y, yOff + cols - L);
+            wholeVectors(packed, off, stride, rows, whole, x, xOff, y, yOff + j);
+            // the row's last L columns, packed after the whole vectors
+            for (int p = 0, o = off + whole; p < rows; p++, o += stride) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
+                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
+            }
+            a0.intoArray(y, yOff + cols - L);
+        } else {
+            // N < L: the columns one fma chain each
+            for (int c = 0; c < width; c++) {
+                float acc = y[yOff + j + c];
+                for (int p = 0, o = off + c; p < rows; p++, o += stride) {
+                    acc = Math.fma(x[xOff + p], packed[o], acc);
+                }
+                y[yOff + j + c] = acc;
+            }
+        }
+    }
+
+    /** The first {@code whole} columns of the last strip: four vectors at a time, then one. */
+    private static void wholeVectors(float[] packed, int off, int stride, int rows, int whole, float[] x, int xOff,
+                                     float[] y, int yOff) {
         int c = 0;
         for (; c + 4 * L <= whole; c += 4 * L) {
-            int yc = yOff + j + c;
+            int yc = yOff + c;
             FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
             FloatVector a1 = FloatVector.fromArray(SPECIES, y, yc + L);
             FloatVector a2 = FloatVector.fromArray(SPECIES, y, yc + 2 * L);
@@ -123,31 +147,13 @@ final class VectorRowKernels implements RowKernels {
             a3.intoArray(y, yc + 3 * L);
         }
         for (; c < whole; c += L) {
-            int yc = yOff + j + c;
+            int yc = yOff + c;
             FloatVector a0 = FloatVector.fromArray(SPECIES, y, yc);
             for (int p = 0, o = off + c; p < rows; p++, o += stride) {
                 FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
                 a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
             }
             a0.intoArray(y, yc);
-        }
-        if (partial) {
-            // the row's last L columns, packed after the whole vectors
-            FloatVector a0 = last;
-            for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p]);
-                a0 = FloatVector.fromArray(SPECIES, packed, o).fma(xp, a0);
-            }
-            a0.intoArray(y, yOff + cols - L);
-        } else {
-            // N < L: the columns one fma chain each
-            for (; c < width; c++) {
-                float acc = y[yOff + j + c];
-                for (int p = 0, o = off + c; p < rows; p++, o += stride) {
-                    acc = Math.fma(x[xOff + p], packed[o], acc);
-                }
-                y[yOff + j + c] = acc;
-            }
         }
     }
 

@@ -10,16 +10,17 @@ import org.seq4j.tensor.Tensors;
  * at a time with a small batch: the inner loop of text generation.
  *
  * <pre>
- *   per layer k:   W_ihᵀ (I_k, G·H) and W_hhᵀ (H, G·H) as {@link RowArrayMatrix} rows, cut into S slices
- *                  of gate columns; the bias the input product starts from (b_ih + b_hh; GRU: b_ih),
- *                  and b_hh (GRU)
+ *   per layer k:   W_ihᵀ (I_k, G·H) and W_hhᵀ (H, G·H) as {@link RowArrayMatrix} copies, cut into S
+ *                  slices of gate columns; the bias the input product starts from (b_ih + b_hh;
+ *                  GRU: b_ih), and b_hh (GRU)
+ *   optionally:    the first layer's input products of the R rows of a table (R, G·H), see withInputRows
  * </pre>
  *
  * <p>{@link #step} computes what {@link RecurrentLayer#step} computes, bit for bit, for the weights
  * as they were when {@link RecurrentLayer#freeze()} made this copy; later changes to the layer's
  * parameters (further training, a loaded checkpoint) are not seen: freeze again. The products are
- * matrix-vector products on the transposed rows, which HotSpot vectorises, instead of dot products over
- * the row-major weights (ten times faster at the sizes of a character model). States come from the
+ * vectorised row products on the transposed weights ({@link RowArrayMatrix}), instead of dot products
+ * over the row-major weights (ten times faster at the sizes of a character model). States come from the
  * layer's {@link RecurrentLayer#newState(int)} (or {@link #newState(int)}) and work with both.
  *
  * <p>With batch 1 and several threads ({@link Gemm#threads()} when the copy is made) each thread
@@ -42,7 +43,9 @@ public final class FrozenRecurrentLayer {
      * thread. Below it the weights stay in one core's cache and the products are bound by arithmetic,
      * which a second core sharing the work did not speed up here (H = 128: 15 µs per character on one
      * thread, 22 µs on two); above it they stream from the shared cache, and a second core adds
-     * bandwidth (H = 256: 60 µs against 44 µs; H = 512: 400 µs against 240 µs).
+     * bandwidth (H = 256: 60 µs against 44 µs; H = 512: 400 µs against 240 µs; with the Vector API
+     * kernels and the input rows of a character model, H = 512: 220 µs against 120 µs), as long as the
+     * second core is free.
      */
     static final long PARALLEL_MIN_WORK = 1L << 18;
 
