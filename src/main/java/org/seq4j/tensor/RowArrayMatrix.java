@@ -16,7 +16,8 @@ import org.ejml.data.FMatrixRMaj;
  * whichever of the two layouts below holds the matrix.
  *
  * <ul>
- *   <li>With the JDK's Vector API (see {@link Simd}): one array packed in strips of columns
+ *   <li>With the JDK's Vector API (see {@link Simd}), for matrices of at least 4,096 elements: one array
+ *       packed in strips of columns
  *       ({@link RowKernels}: strip by strip, each strip row by row, in whole vectors), read from start
  *       to end in one sequential pass that keeps a strip of {@code y} in vector registers over all
  *       {@code K} rows (40–70 GFLOP/s on one core where the matrix fits in the core's cache, 1.3–1.7
@@ -37,6 +38,15 @@ public final class RowArrayMatrix {
     private static final RowKernels VECTOR_KERNELS =
             Simd.load(RowKernels.class, "org.seq4j.tensor.VectorRowKernels").orElse(null);
 
+    /**
+     * Smallest K·N for which a matrix is packed for the vectorised kernels. Below it a product takes a
+     * fraction of a microsecond either way, and the vectorised kernels run as vector instructions only
+     * once HotSpot's C2 has compiled them: until then each vector operation allocates an object, and in
+     * a busy JVM (many methods waiting for the compiler) that takes tens of thousands of products. The
+     * row arrays' loop allocates nothing from the first product on.
+     */
+    static final int VECTOR_MIN_SIZE = 1 << 12;
+
     private final int rows;
     private final int cols;
     /** rowArrays[p]: row p of M, N values; null when the matrix is packed. */
@@ -56,7 +66,7 @@ public final class RowArrayMatrix {
      * @throws IllegalArgumentException if a size is below 1
      */
     public RowArrayMatrix(int rows, int cols) {
-        this(rows, cols, VECTOR_KERNELS != null);
+        this(rows, cols, VECTOR_KERNELS != null && (long) rows * cols >= VECTOR_MIN_SIZE);
     }
 
     private RowArrayMatrix(int rows, int cols, boolean packedLayout) {
@@ -90,6 +100,19 @@ public final class RowArrayMatrix {
      */
     static RowArrayMatrix withRowArrays(int rows, int cols) {
         return new RowArrayMatrix(rows, cols, false);
+    }
+
+    /**
+     * A zero matrix packed in strips and computed with the vectorised kernels whatever its size (for
+     * tests).
+     *
+     * @throws IllegalStateException if the vectorised kernels are not available
+     */
+    static RowArrayMatrix withPackedStrips(int rows, int cols) {
+        if (VECTOR_KERNELS == null) {
+            throw new IllegalStateException("the vectorised kernels are not available");
+        }
+        return new RowArrayMatrix(rows, cols, true);
     }
 
     /** Whether this matrix is packed in strips for the vectorised kernels. */

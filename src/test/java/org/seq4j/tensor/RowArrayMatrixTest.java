@@ -33,10 +33,13 @@ class RowArrayMatrixTest {
                     float[] expected = y0.clone();
                     Gemm.sgemm(false, true, 1, n, k, x, 2, k, w, 5, k, accumulate, expected, 3, n);
                     float[] y = y0.clone();
-                    // the matrix as the JVM gives it (packed for the Vector API kernels, if present) and
-                    // the plain-Java row arrays, so that one run checks both
-                    for (RowArrayMatrix m : new RowArrayMatrix[] {new RowArrayMatrix(k, n),
-                            RowArrayMatrix.withRowArrays(k, n)}) {
+                    // the matrix as the JVM gives it, and with the Vector API kernels both layouts
+                    // whatever the size, so that one run checks both
+                    RowArrayMatrix[] layouts = Simd.available()
+                            ? new RowArrayMatrix[] {new RowArrayMatrix(k, n), RowArrayMatrix.withRowArrays(k, n),
+                                RowArrayMatrix.withPackedStrips(k, n)}
+                            : new RowArrayMatrix[] {new RowArrayMatrix(k, n)};
+                    for (RowArrayMatrix m : layouts) {
                         m.setTransposeOf(w, 5);
                         y = y0.clone();
                         m.multRow(x, 2, accumulate, y, 3, new float[n]);
@@ -87,9 +90,16 @@ class RowArrayMatrixTest {
     }
 
     @Test
-    void isPackedExactlyWhenTheVectorKernelsAreAvailable() {
-        assertEquals(Simd.available(), new RowArrayMatrix(3, 5).isPacked());
-        assertFalse(RowArrayMatrix.withRowArrays(3, 5).isPacked());
+    void isPackedExactlyWhenTheVectorKernelsAreAvailableAndItIsLargeEnough() {
+        assertEquals(Simd.available(), new RowArrayMatrix(64, 64).isPacked());
+        assertEquals(Simd.available(), new RowArrayMatrix(1, RowArrayMatrix.VECTOR_MIN_SIZE).isPacked());
+        assertFalse(new RowArrayMatrix(1, RowArrayMatrix.VECTOR_MIN_SIZE - 1).isPacked());
+        assertFalse(RowArrayMatrix.withRowArrays(64, 64).isPacked());
+        if (Simd.available()) {
+            assertTrue(RowArrayMatrix.withPackedStrips(3, 5).isPacked());
+        } else {
+            assertThrows(IllegalStateException.class, () -> RowArrayMatrix.withPackedStrips(3, 5));
+        }
     }
 
     @Test
@@ -109,9 +119,8 @@ class RowArrayMatrixTest {
             float[] w = random(random, 1 + n * k);
             float[] x = random(random, 4 + k);
             float[] y0 = random(random, 2 + n + 3);
-            RowArrayMatrix vectorised = new RowArrayMatrix(k, n);
+            RowArrayMatrix vectorised = RowArrayMatrix.withPackedStrips(k, n);
             RowArrayMatrix plain = RowArrayMatrix.withRowArrays(k, n);
-            assertTrue(vectorised.isPacked());
             for (RowArrayMatrix m : new RowArrayMatrix[] {vectorised, plain}) {
                 if (transposed) {
                     m.setTransposeOf(w, 1);
@@ -144,7 +153,7 @@ class RowArrayMatrixTest {
         // (16 lanes: 128 + 64 + 32 + 5 columns; 8 lanes: 3 · 64 + 32 + 5)
         int k = 24;
         int n = 229;
-        RowArrayMatrix m = new RowArrayMatrix(k, n);
+        RowArrayMatrix m = RowArrayMatrix.withPackedStrips(k, n);
         m.setTo(random(random, k * n), 0);
         float[] x = random(random, k);
         float[] y = new float[n];
