@@ -36,7 +36,7 @@ block = re.sub(r'<setting name="period"[^>]*>[^<]*</setting>', '<setting name="p
 open(sys.argv[2], "w").write(settings[:start] + block + settings[end:])
 PY
 
-"$java_cmd" -Xmx3g -Dseq4j.threads="$threads" \
+"$java_cmd" -Xmx3g --add-modules jdk.incubator.vector -Dseq4j.threads="$threads" \
     -XX:StartFlightRecording=delay="${delay}s",filename="$out/profile.jfr",settings="$out/profile-1ms.jfc" \
     -cp "$out/classes:$classpath" org.seq4j.bench.CharRnnBench "$@" 2>/dev/null | grep '^JSON '
 "$python_cmd" bench/jfr_summary.py "$out/profile.jfr"

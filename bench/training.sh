@@ -64,7 +64,8 @@ for config in $configs; do
     opts="$(shape "$config") --cell $cell --seconds $seconds --gen-seconds $gen_seconds --label $config"
     for _ in $(seq "$repeats"); do
       # shellcheck disable=SC2086
-      "$java_cmd" ${JAVA_OPTS:--Xmx3g} -Dseq4j.threads="$threads" -cp "$out/classes:$classpath" \
+      "$java_cmd" ${JAVA_OPTS:--Xmx3g} --add-modules jdk.incubator.vector -Dseq4j.threads="$threads" \
+          -cp "$out/classes:$classpath" \
           org.seq4j.bench.CharRnnBench $opts 2>>"$out/training-java.err" | grep '^JSON ' | tee -a "$results"
       for peer in $peers; do
         case "$peer" in

@@ -7,14 +7,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.seq4j.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -587,8 +587,8 @@ public final class WordVectors {
 
     /**
      * Writes the word2vec text format (as gensim writes it: {@code "V E"}, then {@code word v1 ... vE} per
-     * line, values in the shortest form that reads back to the same float). Atomic: written to a temporary
-     * file next to {@code path}, then renamed.
+     * line, values in the shortest form that reads back to the same float). Atomic ({@link AtomicFiles}):
+     * written to a temporary file next to {@code path}, forced to the device, then renamed.
      *
      * @param path the file to (over)write
      * @throws IOException if writing fails; {@code path} is then unchanged
@@ -637,21 +637,11 @@ public final class WordVectors {
     }
 
     private static void writeAtomically(Path path, Writer writer) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, channel -> {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            writer.write(out);
+            out.flush(); // the channel stays open: AtomicFiles forces and closes it
+        });
     }
 
     // ---------------------------------------------------------------- reading

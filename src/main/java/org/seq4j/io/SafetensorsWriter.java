@@ -3,17 +3,11 @@ package org.seq4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a {@link TensorFile} in the safetensors format, laid out as the reference implementation does:
@@ -25,16 +19,8 @@ final class SafetensorsWriter {
 
     private static final int LENGTH_FIELD_BYTES = 8;
     private static final int HEADER_ALIGNMENT = 8;
-    private static final int MAX_TEMP_NAME_ATTEMPTS = 100;
-    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
 
     private SafetensorsWriter() {
-    }
-
-    /** Writes the body of a file to a freshly created channel. */
-    @FunctionalInterface
-    interface ChannelWriter {
-        void writeTo(FileChannel channel) throws IOException;
     }
 
     /** The length field and the padded header. */
@@ -104,53 +90,6 @@ final class SafetensorsWriter {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
             out.write(buf);
-        }
-    }
-
-    /**
-     * Replaces {@code target} atomically with what {@code body} writes: writes a new temporary file next
-     * to it, forces it to the device, then renames it over {@code target}. On any failure the temporary
-     * file is deleted (a failed deletion is added to the failure as suppressed) and {@code target} is
-     * unchanged.
-     */
-    static void writeAtomically(Path target, ChannelWriter body) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path directory = absolute.getParent();
-        if (directory == null || absolute.getFileName() == null) {
-            throw new IllegalArgumentException("path must name a file but was " + target);
-        }
-        Path temp = null;
-        FileChannel channel = null;
-        String baseName = absolute.getFileName().toString();
-        if (baseName.length() > 64) {
-            baseName = baseName.substring(0, 64);
-        }
-        // Created with CREATE_NEW rather than Files.createTempFile, so that the file gets the default
-        // permissions of new files instead of owner-only ones.
-        for (int attempt = 0; channel == null; attempt++) {
-            temp = directory.resolve("." + baseName + "." + ProcessHandle.current().pid() + "-"
-                    + TEMP_COUNTER.incrementAndGet() + ".tmp");
-            try {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt + 1 == MAX_TEMP_NAME_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-        try {
-            try (FileChannel c = channel) {
-                body.writeTo(c);
-                c.force(true);
-            }
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Throwable failure) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException deletion) {
-                failure.addSuppressed(deletion);
-            }
-            throw failure;
         }
     }
 }

@@ -289,7 +289,7 @@ public final class TensorFile {
      * @throws IllegalArgumentException if {@code path} does not name a file (for example a root)
      */
     public void write(Path path) throws IOException {
-        SafetensorsWriter.writeAtomically(path, channel -> SafetensorsWriter.write(this, channel));
+        AtomicFiles.write(path, channel -> SafetensorsWriter.write(this, channel));
     }
 
     /**

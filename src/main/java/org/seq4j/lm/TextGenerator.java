@@ -25,8 +25,9 @@ import org.seq4j.tensor.RowArrayMatrix;
  * ids follow code-point order). The same model, options, seed and prime give the same text.
  *
  * <p>The generator works on a copy of the model's weights taken when it is made, laid out for batch-1
- * steps ({@link FrozenRecurrentLayer}, the decoder weight transposed into {@link RowArrayMatrix} rows);
- * it computes the same values as the model's own layers, several times faster. The model is never
+ * steps ({@link FrozenRecurrentLayer}, with the first layer's input products of every character computed
+ * once; the decoder weight transposed into a {@link RowArrayMatrix}); it computes the same values as the
+ * model's own layers, several times faster. The model is never
  * changed, and changes to it after the generator was made are not seen: to sample from a model trained
  * further, make a new generator. A generator is not thread-safe.
  */
@@ -37,14 +38,10 @@ public final class TextGenerator {
     private final RandomGenerator random;
     private final FrozenRecurrentLayer rnn;
     private final RecurrentState state;
-    // inputTable: (V, I) copy of the embedding table (or the one-hot identity)
-    private final float[] inputTable;
     // decoderT: (H, V) the decoder weight transposed; decoderBias: (V) or null; scratch: (V)
     private final RowArrayMatrix decoderT;
     private final float[] decoderBias;
     private final float[] scratch;
-    // x: (1, I) the input row of the character fed
-    private final FMatrixRMaj x;
     // top: (1, H) the top layer's hidden state
     private final FMatrixRMaj top;
     // logits: (1, V) the scores of the next character
@@ -59,14 +56,13 @@ public final class TextGenerator {
         CharLmConfig config = model.config();
         this.sampler = new Sampler(config.vocabSize(), options);
         this.random = random;
-        this.rnn = model.rnn().freeze();
+        // the first layer's input products of every character, computed once
+        this.rnn = model.rnn().freeze().withInputRows(model.inputTable());
         this.state = rnn.newState(1);
-        this.inputTable = model.inputTable().data.clone();
         Linear decoder = model.decoder();
         this.decoderT = RowArrayMatrix.transposeOf(decoder.weight().value());
         this.decoderBias = decoder.bias().map(b -> b.value().data.clone()).orElse(null);
         this.scratch = new float[config.vocabSize()];
-        this.x = new FMatrixRMaj(1, config.inputSize());
         this.top = new FMatrixRMaj(1, config.hiddenSize());
         this.logits = new FMatrixRMaj(1, config.vocabSize());
     }
@@ -138,11 +134,9 @@ public final class TextGenerator {
         return out.toString();
     }
 
-    /** Runs one step on character id {@code i}: x → rnn step → decoder → logits. */
+    /** Runs one step on character id {@code i}: input row i → rnn step → decoder → logits. */
     private void feed(int i) {
-        int width = x.numCols;
-        System.arraycopy(inputTable, i * width, x.data, 0, width);
-        rnn.step(x, state, top);
+        rnn.stepRow(i, state, top);
         // logits = top·Wᵀ + b, as Linear.forward computes them (the product from zero, then the bias)
         decoderT.multRow(top.data, 0, false, logits.data, 0, scratch);
         if (decoderBias != null) {

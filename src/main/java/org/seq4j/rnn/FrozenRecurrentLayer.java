@@ -10,16 +10,17 @@ import org.seq4j.tensor.Tensors;
  * at a time with a small batch: the inner loop of text generation.
  *
  * <pre>
- *   per layer k:   W_ihᵀ (I_k, G·H) and W_hhᵀ (H, G·H) as {@link RowArrayMatrix} rows, cut into S slices
- *                  of gate columns; the bias the input product starts from (b_ih + b_hh; GRU: b_ih),
- *                  and b_hh (GRU)
+ *   per layer k:   W_ihᵀ (I_k, G·H) and W_hhᵀ (H, G·H) as {@link RowArrayMatrix} copies, cut into S
+ *                  slices of gate columns; the bias the input product starts from (b_ih + b_hh;
+ *                  GRU: b_ih), and b_hh (GRU)
+ *   optionally:    the first layer's input products of the R rows of a table (R, G·H), see withInputRows
  * </pre>
  *
  * <p>{@link #step} computes what {@link RecurrentLayer#step} computes, bit for bit, for the weights
  * as they were when {@link RecurrentLayer#freeze()} made this copy; later changes to the layer's
  * parameters (further training, a loaded checkpoint) are not seen: freeze again. The products are
- * matrix-vector products on the transposed rows, which HotSpot vectorises, instead of dot products over
- * the row-major weights (ten times faster at the sizes of a character model). States come from the
+ * vectorised row products on the transposed weights ({@link RowArrayMatrix}), instead of dot products
+ * over the row-major weights (ten times faster at the sizes of a character model). States come from the
  * layer's {@link RecurrentLayer#newState(int)} (or {@link #newState(int)}) and work with both.
  *
  * <p>With batch 1 and several threads ({@link Gemm#threads()} when the copy is made) each thread
@@ -28,6 +29,10 @@ import org.seq4j.tensor.Tensors;
  * whose prefetchers run ahead across the other half. Large layers are bound by the bandwidth from the
  * shared cache, which two cores raise by about 1.5 times; small ones (below 2¹⁸ multiply-adds per
  * layer and step) stay on one thread.
+ *
+ * <p>When the inputs are rows of a fixed table (the embedding of a character model),
+ * {@link #withInputRows} computes the first layer's input products of every row once, and
+ * {@link #stepRow} starts from them.
  *
  * <p>The copy is read only: several threads may step it at once, each with its own state.
  */
@@ -38,7 +43,9 @@ public final class FrozenRecurrentLayer {
      * thread. Below it the weights stay in one core's cache and the products are bound by arithmetic,
      * which a second core sharing the work did not speed up here (H = 128: 15 µs per character on one
      * thread, 22 µs on two); above it they stream from the shared cache, and a second core adds
-     * bandwidth (H = 256: 60 µs against 44 µs; H = 512: 400 µs against 240 µs).
+     * bandwidth (H = 256: 60 µs against 44 µs; H = 512: 400 µs against 240 µs; with the Vector API
+     * kernels and the input rows of a character model, H = 512: 220 µs against 120 µs), as long as the
+     * second core is free.
      */
     static final long PARALLEL_MIN_WORK = 1L << 18;
 
@@ -54,6 +61,10 @@ public final class FrozenRecurrentLayer {
     private final RowArrayMatrix[][] weightHhT;
     private final float[][] inputBias;
     private final float[][] stateBias;
+    /** inputRows: (R, G·H) the first layer's input products of the rows of a table, or null. */
+    private final float[] inputRows;
+    /** R, the rows of the table of inputRows; 0 without one. */
+    private final int inputRowCount;
 
     FrozenRecurrentLayer(RecurrentLayer source, RecurrentCell[] cells) {
         this.source = source;
@@ -104,6 +115,64 @@ public final class FrozenRecurrentLayer {
                 stateBias[k] = cell.biasHh == null ? new float[gw] : cell.biasHh.value().data.clone();
             }
         }
+        this.inputRows = null;
+        this.inputRowCount = 0;
+    }
+
+    /** A copy sharing the weights of {@code frozen}, with input products for a table. */
+    private FrozenRecurrentLayer(FrozenRecurrentLayer frozen, float[] inputRows, int inputRowCount) {
+        this.source = frozen.source;
+        this.config = frozen.config;
+        this.cells = frozen.cells;
+        this.slices = frozen.slices;
+        this.sliceFrom = frozen.sliceFrom;
+        this.weightIhT = frozen.weightIhT;
+        this.weightHhT = frozen.weightHhT;
+        this.inputBias = frozen.inputBias;
+        this.stateBias = frozen.stateBias;
+        this.inputRows = inputRows;
+        this.inputRowCount = inputRowCount;
+    }
+
+    /**
+     * A copy of this frozen layer that also holds the first layer's input products of every row of a
+     * table of inputs (an embedding table, or one-hot rows), for {@link #stepRow}:
+     *
+     * <pre>
+     *   inputRows (R, G·H):  inputRows(r) = bias + table(r)·W_ih_l0ᵀ     (bias: b_ih + b_hh; GRU: b_ih)
+     * </pre>
+     * each element the chain that {@link #step} starts the first layer's gates with. A step from a row
+     * then skips the first layer's input product: at batch 1 the products stream the weights from the
+     * cache, and this one is a quarter of them in a two-layer model whose input is as wide as its state.
+     * The copy shares this one's weights and adds {@code R·G·H} floats (a character vocabulary of 65,
+     * H = 512, LSTM: 0.5 MB).
+     *
+     * @param table (R, I) the input rows, R at least 1; not modified
+     * @return a frozen layer with the same weights and the table's input products
+     * @throws IllegalArgumentException if the table does not have I columns or has no rows
+     */
+    public FrozenRecurrentLayer withInputRows(FMatrixRMaj table) {
+        int is = config.inputSize();
+        if (table == null || table.numCols != is || table.numRows < 1) {
+            throw new IllegalArgumentException("table must be (R, " + is + ") with R ≥ 1 but was "
+                    + (table == null ? "null" : "(" + table.numRows + ", " + table.numCols + ")"));
+        }
+        int gw = cells[0].gateWidth;
+        float[] rows = new float[Math.multiplyExact(table.numRows, gw)];
+        float[] scratch = new float[gw];
+        for (int r = 0; r < table.numRows; r++) {
+            for (int s = 0; s < slices; s++) {
+                int from = sliceFrom[0][s];
+                int width = sliceFrom[0][s + 1] - from;
+                if (width > 0) {
+                    // as Products.run starts the gates of slice s
+                    System.arraycopy(inputBias[0], from, scratch, 0, width);
+                    weightIhT[0][s].multAddRow(table.data, r * is, scratch);
+                    System.arraycopy(scratch, 0, rows, r * gw + from, width);
+                }
+            }
+        }
+        return new FrozenRecurrentLayer(this, rows, table.numRows);
     }
 
     /**
@@ -138,10 +207,44 @@ public final class FrozenRecurrentLayer {
         if (state == null || state.owner() != source) {
             throw new IllegalArgumentException("the state must come from the frozen layer's newState");
         }
+        Tensors.checkShape(x, state.batchSize(), config.inputSize(), "x");
+        Tensors.checkShape(output, state.batchSize(), config.hiddenSize(), "output");
+        run(x.data, -1, state, output);
+    }
+
+    /**
+     * Runs one step of every layer for one sequence whose input is row {@code row} of the table given
+     * to {@link #withInputRows} (no dropout), advancing the state in place; allocates nothing. Computes
+     * what {@link #step} computes with that row as {@code x}, bit for bit.
+     *
+     * @param row    the input row, 0 ≤ row &lt; R
+     * @param state  a state of the source layer with batch size 1; advanced
+     * @param output (1, H) the top layer's new hidden state; overwritten
+     * @throws IllegalStateException    if this layer holds no table ({@link #withInputRows})
+     * @throws IllegalArgumentException if the row is out of range, a shape is wrong or the state is not
+     *                                  from the source layer
+     */
+    public void stepRow(int row, RecurrentState state, FMatrixRMaj output) {
+        if (inputRows == null) {
+            throw new IllegalStateException("no table of input rows: make this layer with withInputRows");
+        }
+        if (row < 0 || row >= inputRowCount) {
+            throw new IllegalArgumentException("row must be in [0, " + inputRowCount + ") but was " + row);
+        }
+        if (state == null || state.owner() != source) {
+            throw new IllegalArgumentException("the state must come from the frozen layer's newState");
+        }
+        if (state.batchSize() != 1) {
+            throw new IllegalArgumentException("the state must have batch size 1 but had " + state.batchSize());
+        }
+        Tensors.checkShape(output, 1, config.hiddenSize(), "output");
+        run(null, row, state, output);
+    }
+
+    /** One step from the input rows {@code x} (B, I), or for batch 1 from the table row {@code row} (x null). */
+    private void run(float[] x, int row, RecurrentState state, FMatrixRMaj output) {
         int batch = state.batchSize();
         int hs = config.hiddenSize();
-        Tensors.checkShape(x, batch, config.inputSize(), "x");
-        Tensors.checkShape(output, batch, hs, "output");
         float[] h = state.hidden().data;
         float[] c = state.cellStateData();
         float[] gates = state.gates.data;
@@ -150,14 +253,15 @@ public final class FrozenRecurrentLayer {
         products.prepare(this);
         WorkerTeam team = slices > 1 && batch == 1 ? WorkerTeam.shared() : null;
         boolean parallel = team != null && team.size() == slices;
-        float[] in = x.data;
+        float[] in = x;
         int inOff = 0;
         int inWidth = config.inputSize();
         for (int k = 0; k < config.numLayers(); k++) {
             RecurrentCell cell = cells[k];
             int off = k * batch * hs;
             for (int b = 0; b < batch; b++) {
-                products.set(k, in, inOff + b * inWidth, h, off + b * hs, gates, b * cell.gateWidth, stateProj);
+                products.set(k, in, inOff + b * inWidth, k == 0 ? row : -1, h, off + b * hs, gates,
+                        b * cell.gateWidth, stateProj);
                 if (parallel) {
                     team.run(products);   // thread s computes slice s
                 } else {
@@ -189,6 +293,8 @@ public final class FrozenRecurrentLayer {
         private int k;
         private float[] in;
         private int inOff;
+        /** The table row whose input products start the gates (layer 0 of stepRow), or −1. */
+        private int tableRow;
         private float[] h;
         private int hOff;
         private float[] gates;
@@ -211,11 +317,12 @@ public final class FrozenRecurrentLayer {
             }
         }
 
-        void set(int layerIndex, float[] input, int inputOff, float[] hidden, int hiddenOff, float[] gateRows,
-                 int gateOff, float[] stateRows) {
+        void set(int layerIndex, float[] input, int inputOff, int inputTableRow, float[] hidden, int hiddenOff,
+                 float[] gateRows, int gateOff, float[] stateRows) {
             this.k = layerIndex;
             this.in = input;
             this.inOff = inputOff;
+            this.tableRow = inputTableRow;
             this.h = hidden;
             this.hOff = hiddenOff;
             this.gates = gateRows;
@@ -231,8 +338,13 @@ public final class FrozenRecurrentLayer {
                 return;
             }
             float[] row = scratch[s];
-            System.arraycopy(layer.inputBias[k], from, row, 0, width);
-            layer.weightIhT[k][s].multAddRow(in, inOff, row);
+            if (tableRow >= 0) {
+                // bias + x·W_ihᵀ, computed by withInputRows
+                System.arraycopy(layer.inputRows, tableRow * layer.cells[k].gateWidth + from, row, 0, width);
+            } else {
+                System.arraycopy(layer.inputBias[k], from, row, 0, width);
+                layer.weightIhT[k][s].multAddRow(in, inOff, row);
+            }
             if (layer.cells[k].addsStateProductToGates()) {
                 layer.weightHhT[k][s].multAddRow(h, hOff, row);
                 System.arraycopy(row, 0, gates, gatesOff + from, width);

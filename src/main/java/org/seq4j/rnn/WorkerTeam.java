@@ -1,5 +1,6 @@
 package org.seq4j.rnn;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.seq4j.tensor.Gemm;
@@ -10,13 +11,17 @@ import org.seq4j.tensor.Gemm;
  * batch for a whole pass through time; a frozen layer gives each a share of the gate columns of every
  * generation step.
  *
- * <p>A part always runs on the same thread, so that a worker finds its share of the weights in its own
- * core's cache from one generation step to the next (with parts claimed by whichever thread comes
- * first, the caller would often run both while the worker wakes up, and the worker then run on a cold
- * cache). Which thread runs a part never changes what the part computes. Dispatch allocates nothing (the
- * task is a reusable object); between tasks the workers spin for a while (about a millisecond), then
- * park, and are unparked only if they parked. One task runs at a time: a caller that finds the team busy
- * runs every part itself.
+ * <p>A part normally runs on the same thread every time, so that a worker finds its share of the weights
+ * in its own core's cache from one generation step to the next (with parts claimed by whichever thread
+ * comes first, the caller would often run both while the worker wakes up, and the worker then run on a
+ * cold cache). But a worker that has not started its part by the time the caller has finished its own
+ * (the operating system gave its core to another process, say) loses it: the caller claims the part
+ * and runs it itself, so that a busy machine costs at most the parallelism, never a wait for a
+ * descheduled thread. Each part is claimed once, by its worker or by the caller, and which thread runs
+ * a part never changes what the part computes. Dispatch allocates nothing (the task is a reusable
+ * object); between tasks the workers spin for a while (about a millisecond), then park, and are
+ * unparked only if they parked. One task runs at a time: a caller that finds the team busy runs every
+ * part itself.
  *
  * <p>{@link #shared()} is sized by {@link Gemm#threads()}, the library's thread setting.
  */
@@ -51,11 +56,16 @@ final class WorkerTeam {
     /** One worker thread and what the caller reads of it; each on its own object (and cache line). */
     private static final class Worker {
         Thread thread;
-        /** The last generation whose part this worker finished. */
+        /**
+         * The last generation whose part was claimed, by this worker or by the caller; generations are
+         * claimed in order, so a claim of generation {@code g} succeeds only from {@code g - 1}.
+         */
+        final AtomicLong claimed = new AtomicLong();
+        /** The last generation whose part this worker claimed and finished. */
         volatile long done;
         /** Whether the worker may be parked: only then does dispatch pay for an unpark. */
         volatile boolean parking;
-        /** The failure of its part in the last generation, if any. */
+        /** The failure of its part in the last generation it ran, if any. */
         volatile Throwable failure;
     }
 
@@ -130,7 +140,19 @@ final class WorkerTeam {
             } catch (RuntimeException | Error e) {
                 first = e;
             }
-            for (Worker worker : workers) {
+            for (int w = 0; w < workers.length; w++) {
+                Worker worker = workers[w];
+                if (worker.claimed.compareAndSet(g - 1, g)) {
+                    // the worker has not started: run its part here
+                    try {
+                        task.run(w + 1);
+                    } catch (RuntimeException | Error e) {
+                        if (first == null) {
+                            first = e;
+                        }
+                    }
+                    continue;
+                }
                 int spins = 0;
                 while (worker.done != g) {
                     if (spins < SPINS) {
@@ -182,6 +204,9 @@ final class WorkerTeam {
                 }
             }
             seen = generation;
+            if (!worker.claimed.compareAndSet(seen - 1, seen)) {
+                continue;   // the caller ran this part (or has moved on to a later task)
+            }
             Throwable failure = null;
             try {
                 task.run(part);

@@ -277,7 +277,7 @@ class TensorFileTest {
         v1.write(target);
         byte[] before = Files.readAllBytes(target);
 
-        IOException e = assertThrows(IOException.class, () -> SafetensorsWriter.writeAtomically(target, channel -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, channel -> {
             channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             throw new IOException("device full");
         }));
@@ -285,7 +285,7 @@ class TensorFileTest {
         assertArrayEquals(before, Files.readAllBytes(target));
         assertEquals(List.of(target), listDirectory(dir));
 
-        assertThrows(UncheckedIOException.class, () -> SafetensorsWriter.writeAtomically(target, channel -> {
+        assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(target, channel -> {
             channel.write(ByteBuffer.wrap(new byte[100]));
             throw new UncheckedIOException(new IOException("interrupted"));
         }));

@@ -2,9 +2,12 @@ package org.seq4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -27,13 +30,21 @@ class RowArrayMatrixTest {
                     float[] w = random(random, 5 + n * k);
                     float[] x = random(random, 2 + k);
                     float[] y0 = random(random, 3 + n + 4);
-                    RowArrayMatrix m = new RowArrayMatrix(k, n);
-                    m.setTransposeOf(w, 5);
-                    float[] y = y0.clone();
-                    m.multRow(x, 2, accumulate, y, 3, new float[n]);
                     float[] expected = y0.clone();
                     Gemm.sgemm(false, true, 1, n, k, x, 2, k, w, 5, k, accumulate, expected, 3, n);
-                    assertArrayEquals(expected, y, "k=" + k + " n=" + n + " accumulate=" + accumulate);
+                    float[] y = y0.clone();
+                    // the matrix as the JVM gives it, and with the Vector API kernels both layouts
+                    // whatever the size, so that one run checks both
+                    RowArrayMatrix[] layouts = Simd.available()
+                            ? new RowArrayMatrix[] {new RowArrayMatrix(k, n), RowArrayMatrix.withRowArrays(k, n),
+                                RowArrayMatrix.withPackedStrips(k, n)}
+                            : new RowArrayMatrix[] {new RowArrayMatrix(k, n)};
+                    for (RowArrayMatrix m : layouts) {
+                        m.setTransposeOf(w, 5);
+                        y = y0.clone();
+                        m.multRow(x, 2, accumulate, y, 3, new float[n]);
+                        assertArrayEquals(expected, y, m + " accumulate=" + accumulate);
+                    }
                     float[] reference = y0.clone();
                     GemmReference.sgemm(false, true, 1, n, k, x, 2, k, w, 5, k, accumulate, reference, 3, n);
                     for (int j = 0; j < y.length; j++) {
@@ -76,6 +87,89 @@ class RowArrayMatrixTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new RowArrayMatrix(0, 3));
         assertTrue(transposed.toString().contains("RowArrayMatrix"));
+    }
+
+    @Test
+    void isPackedExactlyWhenTheVectorKernelsAreAvailableAndItIsLargeEnough() {
+        assertEquals(Simd.available(), new RowArrayMatrix(64, 64).isPacked());
+        assertEquals(Simd.available(), new RowArrayMatrix(1, RowArrayMatrix.VECTOR_MIN_SIZE).isPacked());
+        assertFalse(new RowArrayMatrix(1, RowArrayMatrix.VECTOR_MIN_SIZE - 1).isPacked());
+        assertFalse(RowArrayMatrix.withRowArrays(64, 64).isPacked());
+        if (Simd.available()) {
+            assertTrue(RowArrayMatrix.withPackedStrips(3, 5).isPacked());
+        } else {
+            assertThrows(IllegalStateException.class, () -> RowArrayMatrix.withPackedStrips(3, 5));
+        }
+    }
+
+    @Test
+    void vectorKernelsEqualThePlainLoopBitForBit() {
+        assumeTrue(Simd.available(), "Vector API kernels not available");
+        SplittableRandom random = new SplittableRandom(5);
+        // sizes around one vector (8 or 16 lanes), a strip (8 vectors) and its blocks of 4, 2, 1 vectors
+        int[] colSizes = {1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 100, 127, 128, 129, 200, 255,
+                256, 257, 300, 383, 520};
+        int[] rowSizes = {1, 2, 3, 5, 17, 64, 101};
+        for (int trial = 0; trial < 120; trial++) {
+            int k = rowSizes[random.nextInt(rowSizes.length)];
+            int n = colSizes[random.nextInt(colSizes.length)];
+            boolean accumulate = random.nextBoolean();
+            boolean transposed = random.nextBoolean();
+            // W: (N, K) used transposed, or (K, N), at offset 1; x at offset 4; y at offset 2
+            float[] w = random(random, 1 + n * k);
+            float[] x = random(random, 4 + k);
+            float[] y0 = random(random, 2 + n + 3);
+            RowArrayMatrix vectorised = RowArrayMatrix.withPackedStrips(k, n);
+            RowArrayMatrix plain = RowArrayMatrix.withRowArrays(k, n);
+            for (RowArrayMatrix m : new RowArrayMatrix[] {vectorised, plain}) {
+                if (transposed) {
+                    m.setTransposeOf(w, 1);
+                } else {
+                    m.setTo(w, 1);
+                }
+            }
+            String what = "k=" + k + " n=" + n + " accumulate=" + accumulate + " transposed=" + transposed;
+            float[] expected = y0.clone();
+            plain.multRow(x, 4, accumulate, expected, 2, new float[n]);
+            float[] y = y0.clone();
+            vectorised.multRow(x, 4, accumulate, y, 2, new float[n]);
+            assertArrayEquals(expected, y, what);
+            // multAddRow: an output row at offset 0, accumulated into
+            float[] s = java.util.Arrays.copyOf(y0, n);
+            float[] t = s.clone();
+            plain.multAddRow(x, 4, s);
+            vectorised.multAddRow(x, 4, t);
+            assertArrayEquals(s, t, "multAddRow " + what);
+        }
+    }
+
+    @Test
+    void vectorisedRowProductsAllocateNothingOnceCompiled() {
+        assumeTrue(Simd.available(), "Vector API kernels not available");
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SplittableRandom random = new SplittableRandom(6);
+        // a full strip and every block of the last one, the last vector partial
+        // (16 lanes: 128 + 64 + 32 + 5 columns; 8 lanes: 3 · 64 + 32 + 5)
+        int k = 24;
+        int n = 229;
+        RowArrayMatrix m = RowArrayMatrix.withPackedStrips(k, n);
+        m.setTo(random(random, k * n), 0);
+        float[] x = random(random, k);
+        float[] y = new float[n];
+        long thread = Thread.currentThread().getId();
+        threads.getThreadAllocatedBytes(thread);
+        // until the JIT has compiled the kernels, FloatVector values are objects
+        for (int i = 0; i < 30_000; i++) {
+            m.multRow(x, 0, (i & 1) == 0, y, 0, null);
+            m.multAddRow(x, 0, y);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 1_000; i++) {
+            m.multRow(x, 0, (i & 1) == 0, y, 0, null);
+            m.multAddRow(x, 0, y);
+        }
+        assertEquals(0, threads.getThreadAllocatedBytes(thread) - before, "bytes allocated by 2,000 products");
     }
 
     private static float[] random(SplittableRandom random, int n) {
