@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Matrix-multiply benchmark: seq4j Gemm (1 thread and all threads), the naive reference loop and EJML,
-# then OpenBLAS single-thread through numpy on the same shapes, in one run; prints a table with the
-# ratio seq4j (1 thread) / OpenBLAS (1 thread).
+# Matrix-multiply benchmark: seq4j Gemm with its Vector API kernels (1 thread and all threads), the
+# naive reference loop and EJML; seq4j with its plain-Java kernels (1 thread, a second JVM started with
+# -Dseq4j.simd=false); then OpenBLAS single-thread through numpy on the same shapes, in one run; prints
+# a table with the ratios seq4j (1 thread) / OpenBLAS (1 thread) for both kinds of kernel.
 #
 # Usage: bench/gemm.sh [seconds per measurement, default 0.3] [shapes file, default bench/gemm_shapes.tsv]
 # Environment: JAVA (default: java on PATH), JAVA_OPTS (extra JVM options), PYTHON (default /usr/bin/python3).
@@ -22,17 +23,22 @@ classpath="target/classes:$(cat "$out/classpath.txt")"
 javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/GemmBench.java
 
 # shellcheck disable=SC2086
-"$java_cmd" ${JAVA_OPTS:-} -cp "$out/classes:$classpath" org.seq4j.bench.GemmBench "$shapes" "$seconds" \
-    2> "$out/gemm-java.err" | tee "$out/gemm-java.tsv"
+"$java_cmd" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector -cp "$out/classes:$classpath" \
+    org.seq4j.bench.GemmBench "$shapes" "$seconds" 2> "$out/gemm-java.err" | tee "$out/gemm-java.tsv"
+# shellcheck disable=SC2086
+"$java_cmd" ${JAVA_OPTS:-} -Dseq4j.simd=false -cp "$out/classes:$classpath" \
+    org.seq4j.bench.GemmBench "$shapes" "$seconds" --seq4j-only 2> "$out/gemm-java-plain.err" \
+    | tee "$out/gemm-java-plain.tsv"
 
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on this machine to keep old OpenBLAS builds safe;
 # they also slow OpenBLAS down, so they are unset for this command alone (the core in use is printed).
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
     "$python_cmd" bench/gemm_peers.py "$shapes" "$seconds" | tee "$out/gemm-peers.tsv"
 
-"$python_cmd" - "$out/gemm-java.tsv" "$out/gemm-peers.tsv" <<'PY'
+"$python_cmd" - "$out/gemm-java.tsv" "$out/gemm-java-plain.tsv" "$out/gemm-peers.tsv" <<'PY'
 import sys
 rows, methods, order = {}, [], []
+ratios = [("seq4j_vector_1t", "vector / OpenBLAS"), ("seq4j_plain_1t", "plain / OpenBLAS")]
 for path in sys.argv[1:]:
     for line in open(path):
         if line.startswith("#") or not line.strip():
@@ -46,11 +52,11 @@ for path in sys.argv[1:]:
         rows[name][method] = float(gflops)
 print()
 print("GFLOP/s (columns ending in _wall: wall clock; the others: thread CPU time)")
-print("| shape | " + " | ".join(methods) + " | seq4j_1t / openblas_1t |")
-print("|---|" + "---:|" * (len(methods) + 1))
+print("| shape | " + " | ".join(methods) + " | " + " | ".join(title for _, title in ratios) + " |")
+print("|---|" + "---:|" * (len(methods) + len(ratios)))
 for name in order:
     r = rows[name]
     cells = ["%.1f" % r[m] if m in r else "–" for m in methods]
-    ratio = "%.2f" % (r["seq4j_1t"] / r["openblas_1t"]) if "seq4j_1t" in r and "openblas_1t" in r else "–"
-    print("| %s | %s | %s |" % (name, " | ".join(cells), ratio))
+    cells += ["%.2f" % (r[m] / r["openblas_1t"]) if m in r and "openblas_1t" in r else "–" for m, _ in ratios]
+    print("| %s | %s |" % (name, " | ".join(cells)))
 PY

@@ -21,11 +21,15 @@ import org.seq4j.tensor.GemmReference;
  * and EJML's {@code CommonOps_FDRM}. Not a test; run by
  * {@code bench/gemm.sh}, which also runs OpenBLAS through numpy on the same shapes and prints ratios.
  *
- * <p>Usage: {@code GemmBench SHAPES.tsv [seconds per measurement]}. Prints one tab-separated line per
- * shape and method: {@code name method gflops}. Each figure is the best of five timed rounds after a
- * warm-up, to damp the noise of a shared machine. Single-thread figures are timed with the thread's
- * CPU time (so that time spent descheduled by other processes does not count; the peer script does the
- * same), multi-thread figures with the wall clock.
+ * <p>Usage: {@code GemmBench SHAPES.tsv [seconds per measurement] [--seq4j-only]}. Prints one
+ * tab-separated line per shape and method: {@code name method gflops}. The seq4j methods are named
+ * after the kernels in use: {@code seq4j_vector_*} when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (the Vector API kernels), {@code seq4j_plain_*} without
+ * it or with {@code -Dseq4j.simd=false}. With {@code --seq4j-only}, only seq4j on one thread is timed
+ * (the second run of {@code bench/gemm.sh}, for the plain kernels). Each figure is the best of five
+ * timed rounds after a warm-up, to damp the noise of a shared machine. Single-thread figures are timed
+ * with the thread's CPU time (so that time spent descheduled by other processes does not count; the
+ * peer script does the same), multi-thread figures with the wall clock.
  */
 public final class GemmBench {
 
@@ -33,6 +37,9 @@ public final class GemmBench {
     private static final long NAIVE_MAX_WORK = 300_000_000L;
 
     private static final int ROUNDS = 5;
+
+    /** Shortest time each shape runs in the first warm-up round. */
+    private static final double FIRST_WARM_UP_SECONDS = 1.0;
 
     private static final ThreadMXBean THREAD_CLOCK = ManagementFactory.getThreadMXBean();
 
@@ -49,15 +56,22 @@ public final class GemmBench {
     /**
      * Runs the benchmark.
      *
-     * @param args shapes file, then optionally the seconds per measurement (default 0.3)
+     * @param args shapes file, then optionally the seconds per measurement (default 0.3), then
+     *             optionally {@code --seq4j-only}
      * @throws IOException if the shapes file cannot be read
      */
     public static void main(String[] args) throws IOException {
         List<Shape> shapes = readShapes(Path.of(args[0]));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.3;
+        boolean seq4jOnly = args.length > 2 && args[2].equals("--seq4j-only");
         int allThreads = Gemm.threads();
-        System.out.printf(Locale.ROOT, "# java %s, %d threads available%n",
-                System.getProperty("java.version"), allThreads);
+        // the rule of org.seq4j.tensor.Simd: the Vector API kernels run when the module is present and not turned off
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equalsIgnoreCase(System.getProperty("seq4j.simd", "").trim());
+        String seq4j = vector ? "seq4j_vector" : "seq4j_plain";
+        System.out.printf(Locale.ROOT, "# java %s (%s), %d threads available, %s kernels%n",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), allThreads,
+                vector ? "Vector API" : "plain-Java");
         warmUp(shapes, seconds);
         for (Shape s : shapes) {
             SplittableRandom random = new SplittableRandom(s.name().hashCode());
@@ -66,14 +80,17 @@ public final class GemmBench {
             float[] c = new float[s.m() * s.n()];
             int lda = s.transA() ? s.m() : s.k();
             int ldb = s.transB() ? s.k() : s.n();
-            Runnable seq4j = () -> Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(),
+            Runnable product = () -> Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                     a, 0, lda, b, 0, ldb, false, c, 0, s.n());
             Gemm.setThreads(1);
-            report(s, "seq4j_1t", time(seq4j, s, seconds, true));
+            report(s, seq4j + "_1t", time(product, s, seconds, true));
+            if (seq4jOnly) {
+                continue;
+            }
             // Wall clock on one thread, then on all threads: their ratio is the multithreading speed-up.
-            report(s, "seq4j_1t_wall", time(seq4j, s, seconds, false));
+            report(s, seq4j + "_1t_wall", time(product, s, seconds, false));
             Gemm.setThreads(allThreads);
-            report(s, "seq4j_" + allThreads + "t_wall", time(seq4j, s, seconds, false));
+            report(s, seq4j + "_" + allThreads + "t_wall", time(product, s, seconds, false));
             if ((long) s.m() * s.n() * s.k() <= NAIVE_MAX_WORK) {
                 report(s, "naive", time(() -> GemmReference.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                         a, 0, lda, b, 0, ldb, false, c, 0, s.n()), s, seconds, true));
@@ -98,16 +115,19 @@ public final class GemmBench {
 
     /**
      * Runs every shape's product on one thread for a while first, so that the JIT has compiled the
-     * kernels with the profile of the whole mix (as in a model) before anything is timed.
+     * kernels with the profile of the whole mix (as in a model) before anything is timed. The first
+     * round runs each shape for at least {@link #FIRST_WARM_UP_SECONDS}: until C2 has compiled them,
+     * the Vector API kernels run hundreds of times slower than compiled.
      */
     private static void warmUp(List<Shape> shapes, double seconds) {
         Gemm.setThreads(1);
         for (int round = 0; round < 2; round++) {
+            double roundSeconds = round == 0 ? Math.max(seconds, FIRST_WARM_UP_SECONDS) : seconds;
             for (Shape s : shapes) {
                 float[] a = new float[s.m() * s.k()];
                 float[] b = new float[s.k() * s.n()];
                 float[] c = new float[s.m() * s.n()];
-                long end = System.nanoTime() + (long) (seconds * 1e9);
+                long end = System.nanoTime() + (long) (roundSeconds * 1e9);
                 do {
                     Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), a, 0, s.transA() ? s.m() : s.k(),
                             b, 0, s.transB() ? s.k() : s.n(), false, c, 0, s.n());

@@ -28,18 +28,22 @@ import org.slf4j.LoggerFactory;
  * triple loop (summing in double) that tests compare this against.
  *
  * <h2>Speed</h2>
- * Large products are packed into per-thread workspaces and computed by register-tiled loops written
- * so that HotSpot C2 vectorises them (see {@code GemmKernels}); tiny products, and products with
+ * Large products are packed into per-thread workspaces and computed by register-tiled loops: when
+ * the JVM runs with {@code --add-modules jdk.incubator.vector}, by micro-kernels written with the
+ * Vector API that keep a block of {@code C} in vector registers ({@code VectorGemmKernels}, about
+ * twice as fast); otherwise by plain-Java loops written so that HotSpot C2 vectorises them (see
+ * {@code GemmKernels}). Both compute the same fma chains. Tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
  * After a thread's first product, products allocate nothing: each thread that computes a packed
- * product keeps a workspace of about 0.5 MiB for the rest of its life. Products of at least
+ * product keeps a workspace of about 0.5 MiB (each kind of kernel) for the rest of its life. Products of at least
  * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
  * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
  * alone). The thread count defaults to the number of available processors and can be set with the
  * system property {@value #THREADS_PROPERTY} or {@link #setThreads(int)}.
  *
  * <p>Arguments are not checked here (this is a kernel): indices outside the arrays throw
- * {@link ArrayIndexOutOfBoundsException}. {@link Tensors} checks shapes at its public entry points.
+ * {@link IndexOutOfBoundsException} (an {@link ArrayIndexOutOfBoundsException} from the plain-Java
+ * kernels). {@link Tensors} checks shapes at its public entry points.
  */
 public final class Gemm {
 
@@ -50,6 +54,13 @@ public final class Gemm {
     public static final long PARALLEL_MIN_WORK = 1L << 21;
 
     private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
+
+    /**
+     * The blocked path written with the Vector API, or null when the JVM lacks the module (or
+     * {@code -Dseq4j.simd=false}): then the plain-Java {@link GemmKernels#blocked}. A constant for C2.
+     */
+    static final BlockedGemmKernels VECTOR_KERNELS =
+            Simd.load(BlockedGemmKernels.class, "org.seq4j.tensor.VectorGemmKernels").orElse(null);
 
     private static volatile int threads = initialThreads();
     private static volatile GemmPool pool;
@@ -122,7 +133,8 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
-        if (!direct && GemmKernels.swapsOperands(m, n, k)) {
+        // The vector kernels handle narrow blocks with narrower kernels: no need to compute Cᵀ.
+        if (!direct && VECTOR_KERNELS == null && GemmKernels.swapsOperands(m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
             compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
         } else {
@@ -142,6 +154,9 @@ public final class Gemm {
         }
         if (direct) {
             GemmKernels.direct(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
+                    0, m, 0, n);
+        } else if (VECTOR_KERNELS != null) {
+            VECTOR_KERNELS.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
                     0, m, 0, n);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,

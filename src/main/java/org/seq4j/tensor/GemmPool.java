@@ -195,21 +195,23 @@ final class GemmPool {
     }
 
     /**
-     * Computes part {@code part}: a contiguous range of columns (in whole blocks of {@code NT}, or of 8
-     * on the direct path) or of rows (in groups of {@code MR}), fixed by the shape and the part count.
+     * Computes part {@code part}: a contiguous range of columns (in whole blocks of {@code NT}, in the
+     * vector kernels' column unit, or in 8 on the direct path) or of rows (in groups of {@code MR} or
+     * the vector kernels' row unit), fixed by the shape and the part count.
      */
     private void computePart(int part) {
         int rowFrom = 0;
         int rowTo = m;
         int colFrom = 0;
         int colTo = n;
+        BlockedGemmKernels vector = Gemm.VECTOR_KERNELS;
         if (splitColumns) {
-            int unit = direct ? 8 : GemmKernels.NT;
+            int unit = direct ? 8 : vector != null ? vector.columnUnit() : GemmKernels.NT;
             int units = (n + unit - 1) / unit;
             colFrom = Math.min(n, (int) ((long) units * part / parts) * unit);
             colTo = Math.min(n, (int) ((long) units * (part + 1) / parts) * unit);
         } else {
-            int unit = GemmKernels.MR;
+            int unit = direct || vector == null ? GemmKernels.MR : vector.rowUnit();
             int units = (m + unit - 1) / unit;
             rowFrom = Math.min(m, (int) ((long) units * part / parts) * unit);
             rowTo = Math.min(m, (int) ((long) units * (part + 1) / parts) * unit);
@@ -219,6 +221,9 @@ final class GemmPool {
         }
         if (direct) {
             GemmKernels.direct(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
+                    rowFrom, rowTo, colFrom, colTo);
+        } else if (vector != null) {
+            vector.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
                     rowFrom, rowTo, colFrom, colTo);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
