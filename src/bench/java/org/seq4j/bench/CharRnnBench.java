@@ -64,8 +64,9 @@ public final class CharRnnBench {
      * @param args the options of the class documentation
      * @throws IOException if the text cannot be read
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Map<String, String> o = options(args);
+        Gemm.awaitVectorKernels();   // loaded and warmed up in the background; time only the kernels in use
         Path data = Path.of(o.getOrDefault("data", "examples/data/tinyshakespeare/input.txt"));
         CellType cell = switch (o.getOrDefault("cell", "lstm")) {
             case "lstm" -> CellType.LSTM;

@@ -60,14 +60,14 @@ public final class GemmBench {
      *             optionally {@code --seq4j-only}
      * @throws IOException if the shapes file cannot be read
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         List<Shape> shapes = readShapes(Path.of(args[0]));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.3;
         boolean seq4jOnly = args.length > 2 && args[2].equals("--seq4j-only");
         int allThreads = Gemm.threads();
-        // the rule of org.seq4j.tensor.Simd: the Vector API kernels run when the module is present and not turned off
-        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !"false".equalsIgnoreCase(System.getProperty("seq4j.simd", "").trim());
+        // Gemm warms its Vector API kernels up in the background: wait for them, so that every product is
+        // timed with the kernels it reports
+        boolean vector = Gemm.awaitVectorKernels();
         String seq4j = vector ? "seq4j_vector" : "seq4j_plain";
         System.out.printf(Locale.ROOT, "# java %s (%s), %d threads available, %s kernels%n",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), allThreads,

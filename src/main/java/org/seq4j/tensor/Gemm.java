@@ -1,5 +1,6 @@
 package org.seq4j.tensor;
 
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * the JVM runs with {@code --add-modules jdk.incubator.vector}, by micro-kernels written with the
  * Vector API that keep a block of {@code C} in vector registers ({@code VectorGemmKernels}, about
  * twice as fast); otherwise by plain-Java loops written so that HotSpot C2 vectorises them (see
- * {@code GemmKernels}). Both compute the same fma chains. Tiny products, and products with
+ * {@code GemmKernels}). Both compute the same fma chains. The Vector API kernels are warmed up on a
+ * background thread when this class is first used (a few seconds); products run on the plain kernels
+ * until then ({@link #awaitVectorKernels()} waits for them). Tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
  * After a thread's first product, products allocate nothing: each thread that computes a packed
  * product keeps a workspace of about 0.5 MiB (each kind of kernel) for the rest of its life. Products of at least
@@ -56,11 +59,33 @@ public final class Gemm {
     private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
 
     /**
-     * The blocked path written with the Vector API, or null when the JVM lacks the module (or
-     * {@code -Dseq4j.simd=false}): then the plain-Java {@link GemmKernels#blocked}. A constant for C2.
+     * The blocked path written with the Vector API once it is loaded and warmed up; null before that,
+     * and for good when the JVM lacks the module (or {@code -Dseq4j.simd=false}): then the plain-Java
+     * {@link GemmKernels#blocked} computes, with the same results. Each product reads it once.
      */
-    static final BlockedGemmKernels VECTOR_KERNELS =
-            Simd.load(BlockedGemmKernels.class, "org.seq4j.tensor.VectorGemmKernels").orElse(null);
+    private static volatile BlockedGemmKernels vectorKernels;
+
+    /** Counted down when the vector kernels are ready or known to be unavailable. */
+    private static final CountDownLatch VECTOR_KERNELS_SETTLED = new CountDownLatch(1);
+
+    static {
+        if (Simd.available()) {
+            // The kernels' constructor runs them until C2 has compiled them (2 to 4 s on two busy
+            // cores); meanwhile products run on the plain kernels instead of waiting.
+            Thread loader = new Thread(() -> {
+                try {
+                    vectorKernels = Simd.load(BlockedGemmKernels.class, "org.seq4j.tensor.VectorGemmKernels")
+                            .orElse(null);
+                } finally {
+                    VECTOR_KERNELS_SETTLED.countDown();
+                }
+            }, "seq4j-gemm-warm-up");
+            loader.setDaemon(true);
+            loader.start();
+        } else {
+            VECTOR_KERNELS_SETTLED.countDown();
+        }
+    }
 
     private static volatile int threads = initialThreads();
     private static volatile GemmPool pool;
@@ -99,6 +124,25 @@ public final class Gemm {
     }
 
     /**
+     * Waits until the Vector API kernels are ready, if the JVM has the module. They are loaded and
+     * warmed up (run until HotSpot has compiled them, a few seconds) on a background thread when this
+     * class is first used; products computed meanwhile run on the plain-Java kernels, with identical
+     * results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
+     *
+     * @return true if products now use the Vector API kernels
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static boolean awaitVectorKernels() throws InterruptedException {
+        VECTOR_KERNELS_SETTLED.await();
+        return vectorKernels != null;
+    }
+
+    /** The Vector API kernels if they are ready, else null. */
+    static BlockedGemmKernels vectorKernels() {
+        return vectorKernels;
+    }
+
+    /**
      * Computes {@code C (+)= op(A)·op(B)}.
      *
      * @param transA     use {@code Aᵀ}; {@code A} is then stored as {@code (k, m)}
@@ -133,21 +177,24 @@ public final class Gemm {
             return;
         }
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
+        // one choice of kernels for the whole product (they may become ready while it runs)
+        BlockedGemmKernels vector = vectorKernels;
         // The vector kernels handle narrow blocks with narrower kernels: no need to compute Cᵀ.
-        if (!direct && VECTOR_KERNELS == null && GemmKernels.swapsOperands(m, n, k)) {
+        if (!direct && vector == null && GemmKernels.swapsOperands(m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.
-            compute(false, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
+            compute(false, null, true, !transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, accumulate, c, cOff, ldc);
         } else {
-            compute(direct, false, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+            compute(direct, vector, false, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
         }
     }
 
-    private static void compute(boolean direct, boolean transposedC, boolean transA, boolean transB,
+    private static void compute(boolean direct, BlockedGemmKernels vector, boolean transposedC,
+                                boolean transA, boolean transB,
                                 int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 boolean accumulate, float[] c, int cOff, int ldc) {
         if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
             GemmPool p = pool();
-            if (p != null && p.run(direct, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+            if (p != null && p.run(direct, vector, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
                     accumulate, c, cOff, ldc)) {
                 return;
             }
@@ -155,8 +202,8 @@ public final class Gemm {
         if (direct) {
             GemmKernels.direct(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
                     0, m, 0, n);
-        } else if (VECTOR_KERNELS != null) {
-            VECTOR_KERNELS.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
+        } else if (vector != null) {
+            vector.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
                     0, m, 0, n);
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,

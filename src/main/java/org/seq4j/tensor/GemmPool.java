@@ -38,6 +38,8 @@ final class GemmPool {
 
     // The product being computed; written by the caller before the generation is advanced.
     private boolean direct;
+    /** The Vector API kernels for the blocked path, or null for the plain-Java ones. */
+    private BlockedGemmKernels vector;
     private boolean transposedC;
     private boolean splitColumns;
     private boolean transA;
@@ -90,10 +92,11 @@ final class GemmPool {
      * Computes the product across the pool, with the arguments of {@link Gemm#sgemm} ({@code k > 0}).
      *
      * @param direct      whether the product takes the direct path (else the blocked path)
+     * @param vector      the Vector API kernels for the blocked path, or null for the plain-Java ones
      * @param transposedC whether {@code C} is stored transposed (blocked path only; see {@code GemmKernels})
      * @return {@code false} if the pool is busy with another caller's product (nothing was computed)
      */
-    boolean run(boolean direct, boolean transposedC, boolean transA, boolean transB, int m, int n, int k,
+    boolean run(boolean direct, BlockedGemmKernels vector, boolean transposedC, boolean transA, boolean transB, int m, int n, int k,
                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 boolean accumulate, float[] c, int cOff, int ldc) {
         if (!inUse.tryLock()) {
@@ -101,6 +104,7 @@ final class GemmPool {
         }
         try {
             this.direct = direct;
+            this.vector = vector;
             this.transposedC = transposedC;
             // Columns when each part gets at least one whole block of columns, else rows.
             this.splitColumns = n >= parts * GemmKernels.NT || (direct && n >= parts * 8);
@@ -204,7 +208,6 @@ final class GemmPool {
         int rowTo = m;
         int colFrom = 0;
         int colTo = n;
-        BlockedGemmKernels vector = Gemm.VECTOR_KERNELS;
         if (splitColumns) {
             int unit = direct ? 8 : vector != null ? vector.columnUnit() : GemmKernels.NT;
             int units = (n + unit - 1) / unit;

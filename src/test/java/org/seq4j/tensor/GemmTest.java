@@ -135,6 +135,7 @@ class GemmTest {
 
     @Test
     void steadyStateProductsAllocateNothing() {
+        vectorKernels();   // not switching kernels mid-measurement
         SplittableRandom random = new SplittableRandom(23);
         Problem[] problems = {
             new Problem(random, false, true, false, 64, 512, 128),  // blocked
@@ -213,6 +214,17 @@ class GemmTest {
         assertEquals("threadCount must be >= 1 but was 0", e.getMessage());
     }
 
+    /** The Vector API kernels once warmed up (Gemm loads them in the background), or null without the module. */
+    private static BlockedGemmKernels vectorKernels() {
+        try {
+            Gemm.awaitVectorKernels();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the vector kernels", e);
+        }
+        return Gemm.vectorKernels();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // The Vector API kernels (run when the JVM has jdk.incubator.vector; the plain kernels are then
     // called directly for comparison, so that both are checked in that run)
@@ -221,7 +233,7 @@ class GemmTest {
     void vectorKernelsArePresentWhenTheBuildExpectsThem() {
         String expected = System.getProperty("seq4j.test.expectSimd");
         assumeTrue(expected != null, "run outside the build: nothing expected");
-        assertEquals(Boolean.parseBoolean(expected), Gemm.VECTOR_KERNELS != null, "vector kernels loaded");
+        assertEquals(Boolean.parseBoolean(expected), vectorKernels() != null, "vector kernels loaded");
     }
 
     /**
@@ -232,7 +244,7 @@ class GemmTest {
      */
     @Test
     void vectorKernelsEqualTheFmaChainAndThePlainKernelsBitForBit() {
-        assumeTrue(Gemm.VECTOR_KERNELS != null, "no Vector API");
+        assumeTrue(vectorKernels() != null, "no Vector API");
         SplittableRandom random = new SplittableRandom(31);
         int[][] shapes = {
             {1, 1, 1}, {1, 16, 3}, {3, 17, 5}, {4, 15, 257}, {5, 31, 2}, {7, 33, 40}, {8, 47, 1}, {9, 48, 7},
@@ -262,7 +274,7 @@ class GemmTest {
 
     @Test
     void vectorKernelsMatchTheReferenceOnRandomShapes() {
-        assumeTrue(Gemm.VECTOR_KERNELS != null, "no Vector API");
+        assumeTrue(vectorKernels() != null, "no Vector API");
         SplittableRandom random = new SplittableRandom(37);
         for (int trial = 0; trial < 60; trial++) {
             int m = 1 + random.nextInt(random.nextBoolean() ? 20 : 300);
@@ -281,7 +293,7 @@ class GemmTest {
     /** A range of rows and columns (as a thread computes it) writes exactly that block of C. */
     @Test
     void vectorKernelsComputeExactlyTheirRange() {
-        assumeTrue(Gemm.VECTOR_KERNELS != null, "no Vector API");
+        assumeTrue(vectorKernels() != null, "no Vector API");
         SplittableRandom random = new SplittableRandom(41);
         int[][] ranges = {{0, 50, 0, 700}, {3, 47, 5, 690}, {8, 9, 48, 49}, {20, 50, 400, 700}, {1, 2, 0, 1}};
         for (int[] range : ranges) {
@@ -311,7 +323,7 @@ class GemmTest {
     /** Shapes that the thread pool splits by columns and by rows, with every tail, through Gemm. */
     @Test
     void vectorKernelsOnOneTwoAndThreeThreadsAreIdentical() {
-        assumeTrue(Gemm.VECTOR_KERNELS != null, "no Vector API");
+        assumeTrue(vectorKernels() != null, "no Vector API");
         SplittableRandom random = new SplittableRandom(43);
         int[][] shapes = {{70, 801, 100}, {1000, 65, 40}, {125, 130, 300}};
         for (int[] s : shapes) {
@@ -374,7 +386,7 @@ class GemmTest {
         }
 
         void runVector(float[] out, int rowFrom, int rowTo, int colFrom, int colTo) {
-            Gemm.VECTOR_KERNELS.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, out, cOff, ldc,
+            vectorKernels().blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, out, cOff, ldc,
                     rowFrom, rowTo, colFrom, colTo);
         }
 
