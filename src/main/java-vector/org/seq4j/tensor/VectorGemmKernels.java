@@ -93,8 +93,12 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Columns of C per block; a multiple of {@code 3·L} for every vector width up to 512 bits. */
     static final int NC = 384;
 
-    /** Longest warm-up of the kernels before they are declared unusable. */
-    private static final long WARM_UP_NANOS = 10_000_000_000L;
+    /**
+     * Longest warm-up of the kernels before they are declared unusable. Generous: it runs on a
+     * background thread while the plain kernels serve, and on a loaded machine C2's queue is long
+     * (10 s was too short with two other busy processes on two cores).
+     */
+    private static final long WARM_UP_NANOS = 120_000_000_000L;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 

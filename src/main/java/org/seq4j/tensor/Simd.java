@@ -1,5 +1,6 @@
 package org.seq4j.tensor;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,10 @@ final class Simd {
             LOG.debug("{}: vectorised kernels {}", type.getSimpleName(), kernels);
             return Optional.of(type.cast(kernels));
         } catch (ReflectiveOperationException | LinkageError e) {
+            // a constructor's own failure comes wrapped: report the cause
+            Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
             LOG.warn("{}: cannot load the vectorised kernels {} ({}); using the plain-Java kernels",
-                    type.getSimpleName(), className, e.toString());
+                    type.getSimpleName(), className, cause.toString());
             return Optional.empty();
         }
     }
