@@ -8,10 +8,13 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.seq4j.io.AtomicFiles;
 
 /**
  * Draws training and validation loss against the step as a PNG, with java.awt in headless mode.
@@ -111,9 +114,17 @@ final class LossPlot {
         } finally {
             g.dispose();
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", png)) {
             throw new IOException("no PNG writer available");
         }
+        // replaced atomically: a viewer that reloads the plot during training never reads half a file
+        AtomicFiles.write(file, channel -> {
+            ByteBuffer bytes = ByteBuffer.wrap(png.toByteArray());
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        });
     }
 
     private record Frame(long xHigh, double yLow, double yHigh) {
