@@ -274,34 +274,9 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         }
     }
 
-    /**
-     * Writes W_hhᵀ, (H, G·H), into target: eight stored rows at a time, read along p, each target row
-     * receiving eight adjacent values (column-wise access with a power-of-two stride thrashes the cache).
-     */
+    /** Writes W_hhᵀ, (H, G·H), into target: {@code target[p·G·H + j] = W_hh(j, p)}. */
     final void transposeWeightHh(float[] target) {
-        float[] w = weightHh.value().data;
-        int hs = hiddenSize;
-        int gw = gateWidth;
-        int j = 0;
-        for (; j + 7 < gw; j += 8) {
-            int s0 = j * hs;
-            for (int p = 0; p < hs; p++) {
-                int t = p * gw + j;
-                target[t] = w[s0 + p];
-                target[t + 1] = w[s0 + hs + p];
-                target[t + 2] = w[s0 + 2 * hs + p];
-                target[t + 3] = w[s0 + 3 * hs + p];
-                target[t + 4] = w[s0 + 4 * hs + p];
-                target[t + 5] = w[s0 + 5 * hs + p];
-                target[t + 6] = w[s0 + 6 * hs + p];
-                target[t + 7] = w[s0 + 7 * hs + p];
-            }
-        }
-        for (; j < gw; j++) {
-            for (int p = 0; p < hs; p++) {
-                target[p * gw + j] = w[j * hs + p];
-            }
-        }
+        Tensors.transposeRowsInto(weightHh.value().data, 0, hiddenSize, 0, gateWidth, target, 0, gateWidth);
     }
 
     /** dW_ih += dGatesXᵀ·in, over rows rows. */

@@ -242,43 +242,16 @@ public final class RowArrayMatrix {
     /** {@link #setTransposeOf} into the packed strips (see RowKernels for the layout). */
     private void setPackedTransposeOf(float[] w, int wOff) {
         for (int j0 = 0; j0 < lastStripFrom; j0 += strip) {
-            transposeColumns(w, wOff, j0, strip, j0 * rows, strip);
+            Tensors.transposeRowsInto(w, wOff, rows, j0, strip, packed, j0 * rows, strip);
         }
         if (lastStripFrom < cols) {
             int stride = lastStripStride();
             int whole = lastStripWhole();
-            transposeColumns(w, wOff, lastStripFrom, whole, lastStripFrom * rows, stride);
+            Tensors.transposeRowsInto(w, wOff, rows, lastStripFrom, whole, packed, lastStripFrom * rows, stride);
             int tailFrom = lastStripTailFrom();
             if (tailFrom >= 0) {
-                transposeColumns(w, wOff, tailFrom, cols - tailFrom, lastStripFrom * rows + whole, stride);
-            }
-        }
-    }
-
-    /**
-     * Packs {@code count} columns of {@code M = Wᵀ} from column {@code from} at {@code d0}, {@code d0 + 1},
-     * ... of each packed row, whose rows are {@code width} apart: M(p, from + c) = W(from + c, p).
-     */
-    private void transposeColumns(float[] w, int wOff, int from, int count, int d0, int width) {
-        // eight rows of W at a time, read along p; each packed row receives eight adjacent values
-        int c = 0;
-        for (; c + 7 < count; c += 8) {
-            int s0 = wOff + (from + c) * rows;
-            for (int p = 0, d = d0 + c; p < rows; p++, d += width) {
-                packed[d] = w[s0 + p];
-                packed[d + 1] = w[s0 + rows + p];
-                packed[d + 2] = w[s0 + 2 * rows + p];
-                packed[d + 3] = w[s0 + 3 * rows + p];
-                packed[d + 4] = w[s0 + 4 * rows + p];
-                packed[d + 5] = w[s0 + 5 * rows + p];
-                packed[d + 6] = w[s0 + 6 * rows + p];
-                packed[d + 7] = w[s0 + 7 * rows + p];
-            }
-        }
-        for (; c < count; c++) {
-            int src = wOff + (from + c) * rows;
-            for (int p = 0, d = d0 + c; p < rows; p++, d += width) {
-                packed[d] = w[src + p];
+                Tensors.transposeRowsInto(w, wOff, rows, tailFrom, cols - tailFrom, packed, lastStripFrom * rows + whole,
+                        stride);
             }
         }
     }
