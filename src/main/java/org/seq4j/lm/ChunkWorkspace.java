@@ -2,6 +2,7 @@ package org.seq4j.lm;
 
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Dropout;
 import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentLayer;
 
@@ -23,8 +24,7 @@ final class ChunkWorkspace {
     // h, c: (L·B, H) the state at the start of the current chunk; c is (0, H) unless the cell is an LSTM
     final FMatrixRMaj h;
     final FMatrixRMaj c;
-    // mask, dropped: (T·B, H) top-output dropout mask (0 or 1/(1−p)) and the dropped output
-    final FMatrixRMaj mask;
+    // dropped: (T·B, H) the top output after dropout
     final FMatrixRMaj dropped;
     // logits: (T·B, V), overwritten by the probabilities; dLogits: (T·B, V)
     final FMatrixRMaj logits;
@@ -32,10 +32,14 @@ final class ChunkWorkspace {
     // dTop: (T·B, H) gradient into the top layer's output
     final FMatrixRMaj dTop;
 
-    /** Set by the forward pass: the top output the decoder read, the recurrent cache, whether dropout ran. */
+    /**
+     * Set by the forward pass: the top output the decoder read, the recurrent cache, whether dropout ran and
+     * its cache (the mask; created by the first training forward, reused after).
+     */
     FMatrixRMaj top;
     RecurrentLayer.Cache cache;
     boolean dropoutApplied;
+    Dropout.Cache dropoutCache;
 
     ChunkWorkspace(CharLmConfig config, RecurrentConfig rnnConfig, int batchSize, int seqLength) {
         if (batchSize < 1 || seqLength < 1) {
@@ -52,7 +56,6 @@ final class ChunkWorkspace {
         this.h = new FMatrixRMaj(rnnConfig.stateRows(batchSize), hs);
         this.c = new FMatrixRMaj(config.cell().hasCellState() ? rnnConfig.stateRows(batchSize) : 0, hs);
         boolean dropout = config.dropout() > 0f;
-        this.mask = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.dropped = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.logits = new FMatrixRMaj(rows, config.vocabSize());
         this.dLogits = new FMatrixRMaj(rows, config.vocabSize());
