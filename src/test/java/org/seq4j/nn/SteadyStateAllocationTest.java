@@ -42,15 +42,22 @@ class SteadyStateAllocationTest {
         FMatrixRMaj dLogits = new FMatrixRMaj(n, 5);  // (N, C)
         FMatrixRMaj dE = new FMatrixRMaj(n, 4);       // (N, E)
         FMatrixRMaj target = uniform(n, 5, 1.0, random);
+        float[] exampleWeights = {1f, 0f, 2f, 1f, 0.5f, 1f};
+        Dropout dropout = new Dropout(0.3f);
+        FMatrixRMaj dropped = new FMatrixRMaj(n, 4);  // (N, E)
+        SplittableRandom dropoutRandom = new SplittableRandom(2);
+        Dropout.Cache[] dropoutCache = {dropout.forward(e, dropped, dropoutRandom)};
 
         Runnable step = () -> {
             embedding.forward(tokens, e);
-            linear.forward(e, logits);
-            crossEntropy.forward(logits, targets, p);
-            crossEntropy.backward(p, targets, 1.0, dLogits);
-            mse.forward(logits, target);
-            mse.backward(logits, target, 0.1, p);
-            linear.backward(e, dLogits, dE);
+            dropout.forward(e, dropped, dropoutRandom, dropoutCache[0]);
+            linear.forward(dropped, logits);
+            crossEntropy.forward(logits, targets, exampleWeights, p);
+            crossEntropy.backward(p, targets, exampleWeights, 1.0, dLogits);
+            mse.forward(logits, target, exampleWeights);
+            mse.backward(logits, target, exampleWeights, 0.1, p);
+            linear.backward(dropped, dLogits, dE);
+            dropout.backward(dropoutCache[0], dE, dE);
             embedding.backward(tokens, dE);
         };
         for (int i = 0; i < ITERATIONS; i++) {
