@@ -15,7 +15,7 @@ import org.seq4j.tensor.Tensors;
  *
  * Made by {@link RecurrentLayer#newState(int)}, starting at zero. The state can be loaded, e.g. from a
  * forward pass over a prompt ({@link RecurrentLayer.Cache#finalHidden()}) or from a conditioning vector
- * ({@link InitialStateHead}), with {@link #setTo}.
+ * ({@link InitialState}), with {@link #setTo}.
  */
 public final class RecurrentState {
 
