@@ -10,7 +10,7 @@ import org.seq4j.kernel.Gemm;
  * one layer and direction. Each {@link RecurrentLayer.Cache} owns one engine, so two caches never share a
  * mutable buffer; the engine holds no reference to a layer between calls.
  *
- * <p>What it does beyond a plain time loop over the cells' one-step API:
+ * <p>What it does beyond the plain time loop of {@link ReferenceBptt} (which computes the same values):
  * <ul>
  *   <li>the input product of all {@code T} steps as one matrix product before the loop, and the weight
  *       gradients and the input gradient as products over all steps after it;</li>

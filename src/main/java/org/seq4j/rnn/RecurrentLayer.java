@@ -37,7 +37,8 @@ import org.seq4j.tensor.Tensors;
  *
  * <p>This class holds the loops over layers and directions; the time loop of one layer and direction,
  * with everything that makes it fast (products over all steps, weight copies, shards on threads), is
- * package-private execution code ({@code BpttEngine}).
+ * package-private execution code ({@code BpttEngine}), and a plain time loop over the cells' one-step
+ * API ({@code ReferenceBptt}) computes the same values for the tests.
  *
  * <h2>Variable lengths</h2>
  * With {@code lengths[b]} (each in {@code [1, T]}), steps {@code t ≥ lengths[b]} of sequence {@code b} are
