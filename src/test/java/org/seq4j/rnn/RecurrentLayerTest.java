@@ -693,7 +693,8 @@ class RecurrentLayerTest {
 
     @Test
     void nonFinitePaddedInputRowsAreRejectedWithTheRow() {
-        RecurrentLayer gru = new RecurrentLayer(RecurrentConfig.of(CellType.GRU, INPUT, HIDDEN).withBidirectional(true), 88);
+        RecurrentLayer gru = new RecurrentLayer(
+                RecurrentConfig.of(CellType.GRU, INPUT, HIDDEN).withBidirectional(true), 88);
         FMatrixRMaj x = uniform(new SplittableRandom(89), 4 * BATCH, INPUT, 1.0);
         int[] lengths = {2, 4};
         RecurrentLayer.Cache cache = gru.forward(x, BATCH, lengths, null, null, null);
