@@ -74,6 +74,13 @@ class RecurrentLayerTest {
         if (lstm) {
             assertTrue(maxAbsDiff(fullC, second.finalCellState()) <= SAME_ARITHMETIC);
         }
+
+        // one cache for both chunks: its own final state is copied in before it is overwritten
+        RecurrentLayer.Cache cache = layer.forward(steps(x, 0, 2), BATCH, null, h0, c0, null, layer.newCache());
+        layer.forward(steps(x, 2, 5), BATCH, null, cache.finalHidden(), lstm ? cache.finalCellState() : null,
+                null, cache);
+        assertTrue(maxAbsDiff(steps(fullOutput, 2, 5), cache.output()) <= SAME_ARITHMETIC);
+        assertTrue(maxAbsDiff(fullH, cache.finalHidden()) <= SAME_ARITHMETIC);
     }
 
     /**
