@@ -140,8 +140,8 @@ class BucketBatcherTest {
             for (int b = 0; b < batch.batchSize(); b++) {
                 assertEquals(bucket, (batch.length(b) - 1) / 12, "lengths " + Arrays.toString(batch.lengths()));
             }
-            int spread = Arrays.stream(batch.lengths()).max().getAsInt() - Arrays.stream(batch.lengths()).min().getAsInt();
-            mixed |= spread > 3;
+            int[] lengths = batch.lengths();
+            mixed |= Arrays.stream(lengths).max().getAsInt() - Arrays.stream(lengths).min().getAsInt() > 3;
         }
         assertTrue(mixed, "within a bucket, batches are not just neighbours");
     }
