@@ -87,27 +87,27 @@ class RecurrentLayerFixtureTest {
         loadStateDict(layer, fixture);
         boolean lstm = config.cell().hasCellState();
 
-        FMatrixRMaj x = fixture.get("input").toMatrix();
+        FMatrixRMaj x = fixture.get("input").toFlattenedMatrix();
         int batch = fixture.get("input").shape()[1];
         int[] lengths = lengthsOf(fixture);
-        RecurrentLayer.Cache cache = layer.forward(x, batch, lengths, fixture.get("h0").toMatrix(),
-                lstm ? fixture.get("c0").toMatrix() : null, null);
-        assertClose(label + " output", fixture.get("output").toMatrix(), cache.output(), tolerance);
-        assertClose(label + " h_n", fixture.get("h_n").toMatrix(), cache.finalHidden(), tolerance);
+        RecurrentLayer.Cache cache = layer.forward(x, batch, lengths, fixture.get("h0").toFlattenedMatrix(),
+                lstm ? fixture.get("c0").toFlattenedMatrix() : null, null);
+        assertClose(label + " output", fixture.get("output").toFlattenedMatrix(), cache.output(), tolerance);
+        assertClose(label + " h_n", fixture.get("h_n").toFlattenedMatrix(), cache.finalHidden(), tolerance);
         if (lstm) {
-            assertClose(label + " c_n", fixture.get("c_n").toMatrix(), cache.finalCellState(), tolerance);
+            assertClose(label + " c_n", fixture.get("c_n").toFlattenedMatrix(), cache.finalCellState(), tolerance);
         }
 
         layer.parameters().zeroGrad();
-        layer.backward(cache, fixture.get("grad_output").toMatrix(), fixture.get("grad_h_n").toMatrix(),
-                lstm ? fixture.get("grad_c_n").toMatrix() : null);
+        layer.backward(cache, fixture.get("grad_output").toFlattenedMatrix(),
+                fixture.get("grad_h_n").toFlattenedMatrix(), lstm ? fixture.get("grad_c_n").toFlattenedMatrix() : null);
         for (Parameter p : layer.parameters()) {
             assertClose(label + " grad." + p.name(), fixture.get("grad." + p.name()).toMatrix(), p.grad(), tolerance);
         }
-        assertClose(label + " grad.input", fixture.get("grad.input").toMatrix(), cache.dx(), tolerance);
-        assertClose(label + " grad.h0", fixture.get("grad.h0").toMatrix(), cache.dh0(), tolerance);
+        assertClose(label + " grad.input", fixture.get("grad.input").toFlattenedMatrix(), cache.dx(), tolerance);
+        assertClose(label + " grad.h0", fixture.get("grad.h0").toFlattenedMatrix(), cache.dh0(), tolerance);
         if (lstm) {
-            assertClose(label + " grad.c0", fixture.get("grad.c0").toMatrix(), cache.dc0(), tolerance);
+            assertClose(label + " grad.c0", fixture.get("grad.c0").toFlattenedMatrix(), cache.dc0(), tolerance);
         }
         return cache;
     }
@@ -134,8 +134,8 @@ class RecurrentLayerFixtureTest {
         boolean lstm = config.cell().hasCellState();
         int batch = fixture.get("input").shape()[1];
         int[] lengths = lengthsOf(fixture);
-        RecurrentLayer.Cache cache = layer.forward(fixture.get("input").toMatrix(), batch, lengths,
-                fixture.get("h0").toMatrix(), lstm ? fixture.get("c0").toMatrix() : null, null);
+        RecurrentLayer.Cache cache = layer.forward(fixture.get("input").toFlattenedMatrix(), batch, lengths,
+                fixture.get("h0").toFlattenedMatrix(), lstm ? fixture.get("c0").toFlattenedMatrix() : null, null);
 
         TensorFile.Builder out = TensorFile.builder()
                 .putMetadata("mode", config.cell().name())
