@@ -35,7 +35,9 @@
  *       {@code c0}).</li>
  * </ul>
  * Every {@code backward} adds ({@code +=}) into parameter gradients; zero them with
- * {@link org.seq4j.nn.Parameters#zeroGrad()}. Steady-state training steps allocate nothing.
+ * {@link org.seq4j.nn.Parameters#zeroGrad()}. A {@link org.seq4j.rnn.RecurrentLayer},
+ * {@link org.seq4j.rnn.LastStep} and {@link org.seq4j.rnn.InitialState} fill caches that the caller owns
+ * (any number alive at once, each consumed by one backward). Steady-state training steps that keep their caches allocate nothing.
  *
  * <h2>The classic scenarios, composed</h2>
  * Losses are {@link org.seq4j.nn.CrossEntropyLoss} (classes, with class weights, example weights and an
@@ -68,10 +70,11 @@
  *   FMatrixRMaj c = new FMatrixRMaj(config.stateRows(B), 256);
  *   FMatrixRMaj logits = new FMatrixRMaj(T * B, V), dLogits = new FMatrixRMaj(T * B, V);
  *   FMatrixRMaj dOutput = new FMatrixRMaj(T * B, 256);
+ *   RecurrentLayer.Cache rnn = lstm.newCache();                 // refilled by every step
  *
  *   // one training step on a chunk: x (T·B, V) one-hot characters, targets[t·B + b] the next characters
  *   model.zeroGrad();
- *   RecurrentLayer.Cache rnn = lstm.forward(x, B, null, h, c, dropout);
+ *   lstm.forward(x, B, null, h, c, dropout, rnn);
  *   decoder.forward(rnn.output(), logits);
  *   double nats = loss.forward(logits, targets, logits);  // logits now hold the probabilities
  *   loss.backward(logits, targets, 1.0, dLogits);
