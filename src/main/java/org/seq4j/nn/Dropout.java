@@ -54,6 +54,16 @@ public final class Dropout {
     }
 
     /**
+     * Creates an empty cache of this module, to be filled by {@link #forward(FMatrixRMaj, FMatrixRMaj,
+     * RandomGenerator, Cache)}; backward on it before a forward throws {@link IllegalStateException}.
+     *
+     * @return a new, unfilled cache
+     */
+    public Cache newCache() {
+        return new Cache(this);
+    }
+
+    /**
      * Forward pass with a new cache; see {@link #forward(FMatrixRMaj, FMatrixRMaj, RandomGenerator, Cache)}.
      *
      * @param input  x, (N, C); not modified, unless it is also {@code output}

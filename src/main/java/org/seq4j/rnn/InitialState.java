@@ -70,6 +70,16 @@ public final class InitialState implements Module {
     }
 
     /**
+     * Creates an empty cache of this module, to be filled by {@link #forward(FMatrixRMaj, Cache)}; backward
+     * on it before a forward throws {@link IllegalStateException}.
+     *
+     * @return a new, unfilled cache
+     */
+    public Cache newCache() {
+        return new Cache(this);
+    }
+
+    /**
      * Computes the initial states into a new cache; see {@link #forward(FMatrixRMaj, Cache)}.
      *
      * @param condition (B, F) one conditioning vector per sequence; not modified

@@ -78,6 +78,17 @@ public final class LastStep {
     }
 
     /**
+     * Creates an empty cache of this selection, to be filled by
+     * {@link #forward(FMatrixRMaj, int, int[], Cache)}; backward on it before a forward throws
+     * {@link IllegalStateException}.
+     *
+     * @return a new, unfilled cache
+     */
+    public Cache newCache() {
+        return new Cache(this);
+    }
+
+    /**
      * Selects the summaries into a new cache; see {@link #forward(FMatrixRMaj, int, int[], Cache)}.
      *
      * @param output    (T·B, D·H) the recurrent layer's output; not modified

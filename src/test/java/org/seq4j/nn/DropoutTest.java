@@ -107,6 +107,10 @@ class DropoutTest {
         Dropout dropout = new Dropout(P);
         FMatrixRMaj x = uniform(2, 3, 1.0, random);
         FMatrixRMaj y = new FMatrixRMaj(2, 3);
+        Dropout.Cache empty = dropout.newCache();
+        IllegalStateException never = assertThrows(IllegalStateException.class, () -> dropout.backward(empty, y, y));
+        assertEquals("backward needs a forward first", never.getMessage());
+        assertThrows(IllegalStateException.class, empty::mask);
         Dropout.Cache cache = dropout.forward(x, y, random);
         FMatrixRMaj mask = cache.mask();
         assertThrows(IllegalArgumentException.class, () -> new Dropout(P).backward(cache, y, y));

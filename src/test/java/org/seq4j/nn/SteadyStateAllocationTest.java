@@ -21,6 +21,13 @@ class SteadyStateAllocationTest {
      */
     private static final long SLACK_BYTES = 4_096;
 
+    /**
+     * Measured windows of ITERATIONS steps. While the JIT still recompiles (here up to some 40 000 steps
+     * after start), a window can see a one-off allocation of a few kilobytes (deoptimisation); an allocation
+     * per step shows in every window, so the test asks for one clean window among these.
+     */
+    private static final int WINDOWS = 20;
+
     @Test
     void modulesAndLossesAllocateNothingPerStep() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
@@ -64,11 +71,15 @@ class SteadyStateAllocationTest {
             step.run();  // warm up (class loading, JIT)
         }
         long thread = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < ITERATIONS; i++) {
-            step.run();
+        long allocated = Long.MAX_VALUE;
+        for (int w = 0; w < WINDOWS && allocated >= SLACK_BYTES; w++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < ITERATIONS; i++) {
+                step.run();
+            }
+            allocated = threads.getThreadAllocatedBytes(thread) - before;
         }
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        assertTrue(allocated < SLACK_BYTES, allocated + " bytes allocated in " + ITERATIONS + " steps");
+        assertTrue(allocated < SLACK_BYTES, allocated + " bytes allocated in each of " + WINDOWS + " windows of "
+                + ITERATIONS + " steps");
     }
 }

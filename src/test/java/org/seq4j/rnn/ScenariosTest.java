@@ -363,6 +363,9 @@ class ScenariosTest {
         assertEquals("output must be (T·B, 4) with B = 3 but was (7, 4)", e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> last.forward(new FMatrixRMaj(6, HIDDEN), BATCH, new int[] {1, 3, 2}));
+        LastStep.Cache empty = last.newCache();
+        assertThrows(IllegalStateException.class, () -> last.backward(empty, new FMatrixRMaj(BATCH, HIDDEN)));
+        assertThrows(IllegalStateException.class, empty::summary);
         LastStep.Cache cache = last.forward(new FMatrixRMaj(6, HIDDEN), BATCH, null);
         assertThrows(IllegalStateException.class, cache::dOutput);
         assertThrows(IllegalArgumentException.class, () -> last.backward(cache, new FMatrixRMaj(BATCH, 2)));
@@ -402,6 +405,9 @@ class ScenariosTest {
     void initialStateChecksItsArgumentsAndItsCachesLifeCycle() {
         SplittableRandom random = new SplittableRandom(89);
         InitialState start = new InitialState(2, RecurrentConfig.of(CellType.GRU, 1, HIDDEN), random);
+        InitialState.Cache empty = start.newCache();
+        assertThrows(IllegalStateException.class, () -> start.backward(empty, new FMatrixRMaj(BATCH, HIDDEN), null));
+        assertThrows(IllegalStateException.class, empty::h0);
         InitialState.Cache s = start.forward(new FMatrixRMaj(BATCH, 2));
         assertNull(s.c0());
         assertThrows(IllegalStateException.class, s::dCondition);
