@@ -10,13 +10,17 @@
 #   tied_lstm_lm.safetensors    a language model whose output layer is its embedding: Embedding(V, E) ->
 #                               2-layer LSTM with H = E -> Linear(E, V) with decoder.weight = embedding.weight
 #                               -> CrossEntropyLoss(ignore_index=-100); then three Adam steps
+#   conditioned_tagger.safetensors  one-to-many and many-to-many with padding: a condition vector ->
+#                               tanh(Linear) -> h0 and c0 of a 2-layer LSTM over a packed batch -> Linear at
+#                               every step -> CrossEntropyLoss with ignore_index=-100 at the padded steps
 #
 # Every parameter and input is drawn from a seeded torch.Generator, rounded to float32 and widened back, so
 # that the oracle sees exactly the float32 values that the Java code sees; the oracle then runs in float64
 # and every result is stored rounded to float32 (F32; index tensors as I64). Names:
 #   <state_dict key>          the parameters, under PyTorch's state_dict keys (a tied parameter once per key)
 #   grad.<key>                the gradient of the loss with respect to that parameter
-#   tokens [T, B], lengths [B], labels [B] or targets [T, B], class_weights [C]
+#   tokens [T, B] or input [T, B, I], lengths [B], labels [B] or targets [T, B], class_weights [C],
+#   condition [B, F], grad.condition
 #   logits, loss              the outputs
 #   adam.<key>                the parameters after the Adam steps (tied model only)
 # The metadata lists the state_dict keys in order ("state_dict_keys", comma-separated). Only the standard
@@ -28,7 +32,7 @@ import os
 import struct
 
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "api")
 F64 = torch.float64
@@ -161,6 +165,61 @@ def tied_lstm_lm(gen):
     return model, tensors
 
 
+# ------------------------------------------------------------------------------------ InitialState, padding
+
+class InitialState(torch.nn.Module):
+    """A condition vector -> tanh(Linear) -> h0 (and c0) of every layer, laid out as (L, B, H)."""
+
+    def __init__(self, features, layers, hidden):
+        super().__init__()
+        self.layers, self.size = layers, hidden
+        self.hidden = torch.nn.Linear(features, layers * hidden)
+        self.cell = torch.nn.Linear(features, layers * hidden)
+
+    def forward(self, condition):
+        batch = condition.shape[0]
+
+        def states(linear):
+            return torch.tanh(linear(condition)).view(batch, self.layers, self.size).transpose(0, 1).contiguous()
+
+        return states(self.hidden), states(self.cell)
+
+
+class ConditionedTagger(torch.nn.Module):
+    """InitialState -> LSTM over a packed batch -> Linear at every step (padded steps read zeros)."""
+
+    def __init__(self, features, inputs, hidden, classes):
+        super().__init__()
+        self.start = InitialState(features, 2, hidden)
+        self.rnn = torch.nn.LSTM(inputs, hidden, num_layers=2)
+        self.fc = torch.nn.Linear(hidden, classes)
+
+    def forward(self, condition, x, lengths):
+        packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
+        out, _ = self.rnn(packed, self.start(condition))
+        out, _ = pad_packed_sequence(out, total_length=x.shape[0])   # (T, B, H)
+        return self.fc(out).reshape(-1, self.fc.out_features)         # (T·B, C), time-major
+
+
+def conditioned_tagger(gen):
+    features, inputs, hidden, classes = 3, 4, 5, 6
+    lengths = torch.tensor([4, 1, 3], dtype=torch.int64)
+    steps, batch = 4, len(lengths)
+    model = ConditionedTagger(features, inputs, hidden, classes).to(F64)
+    fill_parameters(model, gen, 0.5)
+    condition = f32(torch.randn(batch, features, generator=gen, dtype=F64)).requires_grad_(True)
+    x = f32(torch.randn(steps, batch, inputs, generator=gen, dtype=F64))
+    targets = torch.randint(0, classes, (steps, batch), generator=gen)
+    for b in range(batch):
+        targets[lengths[b]:, b] = -100                # padded steps are not counted
+    logits = model(condition, x, lengths)
+    loss = torch.nn.CrossEntropyLoss()(logits, targets.reshape(-1))
+    loss.backward()
+    tensors = [("condition", condition), ("input", x), ("lengths", lengths), ("targets", targets),
+               ("logits", logits), ("loss", loss), ("grad.condition", condition.grad)]
+    return model, tensors + parameters_and_grads(model)
+
+
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     files = [
@@ -170,6 +229,9 @@ def main():
         ("tied_lstm_lm", tied_lstm_lm, 2,
          "Embedding(9, 6) -> LSTM(6, 6, num_layers=2) -> Linear(6, 9) tied to the embedding -> "
          "CrossEntropyLoss(ignore_index=-100); then 3 Adam(lr=0.01) steps"),
+        ("conditioned_tagger", conditioned_tagger, 3,
+         "condition (3, 3) -> tanh(Linear) -> h0, c0 of LSTM(4, 5, num_layers=2) over packed lengths -> "
+         "Linear(5, 6) at every step -> CrossEntropyLoss(ignore_index=-100 at the padded steps)"),
     ]
     for name, make, seed, description in files:
         gen = torch.Generator().manual_seed(seed)
