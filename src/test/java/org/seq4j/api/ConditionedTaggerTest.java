@@ -4,16 +4,13 @@ import static org.seq4j.testing.Fixtures.assertMatches;
 import static org.seq4j.testing.Fixtures.ints;
 import static org.seq4j.testing.Fixtures.load;
 import static org.seq4j.testing.Fixtures.matrix;
-import static org.seq4j.testing.Fixtures.scalar;
 
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
-import org.seq4j.check.GradientCheck;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Linear;
-import org.seq4j.nn.Parameters;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.InitialState;
 import org.seq4j.rnn.RecurrentConfig;
@@ -31,7 +28,7 @@ class ConditionedTaggerTest {
     private static final TensorFile FIXTURE = load("/fixtures/api/conditioned_tagger.safetensors");
 
     /** The model, its inputs and buffers, and one forward's caches. */
-    private static final class Tagger {
+    private static final class Tagger extends PyTorchComparisons.Model {
         final FMatrixRMaj condition = matrix(FIXTURE, "condition");                    // (B, F)
         final FMatrixRMaj x = FIXTURE.get("input").toFlattenedMatrix();                // (T·B, I), time-major
         final int[] lengths = ints(FIXTURE, "lengths");                                // (B)
@@ -41,8 +38,7 @@ class ConditionedTaggerTest {
         final RecurrentLayer lstm;
         final Linear fc;
         final CrossEntropyLoss loss = new CrossEntropyLoss();
-        final Parameters parameters = new Parameters();
-        final FMatrixRMaj logits;          // (T·B, C)
+        // logits: (T·B, C), in the base class
         final FMatrixRMaj probabilities;   // (T·B, C)
         final FMatrixRMaj dLogits;         // (T·B, C)
         final FMatrixRMaj dOutput;         // (T·B, H)
@@ -59,7 +55,7 @@ class ConditionedTaggerTest {
             fc = new Linear(hidden, classes, new SplittableRandom(3));
             parameters.addAll("start.", start.parameters()).addAll("rnn.", lstm.parameters())
                     .addAll("fc.", fc.parameters());
-            StateDicts.load(FIXTURE, parameters);
+            PyTorchComparisons.load(FIXTURE, parameters);
             logits = new FMatrixRMaj(targets.length, classes);
             probabilities = new FMatrixRMaj(targets.length, classes);
             dLogits = new FMatrixRMaj(targets.length, classes);
@@ -68,6 +64,7 @@ class ConditionedTaggerTest {
             states = start.newCache();
         }
 
+        @Override
         double forward() {
             start.forward(condition, states);
             rnn = lstm.forward(x, batch, lengths, states.h0(), states.c0(), null);
@@ -76,6 +73,7 @@ class ConditionedTaggerTest {
         }
 
         /** Adds into every parameter's gradient and writes dCondition. */
+        @Override
         void backward() {
             loss.backward(probabilities, targets, 1.0, dLogits);
             fc.backward(rnn.output(), dLogits, dOutput);
@@ -88,22 +86,14 @@ class ConditionedTaggerTest {
     @Test
     void matchesPyTorchsLossLogitsAndEveryGradient() {
         Tagger model = new Tagger();
-        model.parameters.zeroGrad();
-        assertMatches("loss", scalar(FIXTURE, "loss"), model.forward());
-        assertMatches("logits", matrix(FIXTURE, "logits"), model.logits);
-        model.backward();
-        StateDicts.assertGradientsMatch(FIXTURE, model.parameters);
+        PyTorchComparisons.assertMatchesPyTorch(FIXTURE, model);
         assertMatches("grad.condition", matrix(FIXTURE, "grad.condition"), model.dCondition);
     }
 
     @Test
     void passesTheGradientCheck() {
         Tagger model = new Tagger();
-        GradientCheck.builder(model::forward).parameters(model.parameters)
-                .input("condition", model.condition, model.dCondition).build().run(() -> {
-                    model.parameters.zeroGrad();
-                    model.forward();
-                    model.backward();
-                }).assertPassed();
+        PyTorchComparisons.assertPassesGradientCheck(model,
+                b -> b.input("condition", model.condition, model.dCondition));
     }
 }

@@ -1,20 +1,16 @@
 package org.seq4j.api;
 
-import static org.seq4j.testing.Fixtures.assertMatches;
 import static org.seq4j.testing.Fixtures.ints;
 import static org.seq4j.testing.Fixtures.load;
 import static org.seq4j.testing.Fixtures.matrix;
-import static org.seq4j.testing.Fixtures.scalar;
 
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
-import org.seq4j.check.GradientCheck;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
-import org.seq4j.nn.Parameters;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.LastStep;
 import org.seq4j.rnn.RecurrentConfig;
@@ -32,7 +28,7 @@ class GruClassifierTest {
     private static final TensorFile FIXTURE = load("/fixtures/api/gru_classifier.safetensors");
 
     /** The model, its buffers and one forward's caches. */
-    private static final class Classifier {
+    private static final class Classifier extends PyTorchComparisons.Model {
         final int[] tokens = ints(FIXTURE, "tokens");      // (T·B), time-major, 0 after each sequence's end
         final int[] lengths = ints(FIXTURE, "lengths");    // (B)
         final int[] labels = ints(FIXTURE, "labels");      // (B)
@@ -42,9 +38,8 @@ class GruClassifierTest {
         final LastStep lastStep;
         final Linear fc;
         final CrossEntropyLoss loss;
-        final Parameters parameters = new Parameters();
         final FMatrixRMaj x;              // (T·B, E)
-        final FMatrixRMaj logits;         // (B, C)
+        // logits: (B, C), in the base class
         final FMatrixRMaj probabilities;  // (B, C)
         final FMatrixRMaj dLogits;        // (B, C)
         final FMatrixRMaj dSummary;       // (B, 2H)
@@ -67,7 +62,7 @@ class GruClassifierTest {
             loss = CrossEntropyLoss.builder().classWeights(matrix(FIXTURE, "class_weights").data).build();
             parameters.addAll("embedding.", embedding.parameters()).addAll("rnn.", gru.parameters())
                     .addAll("fc.", fc.parameters());
-            StateDicts.load(FIXTURE, parameters);
+            PyTorchComparisons.load(FIXTURE, parameters);
             x = new FMatrixRMaj(tokens.length, embeddingSize);
             logits = new FMatrixRMaj(batch, classes);
             probabilities = new FMatrixRMaj(batch, classes);
@@ -75,6 +70,7 @@ class GruClassifierTest {
             dSummary = new FMatrixRMaj(batch, lastStep.outputSize());
         }
 
+        @Override
         double forward() {
             embedding.forward(tokens, x);
             rnn = gru.forward(x, batch, lengths, null, null, null);
@@ -84,6 +80,7 @@ class GruClassifierTest {
         }
 
         /** Adds into every parameter's gradient. */
+        @Override
         void backward() {
             loss.backward(probabilities, labels, 1.0, dLogits);
             fc.backward(last.summary(), dLogits, dSummary);
@@ -96,20 +93,12 @@ class GruClassifierTest {
     @Test
     void matchesPyTorchsLossLogitsAndEveryGradient() {
         Classifier model = new Classifier();
-        model.parameters.zeroGrad();
-        assertMatches("loss", scalar(FIXTURE, "loss"), model.forward());
-        assertMatches("logits", matrix(FIXTURE, "logits"), model.logits);
-        model.backward();
-        StateDicts.assertGradientsMatch(FIXTURE, model.parameters);
+        PyTorchComparisons.assertMatchesPyTorch(FIXTURE, model);
     }
 
     @Test
     void passesTheGradientCheck() {
         Classifier model = new Classifier();
-        GradientCheck.builder(model::forward).parameters(model.parameters).build().run(() -> {
-            model.parameters.zeroGrad();
-            model.forward();
-            model.backward();
-        }).assertPassed();
+        PyTorchComparisons.assertPassesGradientCheck(model, b -> b);
     }
 }

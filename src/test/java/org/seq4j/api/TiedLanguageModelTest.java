@@ -1,18 +1,15 @@
 package org.seq4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.seq4j.testing.Fixtures.assertMatches;
 import static org.seq4j.testing.Fixtures.ints;
 import static org.seq4j.testing.Fixtures.load;
 import static org.seq4j.testing.Fixtures.matrix;
-import static org.seq4j.testing.Fixtures.scalar;
 
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
-import org.seq4j.check.GradientCheck;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Embedding;
@@ -37,7 +34,7 @@ class TiedLanguageModelTest {
     private static final TensorFile FIXTURE = load("/fixtures/api/tied_lstm_lm.safetensors");
 
     /** The model, its buffers and one forward's cache. */
-    private static final class TiedModel {
+    private static final class TiedModel extends PyTorchComparisons.Model {
         final int[] tokens = ints(FIXTURE, "tokens");     // (T·B), time-major
         final int[] targets = ints(FIXTURE, "targets");   // (T·B), −100 where not counted
         final int batch = FIXTURE.get("tokens").shape()[1];
@@ -45,9 +42,8 @@ class TiedLanguageModelTest {
         final RecurrentLayer lstm;
         final Linear decoder;
         final CrossEntropyLoss loss = new CrossEntropyLoss();
-        final Parameters parameters = new Parameters();
         final FMatrixRMaj x;              // (T·B, E)
-        final FMatrixRMaj logits;         // (T·B, V)
+        // logits: (T·B, V), in the base class
         final FMatrixRMaj probabilities;  // (T·B, V)
         final FMatrixRMaj dLogits;        // (T·B, V)
         final FMatrixRMaj dOutput;        // (T·B, E)
@@ -62,7 +58,7 @@ class TiedLanguageModelTest {
             decoder = new Linear(embedding.weight(), new Parameter("bias", vocabulary));
             parameters.addAll("embedding.", embedding.parameters()).addAll("rnn.", lstm.parameters())
                     .addAll("decoder.", decoder.parameters());
-            StateDicts.load(FIXTURE, parameters);
+            PyTorchComparisons.load(FIXTURE, parameters);
             int rows = tokens.length;
             x = new FMatrixRMaj(rows, size);
             logits = new FMatrixRMaj(rows, vocabulary);
@@ -71,6 +67,7 @@ class TiedLanguageModelTest {
             dOutput = new FMatrixRMaj(rows, size);
         }
 
+        @Override
         double forward() {
             embedding.forward(tokens, x);
             rnn = lstm.forward(x, batch, null, null, null, null);
@@ -79,6 +76,7 @@ class TiedLanguageModelTest {
         }
 
         /** Adds into every parameter's gradient; the table's gets the decoder's and the embedding's parts. */
+        @Override
         void backward() {
             loss.backward(probabilities, targets, 1.0, dLogits);
             decoder.backward(rnn.output(), dLogits, dOutput);
@@ -99,33 +97,12 @@ class TiedLanguageModelTest {
     @Test
     void matchesPyTorchsLossLogitsAndEveryGradient() {
         TiedModel model = new TiedModel();
-        model.parameters.zeroGrad();
-        assertMatches("loss", scalar(FIXTURE, "loss"), model.forward());
-        assertMatches("logits", matrix(FIXTURE, "logits"), model.logits);
-        model.backward();
-        StateDicts.assertGradientsMatch(FIXTURE, model.parameters);
-    }
-
-    @Test
-    void adamStepsTheTiedTableOnceAsPyTorchDoes() {
-        TiedModel model = new TiedModel();
-        Optimizer adam = new Adam(model.parameters, Adam.Config.builder().learningRate(0.01).build());
-        for (int step = 0; step < 3; step++) {
-            adam.zeroGrad();
-            model.forward();
-            model.backward();
-            adam.step();
-        }
-        StateDicts.assertValuesMatch(FIXTURE, "adam.", model.parameters);
+        PyTorchComparisons.assertMatchesPyTorch(FIXTURE, model);
     }
 
     @Test
     void passesTheGradientCheck() {
         TiedModel model = new TiedModel();
-        GradientCheck.builder(model::forward).parameters(model.parameters).build().run(() -> {
-            model.parameters.zeroGrad();
-            model.forward();
-            model.backward();
-        }).assertPassed();
+        PyTorchComparisons.assertPassesGradientCheck(model, b -> b);
     }
 }
