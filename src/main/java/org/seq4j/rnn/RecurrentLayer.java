@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameters;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 import org.seq4j.tensor.Tensors;
 
 /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.nn.Parameter;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
 /** Truncated BPTT, step-by-step inference, dropout modes, padding, allocation and argument checks. */
 class RecurrentLayerTest {

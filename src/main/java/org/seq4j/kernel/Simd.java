@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
@@ -63,6 +63,9 @@ final class Simd {
             return Optional.empty();
         }
         try {
+            // seq4j's module does not declare the optional incubator module; read it now (a no-op on the
+            // class path, where everything is read)
+            ModuleLayer.boot().findModule(MODULE).ifPresent(Simd.class.getModule()::addReads);
             Object kernels = Class.forName(className).getDeclaredConstructor().newInstance();
             LOG.debug("{}: vectorised kernels {}", type.getSimpleName(), kernels);
             return Optional.of(type.cast(kernels));

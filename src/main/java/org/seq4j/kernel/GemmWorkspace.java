@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 /**
  * Per-thread scratch memory of the blocked {@link Gemm} path, allocated once per thread and reused by

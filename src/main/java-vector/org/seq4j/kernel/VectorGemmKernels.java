@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.ThreadMXBean;

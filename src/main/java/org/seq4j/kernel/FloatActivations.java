@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 /**
  * Fast float32 {@code tanh} and logistic sigmoid for the gate arithmetic of recurrent cells, in loops
@@ -15,7 +15,7 @@ package org.seq4j.tensor;
  * 2.9·10⁻⁷ absolute error for {@code tanh}, whose result stays inside {@code (−1, 1)}; at most
  * 1.7·10⁻⁷ absolute error for {@code sigmoid}, whose result stays inside {@code [1.2·10⁻⁷, 1)} (it does
  * not resolve the relative size of smaller values, which does not matter for a gate). The exact
- * references are {@link Tensors#sigmoid(float)} and {@link Math#tanh}; {@code FloatActivationsTest}
+ * references are {@link org.seq4j.tensor.Tensors#sigmoid(float)} and {@link Math#tanh}; {@code FloatActivationsTest}
  * checks the bounds. NaN stays NaN, ±0 stays ±0 under {@code tanh}, and ±∞ gives
  * {@code ±(1 − 2.4·10⁻⁷)}.
  *

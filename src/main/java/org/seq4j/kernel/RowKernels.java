@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 /**
  * Row products on a matrix packed in column strips, the layout {@link RowArrayMatrix} keeps when these

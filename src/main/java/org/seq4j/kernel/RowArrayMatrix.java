@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
@@ -36,7 +36,7 @@ public final class RowArrayMatrix {
 
     /** The vectorised kernels, or null: then every matrix holds row arrays. */
     private static final RowKernels VECTOR_KERNELS =
-            Simd.load(RowKernels.class, "org.seq4j.tensor.VectorRowKernels").orElse(null);
+            Simd.load(RowKernels.class, "org.seq4j.kernel.VectorRowKernels").orElse(null);
 
     /**
      * Smallest K·N for which a matrix is packed for the vectorised kernels. Below it a product takes a
@@ -242,15 +242,15 @@ public final class RowArrayMatrix {
     /** {@link #setTransposeOf} into the packed strips (see RowKernels for the layout). */
     private void setPackedTransposeOf(float[] w, int wOff) {
         for (int j0 = 0; j0 < lastStripFrom; j0 += strip) {
-            Tensors.transposeRowsInto(w, wOff, rows, j0, strip, packed, j0 * rows, strip);
+            transposeRowsInto(w, wOff, rows, j0, strip, packed, j0 * rows, strip);
         }
         if (lastStripFrom < cols) {
             int stride = lastStripStride();
             int whole = lastStripWhole();
-            Tensors.transposeRowsInto(w, wOff, rows, lastStripFrom, whole, packed, lastStripFrom * rows, stride);
+            transposeRowsInto(w, wOff, rows, lastStripFrom, whole, packed, lastStripFrom * rows, stride);
             int tailFrom = lastStripTailFrom();
             if (tailFrom >= 0) {
-                Tensors.transposeRowsInto(w, wOff, rows, tailFrom, cols - tailFrom, packed, lastStripFrom * rows + whole,
+                transposeRowsInto(w, wOff, rows, tailFrom, cols - tailFrom, packed, lastStripFrom * rows + whole,
                         stride);
             }
         }
@@ -325,6 +325,48 @@ public final class RowArrayMatrix {
      *
      * @return e.g. {@code RowArrayMatrix(128, 512, strips of 128)} or {@code RowArrayMatrix(128, 512, rows)}
      */
+    /**
+     * Copies rows {@code [rowFrom, rowFrom + count)} of a row-major {@code (N, K)} matrix {@code W} as
+     * columns of its transpose: {@code dst[dOff + p·dStride + c] = W(rowFrom + c, p)} for
+     * {@code p < K}, {@code c < count}. A raw-array kernel (no shape checks), for weight copies such as
+     * {@code W_hhᵀ}; eight rows of {@code W} at a time are read along {@code p}, so that each
+     * destination row receives eight adjacent values (a column-wise walk with a power-of-two stride
+     * thrashes the cache).
+     *
+     * @param w       data of W; not modified
+     * @param wOff    index of W(0, 0)
+     * @param k       K, the columns of W
+     * @param rowFrom first row of W to copy
+     * @param count   rows of W to copy
+     * @param dst     destination; written at the positions above only
+     * @param dOff    index of the destination of W(rowFrom, 0)
+     * @param dStride distance between destination rows (consecutive p)
+     * @throws ArrayIndexOutOfBoundsException if an array is too short
+     */
+    public static void transposeRowsInto(float[] w, int wOff, int k, int rowFrom, int count,
+                                         float[] dst, int dOff, int dStride) {
+        int c = 0;
+        for (; c + 7 < count; c += 8) {
+            int s0 = wOff + (rowFrom + c) * k;
+            for (int p = 0, d = dOff + c; p < k; p++, d += dStride) {
+                dst[d] = w[s0 + p];
+                dst[d + 1] = w[s0 + k + p];
+                dst[d + 2] = w[s0 + 2 * k + p];
+                dst[d + 3] = w[s0 + 3 * k + p];
+                dst[d + 4] = w[s0 + 4 * k + p];
+                dst[d + 5] = w[s0 + 5 * k + p];
+                dst[d + 6] = w[s0 + 6 * k + p];
+                dst[d + 7] = w[s0 + 7 * k + p];
+            }
+        }
+        for (; c < count; c++) {
+            int src = wOff + (rowFrom + c) * k;
+            for (int p = 0, d = dOff + c; p < k; p++, d += dStride) {
+                dst[d] = w[src + p];
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "RowArrayMatrix(" + rows + ", " + cols + (packed != null ? ", strips of " + strip : ", rows") + ")";

@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 /**
  * The naive triple loop for {@link Gemm#sgemm}: the test oracle for every optimised product.

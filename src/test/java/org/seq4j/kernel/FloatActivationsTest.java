@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,7 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,18 @@ import org.slf4j.LoggerFactory;
  * the JVM runs with {@code --add-modules jdk.incubator.vector}, by micro-kernels written with the
  * Vector API that keep a block of {@code C} in vector registers ({@code VectorGemmKernels}, about
  * twice as fast); otherwise by plain-Java loops written so that HotSpot C2 vectorises them (see
- * {@code GemmKernels}). Both compute the same fma chains. The Vector API kernels are warmed up on a
- * background thread when this class is first used (a few seconds); products run on the plain kernels
- * until then ({@link #awaitVectorKernels()} waits for them). Tiny products, and products with
+ * {@code GemmKernels}). Both compute the same fma chains.
+ *
+ * <h2>When the Vector API kernels are warmed up</h2>
+ * Before the Vector API kernels are fast, HotSpot must compile them, which costs about three seconds of
+ * one core. A short run would pay that and gain little, so the warm-up is bought like skis that one
+ * rents until renting has cost as much as buying: products run on the plain kernels, which need no
+ * warm-up, until they have computed {@value #DEFAULT_WARM_UP_AFTER} multiply-adds (about as long as the
+ * warm-up takes); only then does a background thread load and warm up the Vector API kernels, and
+ * products switch to them once they are ready. A run never spends more than about twice what it would
+ * with the best choice made in hindsight, and a short run spends nothing. The system property
+ * {@value #WARM_UP_AFTER_PROPERTY} sets the threshold (0: warm up when this class is loaded);
+ * {@link #awaitVectorKernels()} starts the warm-up at once and waits for it (for benchmarks). Tiny products, and products with
  * {@code Bᵀ} and at most a few rows (batch-1 matrix-vector products), run directly without packing.
  * After a thread's first product, products allocate nothing: each thread that computes a packed
  * product keeps a workspace of about 0.5 MiB (each kind of kernel) for the rest of its life. Products of at least
@@ -46,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Arguments are not checked here (this is a kernel): indices outside the arrays throw
  * {@link IndexOutOfBoundsException} (an {@link ArrayIndexOutOfBoundsException} from the plain-Java
- * kernels). {@link Tensors} checks shapes at its public entry points.
+ * kernels). {@link org.seq4j.tensor.Tensors} checks shapes at its public entry points.
  */
 public final class Gemm {
 
@@ -68,23 +78,67 @@ public final class Gemm {
     /** Counted down when the vector kernels are ready or known to be unavailable. */
     private static final CountDownLatch VECTOR_KERNELS_SETTLED = new CountDownLatch(1);
 
+    /** System property: multiply-adds on the plain kernels after which the Vector API kernels are warmed up. */
+    public static final String WARM_UP_AFTER_PROPERTY = "seq4j.simd.warmUpAfter";
+
+    /** Default of {@value #WARM_UP_AFTER_PROPERTY}: about three seconds of one core on the plain kernels. */
+    public static final long DEFAULT_WARM_UP_AFTER = 30_000_000_000L;
+
+    private static final long WARM_UP_AFTER = warmUpAfter();
+
+    /** Set once, by the first caller that starts the warm-up. */
+    private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
+
+    /**
+     * Multiply-adds computed by the blocked plain-Java kernels while the Vector API kernels could be
+     * warmed up but are not yet; updated without synchronisation (an estimate is enough).
+     */
+    private static long plainWork;
+
     static {
-        if (Simd.available()) {
-            // The kernels' constructor runs them until C2 has compiled them (2 to 4 s on two busy
-            // cores); meanwhile products run on the plain kernels instead of waiting.
-            Thread loader = new Thread(() -> {
-                try {
-                    vectorKernels = Simd.load(BlockedGemmKernels.class, "org.seq4j.tensor.VectorGemmKernels")
-                            .orElse(null);
-                } finally {
-                    VECTOR_KERNELS_SETTLED.countDown();
-                }
-            }, "seq4j-gemm-warm-up");
-            loader.setDaemon(true);
-            loader.start();
-        } else {
+        if (!Simd.available()) {
+            WARM_UP_STARTED.set(true);
             VECTOR_KERNELS_SETTLED.countDown();
+        } else if (WARM_UP_AFTER == 0) {
+            startWarmUp();
         }
+    }
+
+    /** Loads and warms up the Vector API kernels on a background thread, once. */
+    private static void startWarmUp() {
+        if (!WARM_UP_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        // The kernels' constructor runs them until C2 has compiled them (2 to 4 s on two busy cores);
+        // meanwhile products run on the plain kernels instead of waiting.
+        Thread loader = new Thread(() -> {
+            try {
+                vectorKernels = Simd.load(BlockedGemmKernels.class, "org.seq4j.kernel.VectorGemmKernels")
+                        .orElse(null);
+            } finally {
+                VECTOR_KERNELS_SETTLED.countDown();
+            }
+        }, "seq4j-gemm-warm-up");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private static long warmUpAfter() {
+        String value = System.getProperty(WARM_UP_AFTER_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_WARM_UP_AFTER;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.warn("System property {} must be an integer >= 0 but was '{}'; using {}",
+                WARM_UP_AFTER_PROPERTY, value, DEFAULT_WARM_UP_AFTER);
+        return DEFAULT_WARM_UP_AFTER;
     }
 
     private static volatile int threads = initialThreads();
@@ -124,15 +178,16 @@ public final class Gemm {
     }
 
     /**
-     * Waits until the Vector API kernels are ready, if the JVM has the module. They are loaded and
-     * warmed up (run until HotSpot has compiled them, a few seconds) on a background thread when this
-     * class is first used; products computed meanwhile run on the plain-Java kernels, with identical
-     * results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
+     * Starts the warm-up of the Vector API kernels if it has not started, and waits until they are ready,
+     * if the JVM has the module. They are loaded and warmed up (run until HotSpot has compiled them, a
+     * few seconds) on a background thread; products computed meanwhile run on the plain-Java kernels,
+     * with identical results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
      *
      * @return true if products now use the Vector API kernels
      * @throws InterruptedException if interrupted while waiting
      */
     public static boolean awaitVectorKernels() throws InterruptedException {
+        startWarmUp();
         VECTOR_KERNELS_SETTLED.await();
         return vectorKernels != null;
     }
@@ -179,6 +234,12 @@ public final class Gemm {
         boolean direct = GemmKernels.useDirect(transB, m, n, k);
         // one choice of kernels for the whole product (they may become ready while it runs)
         BlockedGemmKernels vector = vectorKernels;
+        if (!direct && vector == null && !WARM_UP_STARTED.get()) {
+            plainWork += (long) m * n * k;
+            if (plainWork >= WARM_UP_AFTER) {
+                startWarmUp();
+            }
+        }
         // The vector kernels handle narrow blocks with narrower kernels: no need to compute Cᵀ.
         if (!direct && vector == null && GemmKernels.swapsOperands(m, n, k)) {
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: B takes A's place with the opposite transpose flag, and vice versa.

@@ -1,4 +1,4 @@
-package org.seq4j.tensor;
+package org.seq4j.kernel;
 
 /**
  * A blocked path of {@link Gemm#sgemm} that replaces {@link GemmKernels#blocked} when present: the
