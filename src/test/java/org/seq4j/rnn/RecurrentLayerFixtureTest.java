@@ -46,27 +46,27 @@ class RecurrentLayerFixtureTest {
         loadStateDict(layer, fixture);
         boolean lstm = config.cell().hasCellState();
 
-        FMatrixRMaj x = fixture.get("input").toMatrix();
+        FMatrixRMaj x = fixture.get("input").toFlattenedMatrix();
         int batch = fixture.get("input").shape()[1];
         int[] lengths = lengthsOf(fixture);
-        RecurrentLayer.Cache cache = layer.forward(x, batch, lengths, fixture.get("h0").toMatrix(),
-                lstm ? fixture.get("c0").toMatrix() : null, null);
-        assertClose(name + " output", fixture.get("output").toMatrix(), cache.output());
-        assertClose(name + " h_n", fixture.get("h_n").toMatrix(), cache.finalHidden());
+        RecurrentLayer.Cache cache = layer.forward(x, batch, lengths, fixture.get("h0").toFlattenedMatrix(),
+                lstm ? fixture.get("c0").toFlattenedMatrix() : null, null);
+        assertClose(name + " output", fixture.get("output").toFlattenedMatrix(), cache.output());
+        assertClose(name + " h_n", fixture.get("h_n").toFlattenedMatrix(), cache.finalHidden());
         if (lstm) {
-            assertClose(name + " c_n", fixture.get("c_n").toMatrix(), cache.finalCellState());
+            assertClose(name + " c_n", fixture.get("c_n").toFlattenedMatrix(), cache.finalCellState());
         }
 
         layer.parameters().zeroGrad();
-        layer.backward(cache, fixture.get("grad_output").toMatrix(), fixture.get("grad_h_n").toMatrix(),
-                lstm ? fixture.get("grad_c_n").toMatrix() : null);
+        layer.backward(cache, fixture.get("grad_output").toFlattenedMatrix(),
+                fixture.get("grad_h_n").toFlattenedMatrix(), lstm ? fixture.get("grad_c_n").toFlattenedMatrix() : null);
         for (Parameter p : layer.parameters()) {
             assertClose(name + " grad." + p.name(), fixture.get("grad." + p.name()).toMatrix(), p.grad());
         }
-        assertClose(name + " grad.input", fixture.get("grad.input").toMatrix(), cache.dx());
-        assertClose(name + " grad.h0", fixture.get("grad.h0").toMatrix(), cache.dh0());
+        assertClose(name + " grad.input", fixture.get("grad.input").toFlattenedMatrix(), cache.dx());
+        assertClose(name + " grad.h0", fixture.get("grad.h0").toFlattenedMatrix(), cache.dh0());
         if (lstm) {
-            assertClose(name + " grad.c0", fixture.get("grad.c0").toMatrix(), cache.dc0());
+            assertClose(name + " grad.c0", fixture.get("grad.c0").toFlattenedMatrix(), cache.dc0());
         }
     }
 
@@ -92,8 +92,8 @@ class RecurrentLayerFixtureTest {
         boolean lstm = config.cell().hasCellState();
         int batch = fixture.get("input").shape()[1];
         int[] lengths = lengthsOf(fixture);
-        RecurrentLayer.Cache cache = layer.forward(fixture.get("input").toMatrix(), batch, lengths,
-                fixture.get("h0").toMatrix(), lstm ? fixture.get("c0").toMatrix() : null, null);
+        RecurrentLayer.Cache cache = layer.forward(fixture.get("input").toFlattenedMatrix(), batch, lengths,
+                fixture.get("h0").toFlattenedMatrix(), lstm ? fixture.get("c0").toFlattenedMatrix() : null, null);
 
         TensorFile.Builder out = TensorFile.builder()
                 .putMetadata("mode", config.cell().name())
