@@ -1,7 +1,7 @@
 package org.seq4j.api;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
+import org.seq4j.nn.StateDict;
+import org.seq4j.nn.StateDictMismatchException;
+import org.seq4j.nn.StateDictReport;
 
 /**
  * Reading the PyTorch fixtures of {@code src/test/python/make_composition_fixtures.py} and comparing with
@@ -43,14 +45,18 @@ final class ApiFixtures {
         }
     }
 
-    /** Copies every parameter's value from the fixture tensor of the same name (same number of elements). */
+    /**
+     * Loads every parameter from the fixture tensor of the same name with {@link StateDict} (not strict: the
+     * fixture also holds inputs and gradients), and asserts that none was missing or misshapen.
+     */
     static void loadParameters(Parameters parameters, TensorFile fixture) {
-        for (Parameter p : parameters) {
-            NamedTensor t = fixture.get(p.name());
-            assertArrayEquals(p.shape(), t.shape(), p.name() + ": shape");
-            FMatrixRMaj value = t.toMatrix();
-            System.arraycopy(value.data, 0, p.value().data, 0, p.numElements());
+        StateDictReport report;
+        try {
+            report = StateDict.load(parameters, fixture, false);
+        } catch (StateDictMismatchException e) {
+            throw new AssertionError("a non-strict load does not throw", e);
         }
+        assertTrue(report.missing().isEmpty() && report.mismatched().isEmpty(), report.toString());
     }
 
     /**

@@ -113,7 +113,7 @@ class InputFeedingDecoderTest {
             sourceSteps = source.length / B;
             steps = targetInput.length / B;
             // dropout_mask [T, L−1, B, H]: step t's rows are that step's ((L−1)·B, H) masks
-            FMatrixRMaj allMasks = fixture.get("dropout_mask").toMatrix();
+            FMatrixRMaj allMasks = fixture.get("dropout_mask").toFlattenedMatrix();
             masks = new FMatrixRMaj[steps];
             int perStep = (L - 1) * B * H;
             for (int t = 0; t < steps; t++) {
