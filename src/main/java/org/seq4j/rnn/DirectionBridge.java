@@ -41,9 +41,10 @@ import org.seq4j.tensor.Tensors;
  * twice (its weights then receive the gradients of both uses).
  *
  * <h2>Caches</h2>
- * The bridge holds no mutable state. {@link #forward} fills a caller-owned {@link Cache} (a new one when
- * {@code reuse} is null); {@link #backward} consumes it once (a second backward without a new forward
- * throws {@link IllegalStateException}; a cache of another bridge, {@link IllegalArgumentException}). A
+ * The bridge holds no mutable state. {@link #forward} fills a caller-owned {@link Cache} (from
+ * {@link #newCache()} or an earlier forward; a new one when {@code reuse} is null); {@link #backward}
+ * consumes it once (a second backward without a new forward, or a backward on a cache never filled, throws
+ * {@link IllegalStateException}; a cache of another bridge, {@link IllegalArgumentException}). A
  * cache reallocates its buffers exactly when the batch size changes, so its matrices have
  * {@code data.length == getNumElements()} and a loop at a fixed batch size allocates nothing.
  */
@@ -199,6 +200,15 @@ public final class DirectionBridge implements Module {
     }
 
     /**
+     * Creates an empty cache for {@link #forward}'s {@code reuse} argument.
+     *
+     * @return a new cache of this bridge, not yet filled
+     */
+    public Cache newCache() {
+        return new Cache(this);
+    }
+
+    /**
      * Combines the directions into a new cache.
      *
      * @param encoderState (L·2·B, H) a bidirectional encoder's final states; not modified
@@ -269,14 +279,17 @@ public final class DirectionBridge implements Module {
      * @param cache   a cache filled by this bridge's forward and not yet consumed; consumed
      * @param dOutput (L·B, H') gradient with respect to {@link Cache#output()}; not modified
      * @throws IllegalArgumentException if the shape is wrong or the cache belongs to another bridge
-     * @throws IllegalStateException    if the cache's forward was already consumed by a backward
+     * @throws IllegalStateException    if the cache was never filled, or its forward was already consumed by
+     *                                  a backward
      */
     public void backward(Cache cache, FMatrixRMaj dOutput) {
         if (cache == null || cache.owner != this) {
             throw new IllegalArgumentException("the cache must come from this bridge's forward");
         }
         if (!cache.filled) {
-            throw new IllegalStateException("the cache's forward was already consumed by a backward; run forward again");
+            throw new IllegalStateException(cache.consumed
+                    ? "the cache's forward was already consumed by a backward; run forward again"
+                    : "backward needs a forward first");
         }
         int batch = cache.batch;
         Tensors.checkShape(dOutput, numLayers * batch, outputSize, "dOutput");

@@ -697,14 +697,6 @@ public final class RecurrentLayer implements Module {
         }
 
         /**
-         * The dropout mask on layer k's output, (T·B, D·H), or null if the latest forward applied no
-         * dropout (for white-box tests, e.g. RecurrentStack against this layer).
-         */
-        FMatrixRMaj dropoutMask(int layer) {
-            return dropout ? masks[layer] : null;
-        }
-
-        /**
          * Number of time steps {@code T} of the latest forward.
          *
          * @return T

@@ -43,8 +43,8 @@ import org.seq4j.tensor.Tensors;
  * on whole sequences can be stepped, and gradients of both add into the same matrices.
  *
  * <h2>Caches</h2>
- * The stack holds no mutable state. Each {@link #forward} fills a caller-owned {@link Cache} (a new one
- * when {@code reuse} is null): a decoder keeps one cache per time step, alive together until the
+ * The stack holds no mutable state. Each {@link #forward} fills a caller-owned {@link Cache} (from
+ * {@link #newCache()} or an earlier forward; a new one when {@code reuse} is null): a decoder keeps one cache per time step, alive together until the
  * backward pass walks them in reverse, carrying {@code dh} and {@code dc}:
  * <pre>{@code
  *   RecurrentStack.Cache[] steps = new RecurrentStack.Cache[T];   // reused from one batch to the next
@@ -167,6 +167,16 @@ public final class RecurrentStack implements Module {
 
     // ----------------------------------------------------------------------------------------------
     // Forward
+
+    /**
+     * Creates an empty cache for {@link #forward}'s {@code reuse} argument; its buffers are made by the
+     * first forward into it.
+     *
+     * @return a new cache of this stack, not yet filled
+     */
+    public Cache newCache() {
+        return new Cache(this);
+    }
 
     /**
      * Runs one step of every layer without dropout (inference) into a new cache.

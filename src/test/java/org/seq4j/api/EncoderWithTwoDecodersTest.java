@@ -90,7 +90,7 @@ class EncoderWithTwoDecodersTest {
             /** Teacher-forced decoder from the thought vector h0 (1·B, H); returns its mean cross-entropy. */
             double forward(FMatrixRMaj h0) {
                 embedding.forward(input, embedded);
-                cache = layer.forward(embedded, B, null, h0, null, null);
+                cache = layer.forward(embedded, B, null, h0, null, null, cache);
                 output.forward(cache.output(), probabilities);
                 return crossEntropy.forward(probabilities, target, probabilities);
             }
@@ -107,7 +107,7 @@ class EncoderWithTwoDecodersTest {
 
         double forward() {
             embedding.forward(source, sourceEmbedded);
-            encoded = encoder.forward(sourceEmbedded, B, lengths, null, null, null);
+            encoded = encoder.forward(sourceEmbedded, B, lengths, null, null, null, encoded);
             FMatrixRMaj thought = encoded.finalHidden();   // (1·B, H): each sentence's state after its last token
             // both decoders run before any backward
             return prev.forward(thought) + next.forward(thought);

@@ -144,7 +144,7 @@ class InputFeedingDecoderTest {
 
         double forward() {
             srcEmbedding.forward(source, sourceEmbedded);
-            encoded = encoder.forward(sourceEmbedded, B, null, null, null, null);
+            encoded = encoder.forward(sourceEmbedded, B, null, null, null, null, encoded);
             FMatrixRMaj memory = encoded.output();
             tgtEmbedding.forward(targetInput, targetEmbedded);
             FMatrixRMaj h = encoded.finalHidden();

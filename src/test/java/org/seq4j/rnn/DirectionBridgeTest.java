@@ -141,6 +141,9 @@ class DirectionBridgeTest {
         bridge.forward(new FMatrixRMaj(LAYERS * 2, HIDDEN), cache);
         assertEquals(1, cache.batchSize());
         assertEquals(cache.output().getNumElements(), cache.output().data.length);
+        DirectionBridge.Cache empty = bridge.newCache();
+        assertThrows(IllegalStateException.class, empty::output);
+        assertThrows(IllegalStateException.class, () -> bridge.backward(empty, new FMatrixRMaj(6, HIDDEN)));
         assertThrows(IllegalArgumentException.class, () -> DirectionBridge.linear(1, new Linear(3, 2,
                 new SplittableRandom(1))));
     }

@@ -375,6 +375,14 @@ class RecurrentStackTest {
         assertSame(cache, stack.forward(x, null, null, null, cache));
         assertThrows(IllegalStateException.class, cache::dx);
         stack.backward(cache, null, null, null);
+        // a cache never filled
+        RecurrentStack.Cache empty = stack.newCache();
+        assertThrows(IllegalStateException.class, empty::output);
+        IllegalStateException never = assertThrows(IllegalStateException.class,
+                () -> stack.backward(empty, null, null, null));
+        assertTrue(never.getMessage().contains("forward first"), never.getMessage());
+        assertSame(empty, stack.forward(x, null, null, null, empty));
+        stack.backward(empty, null, null, null);
     }
 
     @Test
