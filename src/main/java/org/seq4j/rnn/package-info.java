@@ -29,6 +29,11 @@
  *       step-by-step generation with a {@link org.seq4j.rnn.RecurrentState}, or with a
  *       {@link org.seq4j.rnn.FrozenRecurrentLayer} (a copy of the weights laid out for batch-1 steps, several
  *       times faster).</li>
+ *   <li>{@link org.seq4j.rnn.RecurrentStack}: a trainable multi-layer stack of the same cells advanced one
+ *       step at a time (decoders with input feeding or attention), with caller-owned per-step caches; over a
+ *       sequence it equals the layer. {@link org.seq4j.rnn.DirectionBridge} turns a bidirectional encoder's
+ *       final state into a unidirectional decoder's; {@link org.seq4j.rnn.RecurrentState#select} and
+ *       {@link org.seq4j.rnn.RecurrentState#selectSequences} gather sequences of a state (beam search).</li>
  *   <li>{@link org.seq4j.rnn.RecurrentInit}: seeded initialisation schemes.</li>
  *   <li>{@link org.seq4j.rnn.LastStep}: each sequence's summary row (PyTorch's top-layer {@code h_n}),
  *       and {@link org.seq4j.rnn.InitialState}: a conditioning vector projected into {@code h0} (and
