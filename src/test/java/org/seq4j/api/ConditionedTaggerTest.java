@@ -1,10 +1,5 @@
 package org.seq4j.api;
 
-import static org.seq4j.testing.Fixtures.assertMatches;
-import static org.seq4j.testing.Fixtures.ints;
-import static org.seq4j.testing.Fixtures.load;
-import static org.seq4j.testing.Fixtures.matrix;
-
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -25,14 +20,14 @@ import org.seq4j.rnn.RecurrentLayer;
  */
 class ConditionedTaggerTest {
 
-    private static final TensorFile FIXTURE = load("/fixtures/api/conditioned_tagger.safetensors");
+    private static final TensorFile FIXTURE = ApiFixtures.load("/fixtures/api/conditioned_tagger.safetensors");
 
     /** The model, its inputs and buffers, and one forward's caches. */
     private static final class Tagger extends PyTorchComparisons.Model {
-        final FMatrixRMaj condition = matrix(FIXTURE, "condition");                    // (B, F)
+        final FMatrixRMaj condition = FIXTURE.get("condition").toMatrix();                    // (B, F)
         final FMatrixRMaj x = FIXTURE.get("input").toFlattenedMatrix();                // (T·B, I), time-major
-        final int[] lengths = ints(FIXTURE, "lengths");                                // (B)
-        final int[] targets = ints(FIXTURE, "targets");                                // (T·B), −100 padded
+        final int[] lengths = ApiFixtures.ints(FIXTURE, "lengths");  // (B)
+        final int[] targets = ApiFixtures.ints(FIXTURE, "targets");  // (T·B), −100 padded
         final int batch = lengths.length;
         final InitialState start;
         final RecurrentLayer lstm;
@@ -47,8 +42,8 @@ class ConditionedTaggerTest {
         RecurrentLayer.Cache rnn;
 
         Tagger() {
-            int hidden = matrix(FIXTURE, "rnn.weight_hh_l0").numCols;
-            int classes = matrix(FIXTURE, "fc.weight").numRows;
+            int hidden = FIXTURE.get("rnn.weight_hh_l0").toMatrix().numCols;
+            int classes = FIXTURE.get("fc.weight").toMatrix().numRows;
             RecurrentConfig config = RecurrentConfig.of(CellType.LSTM, x.numCols, hidden).withNumLayers(2);
             start = new InitialState(condition.numCols, config, new SplittableRandom(1));
             lstm = new RecurrentLayer(config, 2);
@@ -87,7 +82,7 @@ class ConditionedTaggerTest {
     void matchesPyTorchsLossLogitsAndEveryGradient() {
         Tagger model = new Tagger();
         PyTorchComparisons.assertMatchesPyTorch(FIXTURE, model);
-        assertMatches("grad.condition", matrix(FIXTURE, "grad.condition"), model.dCondition);
+        ApiFixtures.assertMatches("grad.condition", FIXTURE.get("grad.condition").toMatrix(), model.dCondition);
     }
 
     @Test

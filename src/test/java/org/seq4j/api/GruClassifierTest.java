@@ -1,9 +1,5 @@
 package org.seq4j.api;
 
-import static org.seq4j.testing.Fixtures.ints;
-import static org.seq4j.testing.Fixtures.load;
-import static org.seq4j.testing.Fixtures.matrix;
-
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -25,13 +21,14 @@ import org.seq4j.rnn.RecurrentLayer;
  */
 class GruClassifierTest {
 
-    private static final TensorFile FIXTURE = load("/fixtures/api/gru_classifier.safetensors");
+    private static final TensorFile FIXTURE = ApiFixtures.load("/fixtures/api/gru_classifier.safetensors");
 
     /** The model, its buffers and one forward's caches. */
     private static final class Classifier extends PyTorchComparisons.Model {
-        final int[] tokens = ints(FIXTURE, "tokens");      // (T·B), time-major, 0 after each sequence's end
-        final int[] lengths = ints(FIXTURE, "lengths");    // (B)
-        final int[] labels = ints(FIXTURE, "labels");      // (B)
+        // tokens: (T·B), time-major, 0 after each sequence's end
+        final int[] tokens = ApiFixtures.ints(FIXTURE, "tokens");
+        final int[] lengths = ApiFixtures.ints(FIXTURE, "lengths");  // (B)
+        final int[] labels = ApiFixtures.ints(FIXTURE, "labels");    // (B)
         final int batch = lengths.length;
         final Embedding embedding;
         final RecurrentLayer gru;
@@ -47,11 +44,11 @@ class GruClassifierTest {
         LastStep.Cache last;
 
         Classifier() {
-            FMatrixRMaj table = matrix(FIXTURE, "embedding.weight");
+            FMatrixRMaj table = FIXTURE.get("embedding.weight").toMatrix();
             int vocabulary = table.numRows;
             int embeddingSize = table.numCols;
-            int hidden = matrix(FIXTURE, "rnn.weight_hh_l0").numCols;
-            int classes = matrix(FIXTURE, "fc.weight").numRows;
+            int hidden = FIXTURE.get("rnn.weight_hh_l0").toMatrix().numCols;
+            int classes = FIXTURE.get("fc.weight").toMatrix().numRows;
             SplittableRandom random = new SplittableRandom(1);
             embedding = new Embedding(vocabulary, embeddingSize, 0, random);
             RecurrentConfig config = RecurrentConfig.of(CellType.GRU, embeddingSize, hidden)
@@ -59,7 +56,7 @@ class GruClassifierTest {
             gru = new RecurrentLayer(config, 2);
             lastStep = new LastStep(config);
             fc = new Linear(lastStep.outputSize(), classes, random);
-            loss = CrossEntropyLoss.builder().classWeights(matrix(FIXTURE, "class_weights").data).build();
+            loss = CrossEntropyLoss.builder().classWeights(FIXTURE.get("class_weights").toMatrix().data).build();
             parameters.addAll("embedding.", embedding.parameters()).addAll("rnn.", gru.parameters())
                     .addAll("fc.", fc.parameters());
             PyTorchComparisons.load(FIXTURE, parameters);

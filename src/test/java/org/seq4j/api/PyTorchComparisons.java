@@ -8,12 +8,11 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.Parameters;
-import org.seq4j.testing.Fixtures;
 
 /**
- * What the tests of composed models share: moving a PyTorch fixture's state_dict into a seq4j registry by
- * name (what a user does with the public {@link Parameters} and {@link TensorFile} to run a model trained
- * elsewhere), comparing the loss, the logits and every gradient with PyTorch's, and the gradient check.
+ * What the tests of composed models against {@code make_api_fixtures.py} share: loading the PyTorch model's
+ * state_dict by name (its keys, tied ones included, must be the registry's), comparing the loss, the logits
+ * and every gradient with PyTorch's, and the gradient check.
  */
 final class PyTorchComparisons {
 
@@ -34,13 +33,31 @@ final class PyTorchComparisons {
     private PyTorchComparisons() {
     }
 
+    /**
+     * Checks that the registry's names, aliases included, are the fixture's PyTorch state_dict keys in order
+     * (metadata {@code state_dict_keys}), and loads the values.
+     */
+    static void load(TensorFile fixture, Parameters parameters) {
+        assertEquals(Arrays.asList(fixture.metadata().get("state_dict_keys").split(",")),
+                parameters.stateDictNames(), "state_dict keys");
+        ApiFixtures.loadParameters(parameters, fixture);
+    }
+
     /** From zero gradients: the loss, the logits and every parameter's gradient against the fixture's. */
     static void assertMatchesPyTorch(TensorFile fixture, Model model) {
         model.parameters.zeroGrad();
-        Fixtures.assertMatches("loss", Fixtures.scalar(fixture, "loss"), model.forward());
-        Fixtures.assertMatches("logits", Fixtures.matrix(fixture, "logits"), model.logits);
+        ApiFixtures.assertLossMatches(fixture, model.forward());
+        ApiFixtures.assertMatches("logits", fixture.get("logits").toMatrix(), model.logits);
         model.backward();
-        assertGradientsMatch(fixture, model.parameters);
+        ApiFixtures.assertGradientsMatch(model.parameters, fixture);
+    }
+
+    /** Compares every parameter, under each of its names, with the fixture's {@code prefix + name}. */
+    static void assertValuesMatch(TensorFile fixture, String prefix, Parameters parameters) {
+        for (String name : parameters.stateDictNames()) {
+            ApiFixtures.assertMatches(prefix + name, fixture.get(prefix + name).toMatrix(),
+                    parameters.get(name).value());
+        }
     }
 
     /** Gradient-checks the model over its parameters and the inputs that {@code inputs} adds. */
@@ -50,33 +67,5 @@ final class PyTorchComparisons {
             model.forward();
             model.backward();
         }).assertPassed();
-    }
-
-    /**
-     * Checks that the registry's names, aliases included, are the fixture's PyTorch state_dict keys in order,
-     * and copies every value in.
-     */
-    static void load(TensorFile fixture, Parameters parameters) {
-        assertEquals(Arrays.asList(fixture.metadata().get("state_dict_keys").split(",")),
-                parameters.stateDictNames(), "state_dict keys");
-        for (String name : parameters.stateDictNames()) {
-            parameters.get(name).value().setTo(Fixtures.matrix(fixture, name));
-        }
-    }
-
-    /** Compares the gradient of every state_dict key (a shared parameter under each of its keys). */
-    static void assertGradientsMatch(TensorFile fixture, Parameters parameters) {
-        for (String name : parameters.stateDictNames()) {
-            Fixtures.assertMatches("grad." + name, Fixtures.matrix(fixture, "grad." + name),
-                    parameters.get(name).grad());
-        }
-    }
-
-    /** Compares every parameter with the fixture's values under {@code prefix + key}. */
-    static void assertValuesMatch(TensorFile fixture, String prefix, Parameters parameters) {
-        for (String name : parameters.stateDictNames()) {
-            Fixtures.assertMatches(prefix + name, Fixtures.matrix(fixture, prefix + name),
-                    parameters.get(name).value());
-        }
     }
 }

@@ -1,9 +1,6 @@
 package org.seq4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.seq4j.testing.Fixtures.ints;
-import static org.seq4j.testing.Fixtures.load;
-import static org.seq4j.testing.Fixtures.matrix;
 
 import java.util.List;
 import java.util.Map;
@@ -31,12 +28,12 @@ import org.seq4j.rnn.RecurrentLayer;
  */
 class TiedLanguageModelTest {
 
-    private static final TensorFile FIXTURE = load("/fixtures/api/tied_lstm_lm.safetensors");
+    private static final TensorFile FIXTURE = ApiFixtures.load("/fixtures/api/tied_lstm_lm.safetensors");
 
     /** The model, its buffers and one forward's cache. */
     private static final class TiedModel extends PyTorchComparisons.Model {
-        final int[] tokens = ints(FIXTURE, "tokens");     // (T·B), time-major
-        final int[] targets = ints(FIXTURE, "targets");   // (T·B), −100 where not counted
+        final int[] tokens = ApiFixtures.ints(FIXTURE, "tokens");     // (T·B), time-major
+        final int[] targets = ApiFixtures.ints(FIXTURE, "targets");   // (T·B), −100 where not counted
         final int batch = FIXTURE.get("tokens").shape()[1];
         final Embedding embedding;
         final RecurrentLayer lstm;
@@ -50,7 +47,7 @@ class TiedLanguageModelTest {
         RecurrentLayer.Cache rnn;
 
         TiedModel() {
-            FMatrixRMaj table = matrix(FIXTURE, "embedding.weight");
+            FMatrixRMaj table = FIXTURE.get("embedding.weight").toMatrix();
             int vocabulary = table.numRows;
             int size = table.numCols;
             embedding = new Embedding(vocabulary, size, new SplittableRandom(1));
