@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
+import org.seq4j.io.JsonFormatException;
 import org.seq4j.nn.Parameter;
 import org.seq4j.rnn.CellType;
 
@@ -115,7 +116,7 @@ class CharLanguageModelTest {
     }
 
     @Test
-    void rejectsAConfigThatDoesNotFitTheVocabulary() {
+    void rejectsAConfigThatDoesNotFitTheVocabulary() throws JsonFormatException {
         assertThrows(IllegalArgumentException.class,
                 () -> new CharLanguageModel(CharLmConfig.of(CellType.LSTM, 5, 8), oneOf(6), 1));
         assertThrows(IllegalArgumentException.class, () -> new CharLmConfig(CellType.LSTM, 5, -1, 8, 1, 0f));

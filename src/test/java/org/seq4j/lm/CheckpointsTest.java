@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
 import org.seq4j.rnn.CellType;
@@ -53,6 +54,24 @@ class CheckpointsTest {
         assertTrue(meta.get("vocabulary").startsWith("{\"code_points\":[10,32,46,"), meta.get("vocabulary"));
         assertTrue(meta.containsKey("rng_state"));
         assertTrue(meta.get("optimizer").startsWith("Adam"), meta.get("optimizer"));
+    }
+
+    /** The metadata JSON is the text checkpoints have always held, so that every checkpoint still loads. */
+    @Test
+    void metadataJsonKeepsItsFormat() throws IOException {
+        CharLmConfig config = new CharLmConfig(CellType.GRU, 5, 0, 8, 3, 0.1f);
+        assertEquals("{\"cell\":\"GRU\",\"vocab_size\":5,\"embedding_size\":0,\"hidden_size\":8,"
+                + "\"num_layers\":3,\"dropout\":0.1}", config.toJson());
+        assertEquals(config, CharLmConfig.fromJson(" { \"dropout\" : 0.1, \"num_layers\":3, \"hidden_size\":8,"
+                + "\"embedding_size\":0,\"vocab_size\":5,\"cell\":\"GRU\"}\n"));
+        TrainingConfig training = CharLmTrainerTest.smallConfig().toBuilder().seed(-8_000_000_000L).build();
+        assertEquals("{\"batch_size\":" + training.batchSize() + ",\"seq_length\":" + training.seqLength()
+                + ",\"val_fraction\":" + training.valFraction() + ",\"clipping\":\"" + training.clipping().name()
+                + "\",\"clip_threshold\":" + training.clipThreshold() + ",\"seed\":-8000000000}", training.toJson());
+        assertEquals(training, TrainingConfig.fromJson(training.toJson()));
+        for (String bad : new String[] {"{\"cell\":\"GRU\",\"vocab_size\":05}", "{\"cell\":\"GRU\"} x", "[1]"}) {
+            assertThrows(JsonFormatException.class, () -> CharLmConfig.fromJson(bad), bad);
+        }
     }
 
     @Test
