@@ -17,7 +17,9 @@
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
  *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
- *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights).</li>
+ *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
+ *       the JSON reader and writer.</li>
+ *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
  * </ul>
  *
  * <p>Exported: the API packages. Not exported: {@code org.seq4j.kernel}, the raw-array matrix kernels,
@@ -36,6 +38,7 @@ module org.seq4j {
     exports org.seq4j.lm;
     exports org.seq4j.nn;
     exports org.seq4j.optim;
+    exports org.seq4j.random;
     exports org.seq4j.rnn;
     exports org.seq4j.tensor;
 }

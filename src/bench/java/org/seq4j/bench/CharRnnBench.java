@@ -12,11 +12,11 @@ import org.seq4j.lm.CharLanguageModel;
 import org.seq4j.lm.CharLmConfig;
 import org.seq4j.lm.CharLmTrainer;
 import org.seq4j.lm.SamplingOptions;
-import org.seq4j.lm.SplitMix64;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
 import org.seq4j.lm.Vocabulary;
 import org.seq4j.optim.Adam;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.kernel.Gemm;
 

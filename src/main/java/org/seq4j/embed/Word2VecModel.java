@@ -1,6 +1,7 @@
 package org.seq4j.embed;
 
 import java.util.Objects;
+import org.seq4j.random.Word2VecRandom;
 
 /**
  * A word2vec model: its vocabulary, its input vectors ({@code syn0}, the word vectors) and its output
@@ -49,11 +50,10 @@ public final class Word2VecModel {
             throw new IllegalArgumentException("V·E must fit a Java array but was " + v + "·" + e + " = " + cells);
         }
         float[][] syn0 = new float[v][e];
-        long random = config.seed();
+        Word2VecRandom random = new Word2VecRandom(config.seed());
         for (float[] row : syn0) {
             for (int i = 0; i < e; i++) {
-                random = random * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
-                row[i] = ((random & 0xFFFF) / 65536f - 0.5f) / e;
+                row[i] = (random.nextFraction() - 0.5f) / e;
             }
         }
         HuffmanTree tree = null;

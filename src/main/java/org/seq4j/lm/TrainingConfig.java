@@ -2,6 +2,7 @@ package org.seq4j.lm;
 
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.JsonWriter;
+import org.seq4j.random.SplitMix64;
 
 /**
  * The immutable settings that define what a {@link CharLmTrainer} computes; a checkpoint stores them. The

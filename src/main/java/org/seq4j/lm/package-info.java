@@ -21,7 +21,7 @@
  *       through SLF4J, checkpoints that resume bit-identically.</li>
  *   <li>{@link org.seq4j.lm.TextGenerator}, {@link org.seq4j.lm.Sampler} and
  *       {@link org.seq4j.lm.SamplingOptions}: streaming generation from a prime text, greedy, with a
- *       temperature or top-k, reproducible with a seeded {@link org.seq4j.lm.SplitMix64}.</li>
+ *       temperature or top-k, reproducible with a seeded {@link org.seq4j.random.SplitMix64}.</li>
  * </ul>
  *
  * <pre>{@code

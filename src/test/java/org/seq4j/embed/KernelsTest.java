@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.seq4j.random.Word2VecRandom;
 
 /** The fast vector kernels against their naive references, and the unigram table. */
 class KernelsTest {
@@ -85,11 +86,10 @@ class KernelsTest {
         }
         // Drawing with word2vec.c's generator reproduces the distribution.
         int[] seen = new int[counts.length];
-        long r = 1;
+        Word2VecRandom r = new Word2VecRandom(1);
         int n = 700_000;
         for (int i = 0; i < n; i++) {
-            r = r * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
-            seen[t.sample(r >>> 16)]++;
+            seen[t.sample(r.next() >>> 16)]++;
         }
         for (int w = 0; w < counts.length; w++) {
             // 5 binomial standard deviations

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.nn.Parameter;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 
 class CharLanguageModelTest {

@@ -20,6 +20,7 @@ import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.Sgd;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 
 class CharLmTrainerTest {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 
 /**

@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.seq4j.optim.Adam;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.RecurrentState;
 

@@ -21,7 +21,6 @@ import org.seq4j.lm.CharLmTrainer;
 import org.seq4j.lm.CheckpointFormatException;
 import org.seq4j.lm.Evaluation;
 import org.seq4j.lm.SamplingOptions;
-import org.seq4j.lm.SplitMix64;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
 import org.seq4j.lm.TrainingListener;
@@ -31,6 +30,7 @@ import org.seq4j.lm.Vocabulary;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.Optimizer;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 
 /**

@@ -1,4 +1,4 @@
-package org.seq4j.lm;
+package org.seq4j.random;
 
 import java.util.random.RandomGenerator;
 
