@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.seq4j.kernel.VectorMath;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.random.Word2VecRandom;
 import org.slf4j.Logger;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.seq4j.io.AtomicFiles;
+import org.seq4j.kernel.VectorMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
