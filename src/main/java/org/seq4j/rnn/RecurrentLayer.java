@@ -7,6 +7,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameters;
 import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.tensor.Tensors;
 
 /**
