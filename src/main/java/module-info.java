@@ -20,6 +20,7 @@
  *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
  *       the JSON reader and writer.</li>
  *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
+ *   <li>{@link org.seq4j.text}: tokenizers, and word and character vocabularies with special tokens.</li>
  * </ul>
  *
  * <p>Exported: the API packages. Not exported: {@code org.seq4j.kernel}, the raw-array matrix kernels,
@@ -41,4 +42,5 @@ module org.seq4j {
     exports org.seq4j.random;
     exports org.seq4j.rnn;
     exports org.seq4j.tensor;
+    exports org.seq4j.text;
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Corpus</h2>
  * UTF-8 text files, read as one stream; tokens are separated by ASCII whitespace and every line is a
  * sentence (windows never cross a line end). The corpus is never held in memory: one pass counts the
- * {@link Vocabulary}, then each epoch streams the files again. The stream is split into
+ * {@link Word2VecVocabulary}, then each epoch streams the files again. The stream is split into
  * {@code threads} consecutive byte ranges, one per thread (each thread takes the lines that start in its
  * range), as {@code word2vec.c} splits its training file.
  *
@@ -81,7 +81,7 @@ public final class Word2VecTrainer {
      *                                  single word with hierarchical softmax)
      */
     public Word2VecModel train(List<Path> files) throws IOException {
-        Vocabulary vocabulary = Vocabulary.count(files, config.minCount(), config.maxVocabSize());
+        Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, config.minCount(), config.maxVocabSize());
         return train(files, vocabulary);
     }
 
@@ -95,7 +95,7 @@ public final class Word2VecTrainer {
      * @throws IllegalArgumentException if {@code files} or the vocabulary is empty, or the vocabulary has a
      *                                  single word with hierarchical softmax
      */
-    public Word2VecModel train(List<Path> files, Vocabulary vocabulary) throws IOException {
+    public Word2VecModel train(List<Path> files, Word2VecVocabulary vocabulary) throws IOException {
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(vocabulary, "vocabulary");
         if (files.isEmpty()) {
@@ -135,7 +135,7 @@ public final class Word2VecTrainer {
             this.model = model;
             this.files = files;
             this.fileOffsets = TokenReader.fileOffsets(files);
-            Vocabulary vocab = model.vocabulary();
+            Word2VecVocabulary vocab = model.vocabulary();
             int v = vocab.size();
             this.trainWords = vocab.totalCount();
             this.keep = new float[v];
@@ -148,7 +148,7 @@ public final class Word2VecTrainer {
             lastLogNanos.set(startNanos);
         }
 
-        static long[] counts(Vocabulary vocab) {
+        static long[] counts(Word2VecVocabulary vocab) {
             long[] c = new long[vocab.size()];
             for (int i = 0; i < c.length; i++) {
                 c[i] = vocab.count(i);
@@ -257,7 +257,7 @@ public final class Word2VecTrainer {
 
         void runEpochs() throws IOException {
             Word2VecConfig c = run.config;
-            Vocabulary vocab = run.model.vocabulary();
+            Word2VecVocabulary vocab = run.model.vocabulary();
             float[] keep = run.keep;
             boolean subsample = c.sample() > 0;
             int maxLength = sentence.length;

@@ -104,7 +104,7 @@ public final class WordVectors {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
-            Vocabulary.checkWord(w);
+            Word2VecVocabulary.checkWord(w);
             Integer before = seen.putIfAbsent(w, i);
             if (before != null) {
                 throw new IllegalArgumentException("word '" + w + "' appears twice (at " + before + " and " + i + ")");

@@ -17,6 +17,7 @@ import org.seq4j.io.NamedTensor;
 import org.seq4j.io.SafetensorsFormatException;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.Parameter;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * The checkpoint file of a {@link CharLanguageModel}: one safetensors file.
@@ -142,7 +143,7 @@ final class Checkpoints {
         }
         try {
             CharLmConfig config = CharLmConfig.fromJson(require(file, meta, "config"));
-            Vocabulary vocabulary = Vocabulary.ofCodePoints(
+            CharacterVocabulary vocabulary = CharacterVocabulary.ofCodePoints(
                     Fields.read(require(file, meta, "vocabulary")).intArray("code_points"));
             CharLanguageModel model = new CharLanguageModel(config, vocabulary, 0L);
             int expectedTensors = 0;

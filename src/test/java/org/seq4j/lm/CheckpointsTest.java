@@ -19,6 +19,8 @@ import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
+import org.seq4j.text.SpecialToken;
 
 class CheckpointsTest {
 
@@ -72,6 +74,22 @@ class CheckpointsTest {
         for (String bad : new String[] {"{\"cell\":\"GRU\",\"vocab_size\":05}", "{\"cell\":\"GRU\"} x", "[1]"}) {
             assertThrows(JsonFormatException.class, () -> CharLmConfig.fromJson(bad), bad);
         }
+    }
+
+    /** A vocabulary numbered by frequency (not ascending) keeps its numbering through a checkpoint. */
+    @Test
+    void aVocabularyInAnyOrderRoundTrips() throws IOException {
+        CharacterVocabulary byCount = CharacterVocabulary.builder().add(CharLmTrainerTest.TEXT).build();
+        CharLanguageModel model = new CharLanguageModel(CharLmConfig.of(CellType.GRU, byCount.size(), 8), byCount, 3);
+        Path weights = dir.resolve("by-count.safetensors");
+        model.save(weights);
+        CharLanguageModel loaded = CharLanguageModel.load(weights);
+        assertEquals(byCount, loaded.vocabulary());
+        assertArrayEquals(byCount.encode("the"), loaded.vocabulary().encode("the"));
+        CharacterVocabulary withPad = CharacterVocabulary.builder().specials(SpecialToken.PAD)
+                .add(CharLmTrainerTest.TEXT).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> new CharLanguageModel(CharLmConfig.of(CellType.GRU, withPad.size(), 8), withPad, 3));
     }
 
     @Test
@@ -133,7 +151,7 @@ class CheckpointsTest {
         rewrite(original, tensors);
         CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
-        int v = Vocabulary.of(CharLmTrainerTest.TEXT).size();
+        int v = CharacterVocabulary.of(CharLmTrainerTest.TEXT).size();
         assertTrue(shape.getMessage().contains("'decoder.bias' must be F32 [" + v + "] but is F32 [3]"),
                 shape.getMessage());
         // an extra tensor
