@@ -34,6 +34,7 @@ module org.seq4j {
     requires jdk.management;
 
     exports org.seq4j.check;
+    exports org.seq4j.data;
     exports org.seq4j.embed;
     exports org.seq4j.io;
     exports org.seq4j.lm;

@@ -4,7 +4,8 @@
  *
  * <p>Start with {@link org.seq4j.io.TensorFile} (a whole file: ordered tensors and metadata, with
  * {@code read} and {@code write}) and {@link org.seq4j.io.NamedTensor} (one tensor, with typed accessors
- * and {@code toMatrix()}). Malformed input throws {@link org.seq4j.io.SafetensorsFormatException}.
+ * and matrix conversions that state the layout of a sequence batch). Malformed input throws
+ * {@link org.seq4j.io.SafetensorsFormatException}.
  *
  * <p>{@link org.seq4j.io.JsonReader} and {@link org.seq4j.io.JsonWriter} are seq4j's one JSON reader and
  * writer, for safetensors headers, checkpoint metadata and vocabulary files: a strict pull parser that
