@@ -8,7 +8,6 @@ import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.kernel.Gemm;
-import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.tensor.Tensors;
 
 /**
