@@ -28,6 +28,11 @@
  *       step-by-step generation with a {@link org.seq4j.rnn.RecurrentState}, or with a
  *       {@link org.seq4j.rnn.FrozenRecurrentLayer} (a copy of the weights laid out for batch-1 steps, several
  *       times faster).</li>
+ *   <li>{@link org.seq4j.rnn.RecurrentStack}: a trainable multi-layer stack of the same cells advanced one
+ *       step at a time (decoders with input feeding or attention), with caller-owned per-step caches; over a
+ *       sequence it equals the layer. {@link org.seq4j.rnn.DirectionBridge} turns a bidirectional encoder's
+ *       final state into a unidirectional decoder's; {@link org.seq4j.rnn.RecurrentState#select} and
+ *       {@link org.seq4j.rnn.RecurrentState#selectSequences} gather sequences of a state (beam search).</li>
  *   <li>{@link org.seq4j.rnn.RecurrentInit}: seeded initialisation schemes.</li>
  *   <li>Heads: {@link org.seq4j.rnn.PerStepHead} (many-to-many), {@link org.seq4j.rnn.LastStepHead}
  *       (many-to-one), {@link org.seq4j.rnn.InitialStateHead} (one-to-many), with softmax
