@@ -1,19 +1,15 @@
 package org.seq4j.text;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.seq4j.io.AtomicFiles;
 
 /**
- * The characters of a model, numbered: the special tokens first, if any (see {@link SpecialToken}), then
+ * The characters of a model, numbered: the special tokens first, if any (see {@link Vocabulary}), then
  * the characters. Characters are Unicode code points, not UTF-16 {@code char}s, so that a letter outside
  * the Basic Multilingual Plane (an emoji, a rare CJK ideograph) is one symbol and any text round-trips
  * through {@link #encode(CharSequence)} and {@link #decode(int[])}.
@@ -33,12 +29,11 @@ import org.seq4j.io.AtomicFiles;
  * special tokens and one count per id. Loading is strict: anything else is refused with a
  * {@link VocabularyFormatException}. Instances are immutable and safe to share between threads.
  */
-public final class CharacterVocabulary {
+public final class CharacterVocabulary extends Vocabulary {
 
     static final String KIND = "characters";
     private static final String TOKENS_FIELD = "code_points";
 
-    private final TokenTable table;
     /** (V − S) the code point of id S + i, in id order. */
     private final int[] codePoints;
     /** The code points sorted ascending, and the id of each: code point → id by binary search. */
@@ -46,7 +41,7 @@ public final class CharacterVocabulary {
     private final int[] sortedIds;
 
     private CharacterVocabulary(TokenTable table, int[] codePoints) {
-        this.table = table;
+        super(table);
         this.codePoints = codePoints;
         int s = table.specials().size();
         Integer[] order = new Integer[codePoints.length];
@@ -134,7 +129,7 @@ public final class CharacterVocabulary {
      * @throws IOException               if the file cannot be read
      */
     public static CharacterVocabulary load(Path file) throws IOException {
-        return fromJson(WordVocabulary.readUtf8(file), file.toString());
+        return fromJson(readUtf8(file), file.toString());
     }
 
     /**
@@ -149,30 +144,16 @@ public final class CharacterVocabulary {
     }
 
     private static CharacterVocabulary fromJson(String json, String source) throws VocabularyFormatException {
-        TokenTable.Contents c = TokenTable.readJson(json, source, KIND, TOKENS_FIELD, true);
-        try {
-            return create(c.specials(), c.codePoints(), c.counts());
-        } catch (IllegalArgumentException e) {
-            throw new VocabularyFormatException(source + " is not a consistent vocabulary: " + e.getMessage(), e);
-        }
+        return TokenTable.readJson(json, source, KIND, TOKENS_FIELD, true,
+                c -> create(c.specials(), c.codePoints(), c.counts()));
     }
 
     /**
-     * Saves the vocabulary as JSON, atomically (a temporary file renamed over the target).
-     *
-     * @param file the target; replaced if it exists
-     * @throws IOException if writing fails; an existing file is then left as it was
-     */
-    public void save(Path file) throws IOException {
-        byte[] bytes = toJson().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, channel -> channel.write(ByteBuffer.wrap(bytes)));
-    }
-
-    /**
-     * The JSON form that {@link #save(Path)} writes.
+     * The JSON form that {@link #save(Path)} writes and {@link #fromJson(String)} reads.
      *
      * @return the JSON text
      */
+    @Override
     public String toJson() {
         return table.toJson(KIND, TOKENS_FIELD, json -> {
             json.beginArray();
@@ -181,15 +162,6 @@ public final class CharacterVocabulary {
             }
             json.endArray();
         });
-    }
-
-    /**
-     * Number of ids, V, special tokens included.
-     *
-     * @return the vocabulary size
-     */
-    public int size() {
-        return table.size();
     }
 
     /**
@@ -207,17 +179,6 @@ public final class CharacterVocabulary {
                     + ", not a character");
         }
         return codePoints[id - s];
-    }
-
-    /**
-     * The character of an id as a string, or the text of a special token.
-     *
-     * @param id an id in {@code [0, V)}
-     * @return e.g. {@code é} or {@code <eos>}
-     * @throws IllegalArgumentException if the id is out of range
-     */
-    public String token(int id) {
-        return table.token(id);
     }
 
     /**
@@ -258,47 +219,6 @@ public final class CharacterVocabulary {
      */
     public boolean contains(int codePoint) {
         return indexOf(codePoint) >= 0;
-    }
-
-    /**
-     * The id of a special token.
-     *
-     * @param special a special token of this vocabulary
-     * @return its id, in {@code [0, S)}
-     * @throws IllegalArgumentException if the vocabulary does not hold it
-     */
-    public int id(SpecialToken special) {
-        return table.requireSpecial(special);
-    }
-
-    /**
-     * Tells whether the vocabulary holds a special token.
-     *
-     * @param special a special token
-     * @return true if it has an id
-     */
-    public boolean has(SpecialToken special) {
-        return table.specialId(special) >= 0;
-    }
-
-    /**
-     * The special tokens, in id order (ids 0 to S−1).
-     *
-     * @return an unmodifiable list, empty for the numbering of {@link #of(CharSequence)}
-     */
-    public List<SpecialToken> specials() {
-        return table.specials();
-    }
-
-    /**
-     * How often a character occurred in the texts the vocabulary was counted from.
-     *
-     * @param id an id in {@code [0, V)}
-     * @return the count; 0 for a vocabulary made with {@link #ofCodePoints} and for special tokens
-     * @throws IllegalArgumentException if the id is out of range
-     */
-    public long count(int id) {
-        return table.count(id);
     }
 
     /**
@@ -369,28 +289,6 @@ public final class CharacterVocabulary {
     }
 
     /**
-     * Two vocabularies are equal when they give the same ids to the same characters and special tokens
-     * (counts are not compared).
-     *
-     * @param other another object
-     * @return true if it is a character vocabulary with the same numbering
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof CharacterVocabulary v && table.equals(v.table);
-    }
-
-    /**
-     * A hash of the numbering.
-     *
-     * @return the hash code
-     */
-    @Override
-    public int hashCode() {
-        return table.hashCode();
-    }
-
-    /**
      * Describes the vocabulary.
      *
      * @return e.g. {@code CharacterVocabulary[65 characters]} or
@@ -403,55 +301,17 @@ public final class CharacterVocabulary {
     }
 
     /**
-     * Counts the characters of texts and builds a {@link CharacterVocabulary}: the special tokens chosen,
-     * then the characters seen at least {@link #minCount(int)} times by descending count (ties in order of
-     * first appearance), at most {@link #maxSize(int)} ids in all. Not thread-safe.
+     * Counts the characters of texts and builds a {@link CharacterVocabulary} (see
+     * {@link Vocabulary.Builder}). Not thread-safe.
      */
-    public static final class Builder {
-        private final EnumSet<SpecialToken> specials = EnumSet.noneOf(SpecialToken.class);
+    public static final class Builder extends Vocabulary.Builder<Builder> {
         /** Code point → slot in {@code seen}, in order of first appearance. */
         private final Map<Integer, Integer> slots = new HashMap<>();
         private int[] seen = new int[64];
         private long[] counts = new long[64];
         private int distinct;
-        private int minCount = 1;
-        private int maxSize;
 
         private Builder() {
-        }
-
-        /**
-         * Chooses the special tokens (replacing an earlier choice).
-         *
-         * @param chosen the special tokens, in any order
-         * @return this builder
-         */
-        public Builder specials(SpecialToken... chosen) {
-            specials.clear();
-            specials.addAll(Arrays.asList(chosen));
-            return this;
-        }
-
-        /**
-         * Drops characters seen fewer times.
-         *
-         * @param value at least 1 (the default: keep every character)
-         * @return this builder
-         */
-        public Builder minCount(int value) {
-            minCount = value;
-            return this;
-        }
-
-        /**
-         * Keeps at most this many ids, special tokens included (the most frequent characters).
-         *
-         * @param value more than the number of special tokens, or 0 for no limit (the default)
-         * @return this builder
-         */
-        public Builder maxSize(int value) {
-            maxSize = value;
-            return this;
         }
 
         /**
@@ -484,20 +344,24 @@ public final class CharacterVocabulary {
          * @throws IllegalArgumentException if {@code minCount < 1}, {@code maxSize} is negative or does not
          *                                  exceed the number of special tokens, or no token is left
          */
+        @Override
         public CharacterVocabulary build() {
-            TokenTable.checkLimits(minCount, maxSize, specials.size());
             List<String> tokens = new ArrayList<>(distinct);
             for (int i = 0; i < distinct; i++) {
                 tokens.add(new String(Character.toChars(seen[i])));
             }
-            TokenTable table = TokenTable.fromCounts(specials, tokens, Arrays.copyOf(counts, distinct),
-                    new long[SpecialToken.values().length], minCount, maxSize);
+            TokenTable table = table(tokens, Arrays.copyOf(counts, distinct), new long[SpecialToken.values().length]);
             List<String> kept = table.ordinaryTokens();
             int[] codePoints = new int[kept.size()];
             for (int i = 0; i < codePoints.length; i++) {
                 codePoints[i] = kept.get(i).codePointAt(0);
             }
             return new CharacterVocabulary(table, codePoints);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.JsonReader;
 import org.seq4j.io.JsonWriter;
@@ -254,17 +255,22 @@ final class TokenTable {
     }
 
     /**
-     * Reads the JSON form strictly: exactly the fields of the format, of the expected kind and version.
+     * Reads the JSON form strictly (exactly the fields of the format, of the expected kind and version)
+     * and makes the vocabulary.
      *
      * @param json        the text
      * @param source      names the text in messages, e.g. the file
      * @param kind        the expected kind
      * @param tokensField the name of the ordinary tokens' field
      * @param codePoints  whether that field holds code points (else strings)
-     * @throws VocabularyFormatException if anything is missing, extra, malformed or of another kind
+     * @param build       makes the vocabulary of the contents; throws IllegalArgumentException if they are
+     *                    inconsistent
+     * @return the vocabulary
+     * @throws VocabularyFormatException if anything is missing, extra, malformed, of another kind or
+     *                                   inconsistent
      */
-    static Contents readJson(String json, String source, String kind, String tokensField, boolean codePoints)
-            throws VocabularyFormatException {
+    static <V> V readJson(String json, String source, String kind, String tokensField, boolean codePoints,
+                          Function<Contents, V> build) throws VocabularyFormatException {
         String format = null;
         Long version = null;
         String actualKind = null;
@@ -320,7 +326,11 @@ final class TokenTable {
         if (missing != null) {
             throw new VocabularyFormatException(source + " has no '" + missing + "'");
         }
-        return new Contents(specials, tokens, points, counts);
+        try {
+            return build.apply(new Contents(specials, tokens, points, counts));
+        } catch (IllegalArgumentException e) {
+            throw new VocabularyFormatException(source + " is not a consistent vocabulary: " + e.getMessage(), e);
+        }
     }
 
     private static List<SpecialToken> readSpecials(JsonReader in, String source) throws JsonFormatException,

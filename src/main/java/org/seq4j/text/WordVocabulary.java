@@ -1,23 +1,16 @@
 package org.seq4j.text;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.seq4j.io.AtomicFiles;
 
 /**
  * The words (or other string tokens) of a model, numbered: the special tokens first (see
- * {@link SpecialToken}; with all four, {@code <pad>} = 0, {@code <bos>} = 1, {@code <eos>} = 2,
- * {@code <unk>} = 3), then the words by descending count in the texts the vocabulary was built from,
+ * {@link Vocabulary}), then the words by descending count in the texts the vocabulary was built from,
  * ties in order of first appearance, so that the numbering is a function of the token stream alone.
  *
  * <pre>{@code
@@ -37,15 +30,13 @@ import org.seq4j.io.AtomicFiles;
  * id order after the special tokens and one count per id. Loading is strict: anything else is refused
  * with a {@link VocabularyFormatException}. Instances are immutable and safe to share between threads.
  */
-public final class WordVocabulary {
+public final class WordVocabulary extends Vocabulary {
 
     static final String KIND = "words";
     private static final String TOKENS_FIELD = "tokens";
 
-    private final TokenTable table;
-
     private WordVocabulary(TokenTable table) {
-        this.table = table;
+        super(table);
     }
 
     /**
@@ -97,42 +88,17 @@ public final class WordVocabulary {
     }
 
     private static WordVocabulary fromJson(String json, String source) throws VocabularyFormatException {
-        TokenTable.Contents c = TokenTable.readJson(json, source, KIND, TOKENS_FIELD, false);
-        try {
-            return new WordVocabulary(new TokenTable(c.specials(), c.tokens(), c.counts()));
-        } catch (IllegalArgumentException e) {
-            throw new VocabularyFormatException(source + " is not a consistent vocabulary: " + e.getMessage(), e);
-        }
-    }
-
-    /** The UTF-8 text of a file; a file that is not UTF-8 is a format error. */
-    static String readUtf8(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new VocabularyFormatException(file + " is not UTF-8 text", e);
-        }
+        return TokenTable.readJson(json, source, KIND, TOKENS_FIELD, false,
+                c -> new WordVocabulary(new TokenTable(c.specials(), c.tokens(), c.counts())));
     }
 
     /**
-     * Saves the vocabulary as JSON, atomically (a temporary file renamed over the target).
-     *
-     * @param file the target; replaced if it exists
-     * @throws IOException              if writing fails; an existing file is then left as it was
-     * @throws IllegalArgumentException if a word has an unpaired surrogate (UTF-8 cannot encode it)
-     */
-    public void save(Path file) throws IOException {
-        byte[] bytes = toJson().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, channel -> channel.write(ByteBuffer.wrap(bytes)));
-    }
-
-    /**
-     * The JSON form that {@link #save(Path)} writes.
+     * The JSON form that {@link #save(Path)} writes and {@link #fromJson(String)} reads.
      *
      * @return the JSON text
      * @throws IllegalArgumentException if a word has an unpaired surrogate (UTF-8 cannot encode it)
      */
+    @Override
     public String toJson() {
         return table.toJson(KIND, TOKENS_FIELD, json -> {
             json.beginArray();
@@ -141,26 +107,6 @@ public final class WordVocabulary {
             }
             json.endArray();
         });
-    }
-
-    /**
-     * Number of ids, V, special tokens included.
-     *
-     * @return the vocabulary size
-     */
-    public int size() {
-        return table.size();
-    }
-
-    /**
-     * The word of an id, or the text of a special token.
-     *
-     * @param id an id in {@code [0, V)}
-     * @return e.g. {@code the} or {@code <eos>}
-     * @throws IllegalArgumentException if the id is out of range
-     */
-    public String token(int id) {
-        return table.token(id);
     }
 
     /**
@@ -203,48 +149,6 @@ public final class WordVocabulary {
     }
 
     /**
-     * The id of a special token.
-     *
-     * @param special a special token of this vocabulary
-     * @return its id, in {@code [0, S)}
-     * @throws IllegalArgumentException if the vocabulary does not hold it
-     */
-    public int id(SpecialToken special) {
-        return table.requireSpecial(special);
-    }
-
-    /**
-     * Tells whether the vocabulary holds a special token.
-     *
-     * @param special a special token
-     * @return true if it has an id
-     */
-    public boolean has(SpecialToken special) {
-        return table.specialId(special) >= 0;
-    }
-
-    /**
-     * The special tokens, in id order (ids 0 to S−1).
-     *
-     * @return an unmodifiable list
-     */
-    public List<SpecialToken> specials() {
-        return table.specials();
-    }
-
-    /**
-     * How often a token occurred in the texts the vocabulary was counted from.
-     *
-     * @param id an id in {@code [0, V)}
-     * @return the count; 0 for a vocabulary made with {@link #of} and for special tokens that did not
-     *         occur as text
-     * @throws IllegalArgumentException if the id is out of range
-     */
-    public long count(int id) {
-        return table.count(id);
-    }
-
-    /**
      * Maps words to ids, with {@code <unk>} for unknown words ({@link #id(String)}).
      *
      * @param words the words; not modified
@@ -275,37 +179,6 @@ public final class WordVocabulary {
     }
 
     /**
-     * All tokens in id order: the special tokens' texts, then the words.
-     *
-     * @return an unmodifiable list of V tokens
-     */
-    public List<String> tokens() {
-        return table.tokens();
-    }
-
-    /**
-     * Two vocabularies are equal when they give the same ids to the same tokens and special tokens
-     * (counts are not compared).
-     *
-     * @param other another object
-     * @return true if it is a word vocabulary with the same numbering
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof WordVocabulary v && table.equals(v.table);
-    }
-
-    /**
-     * A hash of the numbering.
-     *
-     * @return the hash code
-     */
-    @Override
-    public int hashCode() {
-        return table.hashCode();
-    }
-
-    /**
      * Describes the vocabulary.
      *
      * @return e.g. {@code WordVocabulary[4 special tokens, 9000 words]}
@@ -316,52 +189,14 @@ public final class WordVocabulary {
     }
 
     /**
-     * Counts tokens and builds a {@link WordVocabulary}: the special tokens chosen, then the tokens seen at
-     * least {@link #minCount(int)} times by descending count (ties in order of first appearance), at most
-     * {@link #maxSize(int)} ids in all. A token equal to the text of a chosen special token (such as a
-     * literal {@code <unk>} in a preprocessed corpus) counts as that special token. Not thread-safe.
+     * Counts tokens and builds a {@link WordVocabulary} (see {@link Vocabulary.Builder}). A token equal to
+     * the text of a chosen special token (such as a literal {@code <unk>} in a preprocessed corpus) counts
+     * as that special token. Not thread-safe.
      */
-    public static final class Builder {
-        private final EnumSet<SpecialToken> specials = EnumSet.noneOf(SpecialToken.class);
+    public static final class Builder extends Vocabulary.Builder<Builder> {
         private final Map<String, long[]> counts = new LinkedHashMap<>();
-        private int minCount = 1;
-        private int maxSize;
 
         private Builder() {
-        }
-
-        /**
-         * Chooses the special tokens (replacing an earlier choice).
-         *
-         * @param chosen the special tokens, in any order
-         * @return this builder
-         */
-        public Builder specials(SpecialToken... chosen) {
-            specials.clear();
-            specials.addAll(Arrays.asList(chosen));
-            return this;
-        }
-
-        /**
-         * Drops tokens seen fewer times.
-         *
-         * @param value at least 1 (the default: keep every token)
-         * @return this builder
-         */
-        public Builder minCount(int value) {
-            minCount = value;
-            return this;
-        }
-
-        /**
-         * Keeps at most this many ids, special tokens included (the most frequent tokens).
-         *
-         * @param value more than the number of special tokens, or 0 for no limit (the default)
-         * @return this builder
-         */
-        public Builder maxSize(int value) {
-            maxSize = value;
-            return this;
         }
 
         /**
@@ -400,8 +235,8 @@ public final class WordVocabulary {
          * @throws IllegalArgumentException if {@code minCount < 1}, {@code maxSize} is negative or does not
          *                                  exceed the number of special tokens, or no token is left
          */
+        @Override
         public WordVocabulary build() {
-            TokenTable.checkLimits(minCount, maxSize, specials.size());
             List<String> seen = new ArrayList<>(counts.size());
             long[] seenCounts = new long[counts.size()];
             long[] special = new long[SpecialToken.values().length];
@@ -414,7 +249,12 @@ public final class WordVocabulary {
                     seen.add(e.getKey());
                 }
             }
-            return new WordVocabulary(TokenTable.fromCounts(specials, seen, seenCounts, special, minCount, maxSize));
+            return new WordVocabulary(table(seen, seenCounts, special));
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
     }
 }
