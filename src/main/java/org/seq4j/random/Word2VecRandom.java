@@ -4,7 +4,7 @@ package org.seq4j.random;
  * The random stream of {@code word2vec.c}: a 64-bit linear congruential generator,
  *
  * <pre>
- *   r ← r · 25214903917 + 11      (mod 2<sup>64</sup>; java.util.Random's constants without its 48-bit mask)
+ *   r ← r · 25214903917 + 11      (mod 2^64; java.util.Random's constants without its 48-bit mask)
  * </pre>
  *
  * with the three ways {@code word2vec.c} reads it, so that word2vec training draws exactly what the C
