@@ -9,7 +9,7 @@
  *   <li>{@link org.seq4j.nn}: parameters and their registry, linear layers, embeddings, losses,
  *       initializers.</li>
  *   <li>{@link org.seq4j.rnn}: Elman RNN, LSTM and GRU cells and sequence layers with backpropagation
- *       through time, and the heads of the RNN scenarios.</li>
+ *       through time, a step-by-step trainable stack, and the parts of the RNN scenarios.</li>
  *   <li>{@link org.seq4j.optim}: optimizers (SGD, Adagrad, RMSprop, Adam, AdamW), learning-rate schedules
  *       and gradient clipping.</li>
  *   <li>{@link org.seq4j.lm}: the character-level language model: training with truncated BPTT,
