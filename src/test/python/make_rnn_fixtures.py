@@ -4,7 +4,8 @@
 # Writes PyTorch reference values for org.seq4j.rnn (RecurrentLayerFixtureTest) to
 # src/test/resources/fixtures/rnn/<case>.safetensors: nn.RNN (tanh, relu), nn.LSTM and nn.GRU with one or
 # two layers, unidirectional or bidirectional, on full-length and on packed variable-length batches
-# (pack_padded_sequence(..., enforce_sorted=False)), some without biases.
+# (pack_padded_sequence(..., enforce_sorted=False)), some without biases; the CASES at a small size, the
+# FAST_CASES at sizes that take the fast paths of seq4j's layer.
 #
 # Everything is computed in float64 from values that are exactly representable in float32 (parameters,
 # inputs and upstream gradients are drawn, rounded to float32, then widened), and stored as float32.
@@ -40,7 +41,7 @@ OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resour
 
 T, B, I, H = 5, 3, 4, 3
 
-# name, mode, num_layers, bidirectional, lengths (None: full length), bias
+# name, mode, num_layers, bidirectional, lengths (None: full length), bias; at the sizes T, B, I, H
 CASES = [
     ("rnn_tanh_l1", "RNN_TANH", 1, False, None, True),
     ("rnn_tanh_l2_bi", "RNN_TANH", 2, True, None, True),
@@ -60,6 +61,21 @@ CASES = [
     ("gru_l1_packed", "GRU", 1, False, [2, 5, 3], True),
     ("gru_l2_bi_packed", "GRU", 2, True, [4, 5, 1], True),
     ("gru_l2_bi_packed_nobias", "GRU", 2, True, [3, 1, 4], False),
+]
+
+# Sizes that take seq4j's fast paths: B > 3 (per-step Gemm products, not row products), H >= 64, and a
+# per-step state product of at least 2^16 multiply-adds even for an RNN (16·64·64), so that the time loops
+# run on shards of the batch when seq4j has several threads (full-length cases only).
+FAST_T, FAST_B, FAST_I, FAST_H = 5, 16, 8, 64
+FAST_LENGTHS = [5, 1, 3, 5, 2, 4, 5, 5, 1, 2, 3, 4, 5, 3, 2, 4]
+
+FAST_CASES = [
+    ("rnn_tanh_fast_l2_bi", "RNN_TANH", 2, True, None, True),
+    ("rnn_relu_fast_l1_packed", "RNN_RELU", 1, False, FAST_LENGTHS, True),
+    ("lstm_fast_l2", "LSTM", 2, False, None, True),
+    ("lstm_fast_l1_bi_packed", "LSTM", 1, True, FAST_LENGTHS, True),
+    ("gru_fast_l2", "GRU", 2, False, None, True),
+    ("gru_fast_l1_bi_packed", "GRU", 1, True, FAST_LENGTHS, True),
 ]
 
 
@@ -92,7 +108,8 @@ def run(module, mode, x, lengths, h0, c0):
     return out, hn, None
 
 
-def make_case(name, mode, num_layers, bidirectional, lengths, bias, seed):
+def make_case(name, mode, num_layers, bidirectional, lengths, bias, seed, sizes=(T, B, I, H)):
+    T, B, I, H = sizes
     torch.manual_seed(seed)
     d = 2 if bidirectional else 1
     module = make_module(mode, I, H, num_layers, bidirectional, bias).double()
@@ -229,7 +246,10 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     for seed, (name, mode, num_layers, bidirectional, lengths, bias) in enumerate(CASES):
         make_case(name, mode, num_layers, bidirectional, lengths, bias, 1000 + seed)
-    print("wrote %d files to %s" % (len(CASES), os.path.normpath(OUT_DIR)))
+    for seed, (name, mode, num_layers, bidirectional, lengths, bias) in enumerate(FAST_CASES):
+        make_case(name, mode, num_layers, bidirectional, lengths, bias, 2000 + seed,
+                  (FAST_T, FAST_B, FAST_I, FAST_H))
+    print("wrote %d files to %s" % (len(CASES) + len(FAST_CASES), os.path.normpath(OUT_DIR)))
 
 
 if __name__ == "__main__":

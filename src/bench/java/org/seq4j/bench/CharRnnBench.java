@@ -18,7 +18,7 @@ import org.seq4j.lm.TrainingConfig;
 import org.seq4j.lm.Vocabulary;
 import org.seq4j.optim.Adam;
 import org.seq4j.rnn.CellType;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
 /**
  * Character-level language-model speed: training tokens per second and batch-1 generation microseconds

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
-import org.seq4j.tensor.Gemm;
-import org.seq4j.tensor.GemmReference;
+import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.GemmReference;
 
 /**
  * Matrix-multiply throughput at the models' shapes: seq4j {@link Gemm} on one thread (timed in CPU

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.tensor.Layouts;
 
 /**
  * One immutable tensor of a safetensors file: a name, a {@link DType}, a shape and the elements in
@@ -14,10 +15,18 @@ import org.ejml.data.FMatrixRMaj;
  * exactly as in the file; the {@code to...Array()} accessors return fresh arrays, so the tensor cannot be
  * changed through them, and the factories copy their input.
  *
- * <p>The typed accessors never lose information silently: {@link #toFloatArray()} and
- * {@link #toMatrix()} need {@link DType#F32}; a {@link DType#F64} tensor must be narrowed explicitly
+ * <p>The typed accessors never lose information silently: {@link #toFloatArray()} and the matrix
+ * conversions need {@link DType#F32}; a {@link DType#F64} tensor must be narrowed explicitly
  * with {@link #narrowToF32()} first. Widening is allowed where it is exact: {@link #toDoubleArray()} reads
  * F32 or F64, {@link #toLongArray()} reads I32 or I64.
+ *
+ * <p>Matrices: {@link #toMatrix()} reads tensors of rank 0 to 2 ({@code [C]} as {@code (1, C)}); a tensor
+ * of higher rank is converted only by saying how, since both layouts of a sequence batch have the same
+ * size: {@link #toFlattenedMatrix()} for a time-major {@code [T, B, C]} batch (and states
+ * {@code [L·D, B, H]}), {@link #batchFirstToTimeMajorMatrix()} for a batch-first {@code [B, T, C]} one.
+ * Writing goes the other way with {@link #of(String, FMatrixRMaj, int...)}, whose shape states the
+ * layout of the matrix's rows: a time-major {@code (T·B, C)} matrix is {@code [T, B, C]}; to write it as
+ * {@code [B, T, C]}, reorder it first with {@link org.seq4j.tensor.Layouts#timeMajorToBatchFirst}.
  */
 public final class NamedTensor {
 
@@ -264,19 +273,50 @@ public final class NamedTensor {
     }
 
     /**
-     * The elements of an F32 tensor as a new matrix, following the layout convention of
+     * The elements of an F32 tensor of rank at most 2 as a new matrix, following the layout convention of
      * {@code org.seq4j.tensor}: a scalar {@code []} becomes {@code (1, 1)}, a vector {@code [C]} becomes
-     * {@code (1, C)}, a matrix {@code [R, C]} stays {@code (R, C)}, and a higher-rank tensor
-     * {@code [A, B, ..., C]} has its leading dimensions merged into rows, {@code (A·B·..., C)} (so a
-     * time-major {@code [T, B, C]} batch becomes {@code (T·B, C)}).
+     * {@code (1, C)} (a bias, as {@code org.seq4j.nn.Parameter} holds it), a matrix {@code [R, C]} stays
+     * {@code (R, C)}.
+     *
+     * <p>A tensor of rank 3 or more is refused rather than flattened, because its layout decides which
+     * matrix it is: a time-major {@code [T, B, C]} batch flattens to seq4j's {@code (T·B, C)} with
+     * {@link #toFlattenedMatrix()}, but a batch-first {@code [B, T, C]} batch flattened the same way would
+     * give a {@code (B·T, C)} matrix of the right size whose rows a sequence layer reads as the wrong steps;
+     * it needs {@link #batchFirstToTimeMajorMatrix()}.
+     *
+     * @return a new matrix holding a copy of the elements
+     * @throws IllegalStateException if the dtype is not F32 (narrow F64 explicitly with
+     *                               {@link #narrowToF32()}), or the rank is above 2 (the message names the
+     *                               explicit conversions)
+     */
+    public FMatrixRMaj toMatrix() {
+        requireDType("toMatrix()", DType.F32);
+        if (shape.length > 2) {
+            throw new IllegalStateException(name + ": toMatrix() reads tensors of rank 0 to 2 but the shape is "
+                    + shapeString(shape) + "; convert it explicitly: toFlattenedMatrix() for a time-major"
+                    + " [T, B, C] tensor (or any tensor whose leading dimensions are to be merged into rows),"
+                    + " batchFirstToTimeMajorMatrix() for a batch-first [B, T, C] tensor");
+        }
+        return toFlattenedMatrix();
+    }
+
+    /**
+     * The elements of an F32 tensor of any rank as a new matrix with the leading dimensions merged into
+     * rows, as PyTorch's {@code t.reshape(-1, C)}: {@code [A, B, ..., C]} becomes {@code (A·B·..., C)}, a
+     * vector {@code [C]} becomes {@code (1, C)} and a scalar {@code (1, 1)}. The elements keep their order.
+     *
+     * <p>This is the right conversion for a time-major {@code [T, B, C]} sequence batch (giving seq4j's
+     * {@code (T·B, C)}, row {@code t·B + b}) and for recurrent states {@code [L·D, B, H]} (giving
+     * {@code (L·D·B, H)}). A batch-first {@code [B, T, C]} batch needs {@link #batchFirstToTimeMajorMatrix()}
+     * instead.
      *
      * @return a new matrix holding a copy of the elements
      * @throws IllegalStateException if the dtype is not F32 (narrow F64 explicitly with
      *                               {@link #narrowToF32()}), or if the merged row count of an empty
      *                               tensor exceeds {@link Integer#MAX_VALUE}
      */
-    public FMatrixRMaj toMatrix() {
-        requireDType("toMatrix()", DType.F32);
+    public FMatrixRMaj toFlattenedMatrix() {
+        requireDType("toFlattenedMatrix()", DType.F32);
         int cols = shape.length == 0 ? 1 : shape[shape.length - 1];
         long rows = 1;
         for (int i = 0; i < shape.length - 1; i++) {
@@ -289,6 +329,29 @@ public final class NamedTensor {
         FMatrixRMaj m = new FMatrixRMaj((int) rows, cols);
         buffer().asFloatBuffer().get(m.data, 0, elementCount);
         return m;
+    }
+
+    /**
+     * The elements of a batch-first F32 sequence batch {@code [B, T, C]} (PyTorch's layout with
+     * {@code batch_first=True}) as a new time-major {@code (T·B, C)} matrix, the layout of seq4j's sequence
+     * layers: row {@code t·B + b} holds element {@code [b, t, :]}. See
+     * {@link org.seq4j.tensor.Layouts#batchFirstToTimeMajor} for the same conversion of a matrix.
+     *
+     * @return a new {@code (T·B, C)} matrix
+     * @throws IllegalStateException if the dtype is not F32 or the rank is not 3
+     */
+    public FMatrixRMaj batchFirstToTimeMajorMatrix() {
+        requireDType("batchFirstToTimeMajorMatrix()", DType.F32);
+        if (shape.length != 3) {
+            throw new IllegalStateException(name + ": batchFirstToTimeMajorMatrix() needs a [B, T, C] tensor"
+                    + " but the shape is " + shapeString(shape));
+        }
+        FMatrixRMaj batchFirst = toFlattenedMatrix();
+        FMatrixRMaj timeMajor = new FMatrixRMaj(batchFirst.numRows, batchFirst.numCols);
+        if (shape[0] > 0) {
+            Layouts.batchFirstToTimeMajor(batchFirst, shape[0], timeMajor);
+        }
+        return timeMajor;
     }
 
     /**

@@ -4,7 +4,8 @@
  *
  * <p>Start with {@link org.seq4j.io.TensorFile} (a whole file: ordered tensors and metadata, with
  * {@code read} and {@code write}) and {@link org.seq4j.io.NamedTensor} (one tensor, with typed accessors
- * and {@code toMatrix()}). Malformed input throws {@link org.seq4j.io.SafetensorsFormatException}.
+ * and matrix conversions that state the layout of a sequence batch). Malformed input throws
+ * {@link org.seq4j.io.SafetensorsFormatException}.
  *
  * <h2>The format</h2>
  * A file has three parts:

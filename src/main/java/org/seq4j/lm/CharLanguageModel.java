@@ -42,8 +42,7 @@ import org.seq4j.tensor.Tensors;
  * off in evaluation and generation.
  *
  * <p>Training goes through {@link CharLmTrainer}; {@link #evaluate} measures the loss on a text,
- * {@link #generator} samples text. A model is not thread-safe: its recurrent layer keeps one forward
- * cache.
+ * {@link #generator} samples text. A model is not thread-safe: backward adds into its gradients.
  */
 public final class CharLanguageModel implements Module {
 
@@ -173,7 +172,7 @@ public final class CharLanguageModel implements Module {
             Tensors.gatherRows(oneHot, ws.inputs, ws.x);
         }
         RecurrentLayer.Cache cache = rnn.forward(ws.x, ws.batchSize, null, ws.h,
-                config.cell().hasCellState() ? ws.c : null, dropoutRandom);
+                config.cell().hasCellState() ? ws.c : null, dropoutRandom, ws.cache);
         // top: (T·B, H), the top layer's output, after dropout in training
         FMatrixRMaj top = cache.output();
         ws.dropoutApplied = dropoutRandom != null && config.dropout() > 0f;
@@ -189,7 +188,6 @@ public final class CharLanguageModel implements Module {
             top = ws.dropped;
         }
         ws.top = top;
-        ws.cache = cache;
         // logits: (T·B, V), one product for all steps; then overwritten by the probabilities
         decoder.forward(top, ws.logits);
         return loss.forward(ws.logits, ws.targets, ws.logits);
@@ -238,7 +236,7 @@ public final class CharLanguageModel implements Module {
      * @return a workspace with zero initial state
      */
     ChunkWorkspace newWorkspace(int batchSize, int seqLength) {
-        return new ChunkWorkspace(config, rnn.config(), batchSize, seqLength);
+        return new ChunkWorkspace(config, rnn, batchSize, seqLength);
     }
 
     // ----------------------------------------------------------------------------------------------

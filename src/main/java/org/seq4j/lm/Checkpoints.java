@@ -178,11 +178,11 @@ final class Checkpoints {
         TrainingConfig config = TrainingConfig.fromJson(require(file, meta, "training"));
         CharLmConfig mc = model.config();
         int[] stateShape = {mc.numLayers(), config.batchSize(), mc.hiddenSize()};
-        FMatrixRMaj hidden = tensor(file, in, STATE_H, stateShape, DType.F32).toMatrix();
+        FMatrixRMaj hidden = tensor(file, in, STATE_H, stateShape, DType.F32).toFlattenedMatrix();
         hidden.reshape(mc.numLayers() * config.batchSize(), mc.hiddenSize());
         FMatrixRMaj cell = new FMatrixRMaj(0, mc.hiddenSize());
         if (mc.cell().hasCellState()) {
-            cell = tensor(file, in, STATE_C, stateShape, DType.F32).toMatrix();
+            cell = tensor(file, in, STATE_C, stateShape, DType.F32).toFlattenedMatrix();
             cell.reshape(mc.numLayers() * config.batchSize(), mc.hiddenSize());
         }
         List<NamedTensor> optimizerState = new ArrayList<>();

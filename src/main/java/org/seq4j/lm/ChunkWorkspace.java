@@ -2,7 +2,6 @@ package org.seq4j.lm;
 
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentLayer;
 
 /**
@@ -32,12 +31,14 @@ final class ChunkWorkspace {
     // dTop: (T·B, H) gradient into the top layer's output
     final FMatrixRMaj dTop;
 
-    /** Set by the forward pass: the top output the decoder read, the recurrent cache, whether dropout ran. */
+    /** The recurrent layer's cache, filled by every forward pass over a chunk of this workspace. */
+    final RecurrentLayer.Cache cache;
+
+    /** Set by the forward pass: the top output the decoder read, whether dropout ran. */
     FMatrixRMaj top;
-    RecurrentLayer.Cache cache;
     boolean dropoutApplied;
 
-    ChunkWorkspace(CharLmConfig config, RecurrentConfig rnnConfig, int batchSize, int seqLength) {
+    ChunkWorkspace(CharLmConfig config, RecurrentLayer rnn, int batchSize, int seqLength) {
         if (batchSize < 1 || seqLength < 1) {
             throw new IllegalArgumentException("batch size and sequence length must be ≥ 1 but were "
                     + batchSize + " and " + seqLength);
@@ -49,14 +50,15 @@ final class ChunkWorkspace {
         this.inputs = new int[rows];
         this.targets = new int[rows];
         this.x = new FMatrixRMaj(rows, config.inputSize());
-        this.h = new FMatrixRMaj(rnnConfig.stateRows(batchSize), hs);
-        this.c = new FMatrixRMaj(config.cell().hasCellState() ? rnnConfig.stateRows(batchSize) : 0, hs);
+        this.h = new FMatrixRMaj(rnn.config().stateRows(batchSize), hs);
+        this.c = new FMatrixRMaj(config.cell().hasCellState() ? rnn.config().stateRows(batchSize) : 0, hs);
         boolean dropout = config.dropout() > 0f;
         this.mask = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.dropped = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.logits = new FMatrixRMaj(rows, config.vocabSize());
         this.dLogits = new FMatrixRMaj(rows, config.vocabSize());
         this.dTop = new FMatrixRMaj(rows, hs);
+        this.cache = rnn.newCache();
     }
 
     /** Sets the carried state to zero (the start of the streams). */

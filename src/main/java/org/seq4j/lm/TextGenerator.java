@@ -5,7 +5,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Linear;
 import org.seq4j.rnn.FrozenRecurrentLayer;
 import org.seq4j.rnn.RecurrentState;
-import org.seq4j.tensor.RowArrayMatrix;
+import org.seq4j.kernel.RowArrayMatrix;
 
 /**
  * Generates text from a {@link CharLanguageModel} one code point at a time, carrying the recurrent state

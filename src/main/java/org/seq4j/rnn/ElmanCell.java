@@ -2,7 +2,7 @@ package org.seq4j.rnn;
 
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.FloatActivations;
+import org.seq4j.kernel.FloatActivations;
 
 /**
  * The Elman RNN cell, PyTorch's {@code nn.RNNCell} with {@code nonlinearity='tanh'} or {@code 'relu'}.

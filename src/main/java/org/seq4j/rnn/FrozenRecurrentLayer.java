@@ -1,8 +1,8 @@
 package org.seq4j.rnn;
 
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.Gemm;
-import org.seq4j.tensor.RowArrayMatrix;
+import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.RowArrayMatrix;
 import org.seq4j.tensor.Tensors;
 
 /**

@@ -3,7 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.FloatActivations;
+import org.seq4j.kernel.FloatActivations;
 
 /**
  * The gated recurrent unit, PyTorch's {@code nn.GRUCell} (Cho et al., 2014, in PyTorch's formulation

@@ -3,7 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.tensor.FloatActivations;
+import org.seq4j.kernel.FloatActivations;
 
 /**
  * The long short-term memory cell, PyTorch's {@code nn.LSTMCell} (Hochreiter &amp; Schmidhuber, 1997,

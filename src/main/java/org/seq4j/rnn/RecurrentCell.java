@@ -6,7 +6,8 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.RowArrayMatrix;
 import org.seq4j.tensor.Tensors;
 
 /**
@@ -276,7 +277,7 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
 
     /** Writes W_hhᵀ, (H, G·H), into target: {@code target[p·G·H + j] = W_hh(j, p)}. */
     final void transposeWeightHh(float[] target) {
-        Tensors.transposeRowsInto(weightHh.value().data, 0, hiddenSize, 0, gateWidth, target, 0, gateWidth);
+        RowArrayMatrix.transposeRowsInto(weightHh.value().data, 0, hiddenSize, 0, gateWidth, target, 0, gateWidth);
     }
 
     /** dW_ih += dGatesXᵀ·in, over rows rows. */

@@ -1,8 +1,8 @@
 package org.seq4j.rnn;
 
 import java.util.Arrays;
-import org.seq4j.tensor.Gemm;
-import org.seq4j.tensor.RowArrayMatrix;
+import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.RowArrayMatrix;
 
 /**
  * Copies of one cell's weights in the layouts that make the per-step products of a sequence pass fast,

@@ -3,7 +3,7 @@ package org.seq4j.rnn;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
 /**
  * A small fixed team of daemon threads that runs the parts of one task at a time: part 0 on the calling

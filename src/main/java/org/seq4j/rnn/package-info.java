@@ -28,14 +28,21 @@
  *       step-by-step generation with a {@link org.seq4j.rnn.RecurrentState}, or with a
  *       {@link org.seq4j.rnn.FrozenRecurrentLayer} (a copy of the weights laid out for batch-1 steps, several
  *       times faster).</li>
+ *   <li>{@link org.seq4j.rnn.RecurrentStack}: a trainable multi-layer stack of the same cells advanced one
+ *       step at a time (decoders with input feeding or attention), with caller-owned per-step caches; over a
+ *       sequence it equals the layer. {@link org.seq4j.rnn.DirectionBridge} turns a bidirectional encoder's
+ *       final state into a unidirectional decoder's; {@link org.seq4j.rnn.RecurrentState#select} and
+ *       {@link org.seq4j.rnn.RecurrentState#selectSequences} gather sequences of a state (beam search).</li>
  *   <li>{@link org.seq4j.rnn.RecurrentInit}: seeded initialisation schemes.</li>
  *   <li>Heads: {@link org.seq4j.rnn.PerStepHead} (many-to-many), {@link org.seq4j.rnn.LastStepHead}
  *       (many-to-one), {@link org.seq4j.rnn.InitialStateHead} (one-to-many), with softmax
  *       cross-entropy or mean squared error.</li>
  * </ul>
  * Every {@code backward} adds ({@code +=}) into parameter gradients; zero them with
- * {@link org.seq4j.nn.Parameters#zeroGrad()}. Each layer and head owns one cache, returned by its forward
- * and valid until its next forward; steady-state training steps allocate nothing.
+ * {@link org.seq4j.nn.Parameters#zeroGrad()}. A {@link org.seq4j.rnn.RecurrentLayer} fills caches that the
+ * caller owns (any number alive at once, each consumed by one backward); each head owns one cache, returned
+ * by its forward and valid until its next forward. Steady-state training steps that keep their caches
+ * allocate nothing.
  *
  * <h2>A character language model</h2>
  * <pre>{@code
@@ -47,10 +54,11 @@
  *   SplittableRandom dropout = new SplittableRandom(3);
  *   FMatrixRMaj h = new FMatrixRMaj(config.stateRows(B), 256);    // carried across chunks
  *   FMatrixRMaj c = new FMatrixRMaj(config.stateRows(B), 256);
+ *   RecurrentLayer.Cache rnn = lstm.newCache();                 // refilled by every step
  *
  *   // one training step on a chunk: x (T·B, V) one-hot characters, targets[t·B + b] the next characters
  *   model.zeroGrad();
- *   RecurrentLayer.Cache rnn = lstm.forward(x, B, null, h, c, dropout);
+ *   lstm.forward(x, B, null, h, c, dropout, rnn);
  *   PerStepHead.Cache out = head.forward(rnn.output(), B, null, targets);
  *   head.backward(out);
  *   lstm.backward(rnn, out.dOutput(), null, null);      // truncated BPTT: nothing from the next chunk

@@ -1,6 +1,7 @@
 package org.seq4j.tensor;
 
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.kernel.Gemm;
 
 /**
  * Static float32 operations on {@link FMatrixRMaj}, each writing into a caller-supplied output.
@@ -484,48 +485,6 @@ public final class Tensors {
             int src = r * cols;
             for (int c = 0; c < cols; c++) {
                 dTable.data[row + c] += dOut.data[src + c];
-            }
-        }
-    }
-
-    /**
-     * Copies rows {@code [rowFrom, rowFrom + count)} of a row-major {@code (N, K)} matrix {@code W} as
-     * columns of its transpose: {@code dst[dOff + p·dStride + c] = W(rowFrom + c, p)} for
-     * {@code p < K}, {@code c < count}. A raw-array kernel (no shape checks), for weight copies such as
-     * {@code W_hhᵀ}; eight rows of {@code W} at a time are read along {@code p}, so that each
-     * destination row receives eight adjacent values (a column-wise walk with a power-of-two stride
-     * thrashes the cache).
-     *
-     * @param w       data of W; not modified
-     * @param wOff    index of W(0, 0)
-     * @param k       K, the columns of W
-     * @param rowFrom first row of W to copy
-     * @param count   rows of W to copy
-     * @param dst     destination; written at the positions above only
-     * @param dOff    index of the destination of W(rowFrom, 0)
-     * @param dStride distance between destination rows (consecutive p)
-     * @throws ArrayIndexOutOfBoundsException if an array is too short
-     */
-    public static void transposeRowsInto(float[] w, int wOff, int k, int rowFrom, int count,
-                                         float[] dst, int dOff, int dStride) {
-        int c = 0;
-        for (; c + 7 < count; c += 8) {
-            int s0 = wOff + (rowFrom + c) * k;
-            for (int p = 0, d = dOff + c; p < k; p++, d += dStride) {
-                dst[d] = w[s0 + p];
-                dst[d + 1] = w[s0 + k + p];
-                dst[d + 2] = w[s0 + 2 * k + p];
-                dst[d + 3] = w[s0 + 3 * k + p];
-                dst[d + 4] = w[s0 + 4 * k + p];
-                dst[d + 5] = w[s0 + 5 * k + p];
-                dst[d + 6] = w[s0 + 6 * k + p];
-                dst[d + 7] = w[s0 + 7 * k + p];
-            }
-        }
-        for (; c < count; c++) {
-            int src = wOff + (rowFrom + c) * k;
-            for (int p = 0, d = dOff + c; p < k; p++, d += dStride) {
-                dst[d] = w[src + p];
             }
         }
     }

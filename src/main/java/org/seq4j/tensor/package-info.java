@@ -15,7 +15,9 @@
  *   <li>A batch is {@code (B, C)}: one row per example.</li>
  *   <li>A sequence batch is time-major and flattened to {@code (T·B, C)}: row {@code t·B + b} holds time
  *       step {@code t} of sequence {@code b}. This is PyTorch's default {@code (T, B, C)} layout with the
- *       first two dimensions merged, so the rows of one time step are contiguous.</li>
+ *       first two dimensions merged, so the rows of one time step are contiguous. A batch-first
+ *       {@code (B, T, C)} source (PyTorch's {@code batch_first=True}) has the same number of rows in another
+ *       order; convert it with {@link org.seq4j.tensor.Layouts}.</li>
  *   <li>A vector (a bias, a PyTorch 1-D tensor of length {@code C}) is a {@code (1, C)} matrix.</li>
  *   <li>A weight of a layer mapping {@code I} to {@code H} features is {@code (H, I)}, as in
  *       {@code torch.nn.Linear}, and is applied as {@code y = x·Wᵀ + b}.</li>

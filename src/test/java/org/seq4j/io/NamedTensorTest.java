@@ -136,15 +136,53 @@ class NamedTensorTest {
         assertMatrix(NamedTensor.of("v", six, 6).toMatrix(), 1, 6, six);
         assertMatrix(NamedTensor.of("m", six, 2, 3).toMatrix(), 2, 3, six);
         assertMatrix(NamedTensor.of("m", six, 3, 2).toMatrix(), 3, 2, six);
-        assertMatrix(NamedTensor.of("tbc", six, 3, 1, 2).toMatrix(), 3, 2, six);
-        assertMatrix(NamedTensor.of("4d", six, 1, 3, 1, 2).toMatrix(), 3, 2, six);
         assertMatrix(NamedTensor.of("s", new float[] {7}).toMatrix(), 1, 1, new float[] {7});
+    }
+
+    @Test
+    void toMatrixRefusesHigherRanksAndNamesTheExplicitConversions() {
+        NamedTensor bt = NamedTensor.of("x", new float[6], 3, 1, 2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, bt::toMatrix);
+        assertTrue(e.getMessage().startsWith("x: toMatrix() reads tensors of rank 0 to 2 but the shape is [3, 1, 2]"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("toFlattenedMatrix()")
+                && e.getMessage().contains("batchFirstToTimeMajorMatrix()"), e.getMessage());
+    }
+
+    @Test
+    void toFlattenedMatrixMergesTheLeadingDimensions() {
+        float[] six = {0, 1, 2, 3, 4, 5};
+        assertMatrix(NamedTensor.of("tbc", six, 3, 1, 2).toFlattenedMatrix(), 3, 2, six);
+        assertMatrix(NamedTensor.of("4d", six, 1, 3, 1, 2).toFlattenedMatrix(), 3, 2, six);
+        assertMatrix(NamedTensor.of("v", six, 6).toFlattenedMatrix(), 1, 6, six);
+        assertMatrix(NamedTensor.of("s", new float[] {7}).toFlattenedMatrix(), 1, 1, new float[] {7});
+    }
+
+    @Test
+    void batchFirstToTimeMajorMatrixReordersTheRows() {
+        // [B = 2, T = 3, C = 2]: element [b, t, c] = 100·b + 10·t + c
+        float[] values = new float[12];
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 3; t++) {
+                for (int c = 0; c < 2; c++) {
+                    values[(b * 3 + t) * 2 + c] = 100 * b + 10 * t + c;
+                }
+            }
+        }
+        FMatrixRMaj m = NamedTensor.of("x", values, 2, 3, 2).batchFirstToTimeMajorMatrix();
+        // row t·B + b holds [b, t, :]
+        assertMatrix(m, 6, 2, new float[] {0, 1, 100, 101, 10, 11, 110, 111, 20, 21, 120, 121});
+        assertMatrix(NamedTensor.of("e", new float[0], 0, 3, 2).batchFirstToTimeMajorMatrix(), 0, 2, new float[0]);
+        assertThrows(IllegalStateException.class,
+                () -> NamedTensor.of("m", values, 6, 2).batchFirstToTimeMajorMatrix());
+        assertThrows(IllegalStateException.class,
+                () -> NamedTensor.of("i", new int[12], 2, 3, 2).batchFirstToTimeMajorMatrix());
     }
 
     @Test
     void toMatrixOfEmptyTensorWithTooManyRowsFails() {
         NamedTensor t = NamedTensor.of("e", new float[0], 65536, 65536, 0);
-        IllegalStateException e = assertThrows(IllegalStateException.class, t::toMatrix);
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::toFlattenedMatrix);
         assertEquals("e: shape [65536, 65536, 0] has too many rows for a matrix", e.getMessage());
     }
 

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
 /** {@link FrozenRecurrentLayer#stepRow}: the step of {@link FrozenRecurrentLayer#step} on a table row. */
 class FrozenInputRowsTest {

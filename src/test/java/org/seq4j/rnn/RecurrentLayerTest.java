@@ -2,8 +2,8 @@ package org.seq4j.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.nn.Parameter;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
-/** Truncated BPTT, step-by-step inference, dropout modes, padding, allocation and argument checks. */
+/** Truncated BPTT, step-by-step inference, dropout modes, padding, allocation, caches and argument checks. */
 class RecurrentLayerTest {
 
     private static final int INPUT = 3;
@@ -74,6 +74,13 @@ class RecurrentLayerTest {
         if (lstm) {
             assertTrue(maxAbsDiff(fullC, second.finalCellState()) <= SAME_ARITHMETIC);
         }
+
+        // one cache for both chunks: its own final state is copied in before it is overwritten
+        RecurrentLayer.Cache cache = layer.forward(steps(x, 0, 2), BATCH, null, h0, c0, null, layer.newCache());
+        layer.forward(steps(x, 2, 5), BATCH, null, cache.finalHidden(), lstm ? cache.finalCellState() : null,
+                null, cache);
+        assertTrue(maxAbsDiff(steps(fullOutput, 2, 5), cache.output()) <= SAME_ARITHMETIC);
+        assertTrue(maxAbsDiff(fullH, cache.finalHidden()) <= SAME_ARITHMETIC);
     }
 
     /**
@@ -140,7 +147,7 @@ class RecurrentLayerTest {
             for (int t : new int[] {1, 2, 3}) {
                 Gemm.setThreads(t);
                 RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, INPUT, hidden).withNumLayers(2), 28);
-                assertTrue((long) batch * cell.gateCount() * hidden * hidden >= RecurrentLayer.SHARD_MIN_WORK);
+                assertTrue((long) batch * cell.gateCount() * hidden * hidden >= BpttEngine.SHARD_MIN_WORK);
                 RecurrentLayer.Cache cache = layer.forward(x, batch, null, h0, c0, null);
                 layer.backward(cache, dOut, null, null);
                 List<float[]> values = new java.util.ArrayList<>(List.of(values(cache.output()),
@@ -387,9 +394,13 @@ class RecurrentLayerTest {
         FMatrixRMaj dOutShorter = uniform(random, 4 * BATCH, 2 * HIDDEN, 1.0);
         int[] lengths = {6, 3};
         SplittableRandom dropout = new SplittableRandom(53);
+        // one cache per shape, kept by the loop
+        RecurrentLayer.Cache cache = layer.newCache();
+        RecurrentLayer.Cache shorterCache = layer.newCache();
         Runnable trainingStep = () -> {
-            layer.backward(layer.forward(x, BATCH, lengths, null, null, dropout), dOut, null, null);
-            layer.backward(layer.forward(shorter, BATCH, null, null, null, dropout), dOutShorter, null, null);
+            layer.backward(layer.forward(x, BATCH, lengths, null, null, dropout, cache), dOut, null, null);
+            layer.backward(layer.forward(shorter, BATCH, null, null, null, dropout, shorterCache), dOutShorter,
+                    null, null);
         };
         long bytes = bytesAllocatedBy(() -> {
             for (int i = 0; i < REPEATS; i++) {
@@ -521,21 +532,197 @@ class RecurrentLayerTest {
         assertThrows(IllegalArgumentException.class, () -> gru.backward(cache, null, null, null), "another layer's cache");
     }
 
+    // ----------------------------------------------------------------------------------------------
+    // Caches owned by the caller
+
+    /**
+     * Two caches filled before either backward: each backward must see its own forward, whatever the
+     * order. The weight gradients sum the two passes in another order than two separate runs followed by
+     * an addition, so they agree to a few float32 ulps of values of order 1; everything else is computed
+     * by the same arithmetic and must be equal bit for bit.
+     */
+    private static final float SUM_ORDER = 1e-5f;
+
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"RNN_TANH", "LSTM", "GRU"})
+    void twoCachesAliveAtOnceGiveTheGradientsOfTwoSeparateRuns(CellType cell) {
+        RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, INPUT, HIDDEN).withNumLayers(2)
+                .withBidirectional(true), 81);
+        boolean lstm = cell.hasCellState();
+        SplittableRandom random = new SplittableRandom(82);
+        // two inputs of different lengths T = 4 and T = 3, the second with padding
+        FMatrixRMaj x1 = uniform(random, 4 * BATCH, INPUT, 1.0);
+        FMatrixRMaj x2 = uniform(random, 3 * BATCH, INPUT, 1.0);
+        int[] lengths2 = {3, 2};
+        FMatrixRMaj h0 = uniform(random, 4 * BATCH, HIDDEN, 0.5);
+        FMatrixRMaj c0 = lstm ? uniform(random, 4 * BATCH, HIDDEN, 0.5) : null;
+        FMatrixRMaj dOut1 = uniform(random, 4 * BATCH, 2 * HIDDEN, 1.0);
+        FMatrixRMaj dOut2 = uniform(random, 3 * BATCH, 2 * HIDDEN, 1.0);
+        FMatrixRMaj dHN2 = uniform(random, 4 * BATCH, HIDDEN, 1.0);
+
+        // separate runs: forward, backward, read the gradients
+        layer.parameters().zeroGrad();
+        RecurrentLayer.Cache alone1 = layer.forward(x1, BATCH, null, h0, c0, null);
+        layer.backward(alone1, dOut1, null, null);
+        List<float[]> grads1 = gradients(layer);
+        layer.parameters().zeroGrad();
+        RecurrentLayer.Cache alone2 = layer.forward(x2, BATCH, lengths2, null, null, null);
+        layer.backward(alone2, dOut2, dHN2, null);
+        List<float[]> grads2 = gradients(layer);
+
+        for (boolean firstBackFirst : new boolean[] {true, false}) {
+            String order = cell + (firstBackFirst ? ", backward 1 then 2" : ", backward 2 then 1");
+            layer.parameters().zeroGrad();
+            RecurrentLayer.Cache cache1 = layer.forward(x1, BATCH, null, h0, c0, null);
+            RecurrentLayer.Cache cache2 = layer.forward(x2, BATCH, lengths2, null, null, null);
+            assertNotSame(cache1, cache2);
+            if (firstBackFirst) {
+                layer.backward(cache1, dOut1, null, null);
+                layer.backward(cache2, dOut2, dHN2, null);
+            } else {
+                layer.backward(cache2, dOut2, dHN2, null);
+                layer.backward(cache1, dOut1, null, null);
+            }
+            assertArrayEquals(alone1.output().data, cache1.output().data, order + ": output 1");
+            assertArrayEquals(alone2.output().data, cache2.output().data, order + ": output 2");
+            assertArrayEquals(alone1.finalHidden().data, cache1.finalHidden().data, order + ": hN 1");
+            assertArrayEquals(alone1.dx().data, cache1.dx().data, order + ": dx 1");
+            assertArrayEquals(alone2.dx().data, cache2.dx().data, order + ": dx 2");
+            assertArrayEquals(alone1.dh0().data, cache1.dh0().data, order + ": dh0 1");
+            if (lstm) {
+                assertArrayEquals(alone2.dc0().data, cache2.dc0().data, order + ": dc0 2");
+            }
+            List<Parameter> parameters = layer.parameters().list();
+            for (int i = 0; i < parameters.size(); i++) {
+                float[] sum = grads1.get(i).clone();
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += grads2.get(i)[j];
+                }
+                assertArrayEquals(sum, parameters.get(i).grad().data, SUM_ORDER,
+                        order + ": " + parameters.get(i).name());
+            }
+        }
+    }
+
+    private static List<float[]> gradients(RecurrentLayer layer) {
+        return layer.parameters().list().stream().map(p -> p.grad().data.clone()).toList();
+    }
+
     @Test
-    void cacheEnforcesCallOrder() {
+    void cacheLifeCycleIsEnforced() {
         RecurrentLayer gru = layer(CellType.GRU, 1, 1);
-        FMatrixRMaj x = new FMatrixRMaj(2 * BATCH, INPUT);
-        RecurrentLayer.Cache cache = gru.forward(x, BATCH);
-        assertSame(cache, gru.forward(x, BATCH), "one cache per layer");
+        FMatrixRMaj x = uniform(new SplittableRandom(83), 2 * BATCH, INPUT, 1.0);
+
+        RecurrentLayer.Cache empty = gru.newCache();
+        assertThrows(IllegalStateException.class, empty::output, "nothing to read before a forward");
+        IllegalStateException state = assertThrows(IllegalStateException.class,
+                () -> gru.backward(empty, null, null, null));
+        assertEquals("backward needs a forward first: no forward has filled this cache", state.getMessage());
+
+        RecurrentLayer.Cache cache = gru.forward(x, BATCH, null, null, null, null, empty);
+        assertSame(empty, cache, "forward fills the cache it is given");
+        assertNotSame(cache, gru.forward(x, BATCH), "forward without a cache makes a new one");
         assertThrows(IllegalStateException.class, cache::dx);
         assertThrows(IllegalStateException.class, cache::finalCellState);
         gru.backward(cache, null, null, null);
         assertEquals(0f, maxAbsDiff(new FMatrixRMaj(2 * BATCH, INPUT), cache.dx()), "no gradient in, none out");
-        gru.forward(x, BATCH);
-        assertThrows(IllegalStateException.class, cache::dh0, "a new forward invalidates the gradients");
+        state = assertThrows(IllegalStateException.class, () -> gru.backward(cache, null, null, null));
+        assertEquals("a backward has already consumed this cache: run forward again before another backward",
+                state.getMessage());
 
-        RecurrentLayer fresh = layer(CellType.GRU, 1, 2);
-        RecurrentLayer.Cache notRun = fresh.forward(x, BATCH);
-        assertFalse(notRun.output().getNumElements() == 0);
+        gru.forward(x, BATCH, null, null, null, null, cache);
+        assertThrows(IllegalStateException.class, cache::dh0, "a new forward invalidates the gradients");
+        gru.backward(cache, null, null, null);   // and makes the cache usable again
+
+        RecurrentLayer other = layer(CellType.GRU, 1, 2);
+        RecurrentLayer.Cache foreign = other.forward(x, BATCH);
+        IllegalArgumentException argument = assertThrows(IllegalArgumentException.class,
+                () -> gru.backward(foreign, null, null, null));
+        assertEquals("the cache must be one of this layer's (from its newCache or forward) but belongs to "
+                + "another RecurrentLayer", argument.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> gru.forward(x, BATCH, null, null, null, null, foreign));
+        other.backward(foreign, null, null, null);   // the failed calls left it as it was
+    }
+
+    @Test
+    void weightsThatChangedShapeAreDetected() {
+        RecurrentLayer lstm = new RecurrentLayer(RecurrentConfig.of(CellType.LSTM, INPUT, HIDDEN)
+                .withNumLayers(2).withBidirectional(true), 84);
+        FMatrixRMaj x = uniform(new SplittableRandom(85), 2 * BATCH, INPUT, 1.0);
+        RecurrentLayer.Cache cache = lstm.forward(x, BATCH);
+        // the same number of elements, transposed: products would read it without noticing
+        FMatrixRMaj weight = lstm.cell(1, 1).weightHh().value();
+        weight.reshape(HIDDEN, 4 * HIDDEN);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> lstm.backward(cache, null, null, null));
+        assertEquals("weight_hh_l1_reverse must be (16, 4) but its value was (4, 16) and its gradient (16, 4): "
+                + "a parameter's matrices must keep their shape", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> lstm.forward(x, BATCH));
+        weight.reshape(4 * HIDDEN, HIDDEN);
+        FMatrixRMaj bias = lstm.cell(0, 0).biasIh().grad();
+        bias.reshape(4 * HIDDEN, 1);
+        assertThrows(IllegalStateException.class, () -> lstm.backward(cache, null, null, null));
+        bias.reshape(1, 4 * HIDDEN);
+        lstm.backward(cache, null, null, null);   // the failed backward did not consume the cache
+    }
+
+    @Test
+    void cacheMatricesAreExactlyTheirShapeAndReusedWhileItStays() {
+        RecurrentLayer lstm = new RecurrentLayer(RecurrentConfig.of(CellType.LSTM, INPUT, HIDDEN).withNumLayers(2), 86);
+        SplittableRandom random = new SplittableRandom(87);
+        RecurrentLayer.Cache cache = lstm.newCache();
+        int[][] shapes = {{5, 3}, {5, 3}, {2, 3}, {4, 1}, {4, 1}, {6, 2}};   // (T, B)
+        FMatrixRMaj[] previous = null;
+        for (int[] shape : shapes) {
+            int steps = shape[0];
+            int batch = shape[1];
+            lstm.forward(uniform(random, steps * batch, INPUT, 1.0), batch, null, null, null, null, cache);
+            lstm.backward(cache, uniform(random, steps * batch, HIDDEN, 1.0), null, null);
+            FMatrixRMaj[] handedOut = {cache.output(), cache.finalHidden(), cache.finalCellState(), cache.dx(),
+                    cache.dh0(), cache.dc0()};
+            int[][] expected = {{steps * batch, HIDDEN}, {2 * batch, HIDDEN}, {2 * batch, HIDDEN},
+                    {steps * batch, INPUT}, {2 * batch, HIDDEN}, {2 * batch, HIDDEN}};
+            boolean sameShape = previous != null && previous[0].numRows == steps * batch
+                    && previous[1].numRows == 2 * batch;
+            for (int i = 0; i < handedOut.length; i++) {
+                FMatrixRMaj m = handedOut[i];
+                String what = "matrix " + i + " at (T, B) = (" + steps + ", " + batch + ")";
+                assertEquals(expected[i][0], m.numRows, what);
+                assertEquals(expected[i][1], m.numCols, what);
+                assertEquals(m.getNumElements(), m.data.length, what);
+                if (sameShape) {
+                    assertSame(previous[i], m, what + ": reused");
+                }
+            }
+            previous = handedOut;
+        }
+    }
+
+    @Test
+    void nonFinitePaddedInputRowsAreRejectedWithTheRow() {
+        RecurrentLayer gru = new RecurrentLayer(
+                RecurrentConfig.of(CellType.GRU, INPUT, HIDDEN).withBidirectional(true), 88);
+        FMatrixRMaj x = uniform(new SplittableRandom(89), 4 * BATCH, INPUT, 1.0);
+        int[] lengths = {2, 4};
+        RecurrentLayer.Cache cache = gru.forward(x, BATCH, lengths, null, null, null);
+        FMatrixRMaj output = cache.output().copy();
+
+        // row t·B + b = 3·2 + 0: step 3 of sequence 0, whose length is 2
+        x.set(3 * BATCH, 1, Float.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> gru.forward(x, BATCH, lengths, null, null, null, cache));
+        assertEquals("x row 6 (step 3 of sequence 0, padding since lengths[0] = 2) must be finite but column 1 "
+                + "was NaN", e.getMessage());
+        x.set(3 * BATCH, 1, 0f);
+        x.set(2 * BATCH, 2, Float.NEGATIVE_INFINITY);
+        e = assertThrows(IllegalArgumentException.class, () -> gru.forward(x, BATCH, lengths, null, null, null));
+        assertEquals("x row 4 (step 2 of sequence 0, padding since lengths[0] = 2) must be finite but column 2 "
+                + "was -Infinity", e.getMessage());
+        assertEquals(0f, maxAbsDiff(output, cache.output()), "a rejected forward leaves the cache as it was");
+
+        // real rows are not checked here: a NaN there shows in the output
+        x.set(2 * BATCH, 2, 0f);
+        x.set(2 * BATCH + 1, 0, Float.NaN);
+        assertTrue(Float.isNaN(gru.forward(x, BATCH, lengths, null, null, null).output().get(2 * BATCH + 1, 0)));
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
-import org.seq4j.tensor.Gemm;
+import org.seq4j.kernel.Gemm;
 
 class WorkerTeamTest {
 

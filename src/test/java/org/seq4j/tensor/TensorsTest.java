@@ -346,35 +346,4 @@ class TensorsTest {
         System.arraycopy(m.data, r * m.numCols, out, 0, m.numCols);
         return out;
     }
-
-    @Test
-    void transposeRowsIntoWritesTheSelectedRowsAsColumnsAndNothingElse() {
-        SplittableRandom random = new SplittableRandom(17);
-        // counts below, at and above the eight-row groups; offsets and a destination stride wider than count
-        for (int[] c : new int[][] {{1, 1, 0, 1}, {13, 5, 2, 11}, {20, 7, 0, 20}, {30, 9, 3, 17}}) {
-            int n = c[0];
-            int k = c[1];
-            int rowFrom = c[2];
-            int count = c[3] - rowFrom;
-            int wOff = 3;
-            float[] w = new float[wOff + n * k];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) random.nextDouble(-1, 1);
-            }
-            int dStride = count + 4;
-            int dOff = 5;
-            float[] dst = new float[dOff + k * dStride + 2];
-            java.util.Arrays.fill(dst, Float.NaN);
-            float[] expected = dst.clone();
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < count; j++) {
-                    expected[dOff + p * dStride + j] = w[wOff + (rowFrom + j) * k + p];
-                }
-            }
-
-            Tensors.transposeRowsInto(w, wOff, k, rowFrom, count, dst, dOff, dStride);
-
-            assertArrayEquals(expected, dst, "n=" + n + " k=" + k + " rows " + rowFrom + "+" + count);
-        }
-    }
 }

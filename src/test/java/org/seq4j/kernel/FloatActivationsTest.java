@@ -1,0 +1,100 @@
+package org.seq4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FloatActivationsTest {
+
+    /** The documented bounds (measured over every float of magnitude 1e-30 to 40), checked on a dense sample. */
+    private static final double TANH_MAX_ULPS = 4.9;
+    private static final double TANH_MAX_ABS = 2.92e-7;
+    private static final double SIGMOID_MAX_ABS = 1.7e-7;
+
+    /** Every 61st float bit pattern from 1e-30 to 40, and its negative: about 1.9 million arguments per sign. */
+    private static final int STRIDE = 61;
+
+    @Test
+    void tanhIsWithinItsBoundsOfTheExactValue() {
+        double worstUlps = 0;
+        double worstAbs = 0;
+        float worstAt = 0;
+        for (int bits = Float.floatToIntBits(1e-30f); bits <= Float.floatToIntBits(40f); bits += STRIDE) {
+            for (float x : new float[] {Float.intBitsToFloat(bits), -Float.intBitsToFloat(bits)}) {
+                double exact = Math.tanh(x);
+                double error = Math.abs(FloatActivations.tanh(x) - exact);
+                double ulps = error / Math.ulp((float) exact);
+                if (ulps > worstUlps) {
+                    worstUlps = ulps;
+                    worstAt = x;
+                }
+                worstAbs = Math.max(worstAbs, error);
+            }
+        }
+        assertTrue(worstUlps <= TANH_MAX_ULPS, "tanh error " + worstUlps + " ulp at " + worstAt);
+        assertTrue(worstAbs <= TANH_MAX_ABS, "tanh absolute error " + worstAbs);
+    }
+
+    @Test
+    void sigmoidIsWithinItsBoundOfTheExactValue() {
+        double worst = 0;
+        float worstAt = 0;
+        for (int bits = Float.floatToIntBits(1e-30f); bits <= Float.floatToIntBits(40f); bits += STRIDE) {
+            for (float x : new float[] {Float.intBitsToFloat(bits), -Float.intBitsToFloat(bits)}) {
+                double error = Math.abs(FloatActivations.sigmoid(x) - 1 / (1 + Math.exp(-(double) x)));
+                if (error > worst) {
+                    worst = error;
+                    worstAt = x;
+                }
+            }
+        }
+        assertTrue(worst <= SIGMOID_MAX_ABS, "sigmoid error " + worst + " at " + worstAt);
+    }
+
+    @Test
+    void specialValues() {
+        assertEquals(Float.NaN, FloatActivations.tanh(Float.NaN));
+        assertEquals(Float.NaN, FloatActivations.sigmoid(Float.NaN));
+        assertEquals(0f, FloatActivations.tanh(0f));
+        assertEquals(-0f, FloatActivations.tanh(-0f));
+        assertEquals(0.5f, FloatActivations.sigmoid(0f));
+        assertEquals(1 - 2.4e-7, FloatActivations.tanh(Float.POSITIVE_INFINITY), 1e-8);
+        assertEquals(-1 + 2.4e-7, FloatActivations.tanh(Float.NEGATIVE_INFINITY), 1e-8);
+        assertEquals(1.2e-7, FloatActivations.sigmoid(Float.NEGATIVE_INFINITY), 1e-8);
+        assertTrue(FloatActivations.sigmoid(Float.POSITIVE_INFINITY) < 1f);
+        // odd and bounded for every argument, so that 1 − y² and y(1 − y) stay non-negative
+        for (int bits = 0; bits < Float.floatToIntBits(20f); bits += 9973) {
+            float x = Float.intBitsToFloat(bits);
+            float y = FloatActivations.tanh(x);
+            assertEquals(-y, FloatActivations.tanh(-x));
+            assertTrue(y >= 0f && y < 1f, "tanh(" + x + ") = " + y);
+        }
+    }
+
+    @Test
+    void arrayFormsEqualTheScalarFormBitForBit() {
+        SplittableRandom random = new SplittableRandom(5);
+        // odd lengths and offsets, so that vectorised loops run their pre- and post-loops too
+        for (int length : new int[] {1, 7, 31, 100, 1027}) {
+            int from = 3;
+            float[] x = new float[from + length + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (random.nextDouble(-10, 10));
+            }
+            float[] tanhInPlace = x.clone();
+            float[] sigmoidInPlace = x.clone();
+            float[] tanhInto = new float[x.length];
+            FloatActivations.tanh(tanhInPlace, from, from + length);
+            FloatActivations.sigmoid(sigmoidInPlace, from, from + length);
+            FloatActivations.tanh(x, tanhInto, from, from + length);
+            for (int i = 0; i < x.length; i++) {
+                boolean inside = i >= from && i < from + length;
+                assertEquals(inside ? FloatActivations.tanh(x[i]) : x[i], tanhInPlace[i], "tanh at " + i);
+                assertEquals(inside ? FloatActivations.sigmoid(x[i]) : x[i], sigmoidInPlace[i], "sigmoid at " + i);
+                assertEquals(inside ? FloatActivations.tanh(x[i]) : 0f, tanhInto[i], "tanh into at " + i);
+            }
+        }
+    }
+}
