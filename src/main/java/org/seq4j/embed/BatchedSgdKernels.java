@@ -53,7 +53,7 @@ import java.util.Arrays;
  * of the result is loaded and stored once per three terms. The scores are dot products, which plain Java
  * keeps scalar: they take about half of the time, and {@link RowDots} computes them with the Vector API
  * when the JVM has it. At {@code n <= 10}, {@code K+1 = 6}, {@code E = 100} these loops were faster than
- * gathering the rows into matrices for {@code org.seq4j.tensor.Gemm} (see docs/word2vec.md). No argument
+ * gathering the rows into matrices for {@code org.seq4j.kernel.Gemm} (see docs/word2vec.md). No argument
  * is checked here (this is a kernel); nothing is allocated.
  */
 final class BatchedSgdKernels {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * reorder float additions), and {@code VectorRowDots}, written with the JDK's Vector API
  * ({@code jdk.incubator.vector}), which sums in vector lanes and adds the lanes at the end. The second is
  * loaded by name, when the JVM has the module ({@code --add-modules jdk.incubator.vector}) and the system
- * property {@code seq4j.simd} is not {@code false} (the switch of seq4j's Gemm kernels); it sums in another
+ * property {@code seq4j.simd} is not {@code false} (the switch of seq4j's other Vector API kernels); it sums in another
  * order, so the trained vectors then differ in their last bits from those of a run without the module
  * (one thread and the same seed still give the same vectors run after run).
  */
@@ -83,6 +83,9 @@ interface RowDots {
                 return Plain.INSTANCE;
             }
             try {
+                // seq4j's module does not declare the optional incubator module; read it now (a no-op on the
+                // class path, where everything is read)
+                ModuleLayer.boot().findModule("jdk.incubator.vector").ifPresent(RowDots.class.getModule()::addReads);
                 RowDots dots = (RowDots) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
                 LOG.debug("word2vec scores: {}", dots);
                 return dots;
