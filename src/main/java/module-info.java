@@ -9,7 +9,7 @@
  *   <li>{@link org.seq4j.nn}: parameters and their registry, linear layers, embeddings, losses,
  *       initializers.</li>
  *   <li>{@link org.seq4j.rnn}: Elman RNN, LSTM and GRU cells and sequence layers with backpropagation
- *       through time, and the heads of the RNN scenarios.</li>
+ *       through time, a step-by-step trainable stack, and the parts of the RNN scenarios.</li>
  *   <li>{@link org.seq4j.optim}: optimizers (SGD, Adagrad, RMSprop, Adam, AdamW), learning-rate schedules
  *       and gradient clipping.</li>
  *   <li>{@link org.seq4j.lm}: the character-level language model: training with truncated BPTT,
@@ -17,7 +17,10 @@
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
  *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
- *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights).</li>
+ *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
+ *       the JSON reader and writer.</li>
+ *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
+ *   <li>{@link org.seq4j.text}: tokenizers, and word and character vocabularies with special tokens.</li>
  * </ul>
  *
  * <p>Exported: the API packages. Not exported: {@code org.seq4j.kernel}, the raw-array matrix kernels,
@@ -37,6 +40,8 @@ module org.seq4j {
     exports org.seq4j.lm;
     exports org.seq4j.nn;
     exports org.seq4j.optim;
+    exports org.seq4j.random;
     exports org.seq4j.rnn;
     exports org.seq4j.tensor;
+    exports org.seq4j.text;
 }

@@ -12,13 +12,13 @@ import org.seq4j.lm.CharLanguageModel;
 import org.seq4j.lm.CharLmConfig;
 import org.seq4j.lm.CharLmTrainer;
 import org.seq4j.lm.SamplingOptions;
-import org.seq4j.lm.SplitMix64;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
-import org.seq4j.lm.Vocabulary;
 import org.seq4j.optim.Adam;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.kernel.Gemm;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * Character-level language-model speed: training tokens per second and batch-1 generation microseconds
@@ -87,7 +87,7 @@ public final class CharRnnBench {
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
 
         String text = Files.readString(data, StandardCharsets.UTF_8);
-        Vocabulary vocabulary = Vocabulary.of(text);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
         CharLmConfig config = new CharLmConfig(cell, vocabulary.size(), hidden, hidden, layers, 0f);
         CharLanguageModel model = new CharLanguageModel(config, vocabulary, seed);
 

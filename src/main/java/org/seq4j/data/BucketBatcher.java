@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import org.seq4j.random.SplitMix64;
 
 /**
  * Splits a data set of variable-length token sequences into padded batches of similar lengths, in a
@@ -219,13 +220,7 @@ public final class BucketBatcher {
 
     /** The seed of epoch {@code e}'s stream: SplitMix64's finaliser of the seed and the epoch, mixed twice. */
     static long epochSeed(long seed, int epoch) {
-        return mix64(seed ^ mix64(0x9E3779B97F4A7C15L * (epoch + 1L)));
-    }
-
-    private static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(seed ^ SplitMix64.mix(SplitMix64.GOLDEN_GAMMA * (epoch + 1L)));
     }
 
     /** Fisher–Yates shuffle of {@code a[from, to)}. */

@@ -1,6 +1,7 @@
 package org.seq4j.embed;
 
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.kernel.VectorMath;
 
 /**
  * Reference negative-sampling loss of a minibatch whose rows share their noise words, with explicit

@@ -1,6 +1,7 @@
 package org.seq4j.embed;
 
 import java.util.Arrays;
+import org.seq4j.kernel.VectorMath;
 
 /**
  * One SGD step of negative sampling for a minibatch of input vectors that share one draw of noise words

@@ -1,5 +1,7 @@
 package org.seq4j.embed;
 
+import org.seq4j.kernel.VectorMath;
+
 /**
  * Reference full-softmax output layer with explicit forward and backward passes: the formulation of
  * skip-gram in Mikolov et al. 2013b, eq. 2, with output rows {@code u_w} (no bias):

@@ -1,5 +1,8 @@
 package org.seq4j.embed;
 
+import org.seq4j.kernel.FloatActivations;
+import org.seq4j.kernel.VectorMath;
+
 /**
  * Reference hierarchical-softmax output layer with explicit forward and backward passes (Morin and
  * Bengio 2005; Mikolov et al. 2013b, eq. 3). The target word {@code t} is reached from the root of the
@@ -34,7 +37,7 @@ final class HierarchicalSoftmaxOutput {
         double loss = 0;
         for (int d = 0; d < len; d++) {
             double f = VectorMath.dotNaive(h, 0, syn1[tree.point(target, d)], 0, e);
-            sig[d] = 1 / (1 + Math.exp(-f));
+            sig[d] = FloatActivations.sigmoidDouble(f);
             double signedF = tree.code(target, d) == 0 ? f : -f;
             loss += Math.log1p(Math.exp(-signedF));
         }

@@ -1,5 +1,8 @@
 package org.seq4j.embed;
 
+import org.seq4j.kernel.FloatActivations;
+import org.seq4j.kernel.VectorMath;
+
 /**
  * Reference negative-sampling output layer with explicit forward and backward passes (Mikolov et al.
  * 2013b, eq. 4). For a hidden vector {@code h} (E), the target word {@code t} and noise words
@@ -35,7 +38,7 @@ final class NegativeSamplingOutput {
         for (int j = 0; j <= negatives.length; j++) {
             int w = j == 0 ? target : negatives[j - 1];
             double f = VectorMath.dotNaive(h, 0, syn1neg[w], 0, e);
-            sig[j] = 1 / (1 + Math.exp(-f));
+            sig[j] = FloatActivations.sigmoidDouble(f);
             // -log σ(f) = log(1 + e^-f);  -log σ(-f) = log(1 + e^f)
             loss += j == 0 ? Math.log1p(Math.exp(-f)) : Math.log1p(Math.exp(f));
         }

@@ -1,6 +1,7 @@
 package org.seq4j.embed;
 
 import java.lang.reflect.InvocationTargetException;
+import org.seq4j.kernel.VectorMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,8 @@
 package org.seq4j.embed;
 
+import org.seq4j.kernel.FloatActivations;
+import org.seq4j.kernel.VectorMath;
+
 /**
  * One SGD step of each output layer for one hidden vector {@code h} and one target word, written as the
  * inner loops of {@code word2vec.c}: the output rows are updated at once, the error with respect to
@@ -24,14 +27,14 @@ final class SgdKernels {
     }
 
     private static float sigmoid(float f, boolean exact) {
-        return exact ? Sigmoid.exact(f) : Sigmoid.table(f);
+        return exact ? (float) FloatActivations.sigmoidDouble(f) : FloatActivations.word2vecSigmoid(f);
     }
 
     /** word2vec.c's {@code g} of negative sampling for score {@code f} and label 1 or 0. */
     static float negativeSamplingGradient(float f, float label, float alpha, boolean exact) {
-        if (f > Sigmoid.MAX_EXP) {
+        if (f > FloatActivations.WORD2VEC_MAX_EXP) {
             return (label - 1) * alpha;
-        } else if (f < -Sigmoid.MAX_EXP) {
+        } else if (f < -FloatActivations.WORD2VEC_MAX_EXP) {
             return label * alpha;
         }
         return (label - sigmoid(f, exact)) * alpha;
@@ -145,7 +148,7 @@ final class SgdKernels {
         // backward and update; saturated nodes are skipped as in word2vec.c
         for (d = 0; d < n; d++) {
             float f = scores[d];
-            if (f <= -Sigmoid.MAX_EXP || f >= Sigmoid.MAX_EXP) {
+            if (f <= -FloatActivations.WORD2VEC_MAX_EXP || f >= FloatActivations.WORD2VEC_MAX_EXP) {
                 continue;
             }
             float g = (1 - codes[start + d] - sigmoid(f, exact)) * alpha;

@@ -8,15 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.seq4j.text.WhitespaceTokenizer;
 
 /**
  * Streams the whitespace-separated tokens of a byte range of a corpus, without allocating per token.
  *
  * <p>The corpus is one or more files read as a single byte stream, the end of every file acting as a
- * line end. Tokens are maximal runs of bytes other than ASCII whitespace (space, tab, newline, carriage
- * return, form feed, vertical tab); since UTF-8 never uses those byte values inside a multi-byte
- * character, this splits UTF-8 text correctly, and a {@code "\r\n"} line end reads as {@code "\n"}. A
- * newline ends a sentence.
+ * line end. Tokens are those of {@link WhitespaceTokenizer}: maximal runs of bytes other than ASCII
+ * whitespace (space, tab, newline, carriage return, form feed, vertical tab); since UTF-8 never uses
+ * those byte values inside a multi-byte character, this splits UTF-8 text correctly, and a
+ * {@code "\r\n"} line end reads as {@code "\n"}. A newline ends a sentence.
  *
  * <p>A reader covers the lines that <em>start</em> in {@code [from, to)}: it skips a partial first line
  * and reads past {@code to} to finish its last one. Splitting {@code [0, total)} into consecutive ranges
@@ -205,8 +206,9 @@ final class TokenReader implements Closeable {
         }
     }
 
+    /** A token separator: ASCII white space, as {@link WhitespaceTokenizer} splits. */
     static boolean isSpace(byte c) {
-        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B;
+        return WhitespaceTokenizer.isSeparator(c);
     }
 
     // Discards the consumed buffer and reads more of the current file; false at its end.

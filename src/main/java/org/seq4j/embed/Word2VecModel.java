@@ -1,6 +1,7 @@
 package org.seq4j.embed;
 
 import java.util.Objects;
+import org.seq4j.random.Word2VecRandom;
 
 /**
  * A word2vec model: its vocabulary, its input vectors ({@code syn0}, the word vectors) and its output
@@ -12,7 +13,7 @@ import java.util.Objects;
 public final class Word2VecModel {
 
     private final Word2VecConfig config;
-    private final Vocabulary vocabulary;
+    private final Word2VecVocabulary vocabulary;
     private final float[][] syn0;        // (V, E) input vectors
     private final float[][] syn1neg;     // (V, E) negative sampling output, or (0, 0)
     private final float[][] syn1;        // (V-1, E) hierarchical softmax inner nodes, or (0, 0)
@@ -21,7 +22,7 @@ public final class Word2VecModel {
     private final long trainedWords;
     private final double trainingSeconds;
 
-    private Word2VecModel(Word2VecConfig config, Vocabulary vocabulary, float[][] syn0, float[][] syn1neg,
+    private Word2VecModel(Word2VecConfig config, Word2VecVocabulary vocabulary, float[][] syn0, float[][] syn1neg,
                           float[][] syn1, float[][] softmaxOut, HuffmanTree tree, long trainedWords,
                           double trainingSeconds) {
         this.config = config;
@@ -40,7 +41,7 @@ public final class Word2VecModel {
      * word2vec.c's generator started at the configuration's seed (so seed 1 gives word2vec.c's exact
      * initial vectors), output tables zero.
      */
-    static Word2VecModel initialise(Word2VecConfig config, Vocabulary vocabulary) {
+    static Word2VecModel initialise(Word2VecConfig config, Word2VecVocabulary vocabulary) {
         Objects.requireNonNull(config, "config");
         int v = vocabulary.size();
         int e = config.vectorSize();
@@ -49,11 +50,10 @@ public final class Word2VecModel {
             throw new IllegalArgumentException("V·E must fit a Java array but was " + v + "·" + e + " = " + cells);
         }
         float[][] syn0 = new float[v][e];
-        long random = config.seed();
+        Word2VecRandom random = new Word2VecRandom(config.seed());
         for (float[] row : syn0) {
             for (int i = 0; i < e; i++) {
-                random = random * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
-                row[i] = ((random & 0xFFFF) / 65536f - 0.5f) / e;
+                row[i] = (random.nextFraction() - 0.5f) / e;
             }
         }
         HuffmanTree tree = null;
@@ -85,7 +85,7 @@ public final class Word2VecModel {
      *
      * @return the vocabulary
      */
-    public Vocabulary vocabulary() {
+    public Word2VecVocabulary vocabulary() {
         return vocabulary;
     }
 

@@ -6,9 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.seq4j.kernel.VectorMath;
+import org.seq4j.random.SplitMix64;
+import org.seq4j.random.Word2VecRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Corpus</h2>
  * UTF-8 text files, read as one stream; tokens are separated by ASCII whitespace and every line is a
  * sentence (windows never cross a line end). The corpus is never held in memory: one pass counts the
- * {@link Vocabulary}, then each epoch streams the files again. The stream is split into
+ * {@link Word2VecVocabulary}, then each epoch streams the files again. The stream is split into
  * {@code threads} consecutive byte ranges, one per thread (each thread takes the lines that start in its
  * range), as {@code word2vec.c} splits its training file.
  *
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * with the output layers of {@link SgdKernels}. Skip-gram thus lets each context word predict the
  * centre word, as {@code word2vec.c} and gensim do; over a corpus this is the same set of (centre,
  * context) pairs as the centre predicting each context word. Each thread's random numbers come from
- * {@code word2vec.c}'s generator {@code r = r·25214903917 + 11}, seeded from {@link Word2VecConfig#seed()};
+ * {@code word2vec.c}'s generator ({@link Word2VecRandom}), seeded from {@link Word2VecConfig#seed()};
  * with one thread the result is fully determined by the seed. With several threads the updates race (as
  * in {@code word2vec.c}) and results differ slightly from run to run.
  *
@@ -76,9 +78,6 @@ public final class Word2VecTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Word2VecTrainer.class);
 
-    /** word2vec.c's linear congruential generator: r = r·MULTIPLIER + INCREMENT (mod 2^64). */
-    static final long LCG_MULTIPLIER = 25214903917L;
-    static final long LCG_INCREMENT = 11L;
     /** Words a thread processes between updates of the shared word count and the learning rate. */
     static final int WORDS_PER_UPDATE = 10_000;
     /** The learning rate stops decaying at this fraction of its starting value. */
@@ -107,7 +106,7 @@ public final class Word2VecTrainer {
      *                                  single word with hierarchical softmax)
      */
     public Word2VecModel train(List<Path> files) throws IOException {
-        Vocabulary vocabulary = Vocabulary.count(files, config.minCount(), config.maxVocabSize());
+        Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, config.minCount(), config.maxVocabSize());
         return train(files, vocabulary);
     }
 
@@ -121,7 +120,7 @@ public final class Word2VecTrainer {
      * @throws IllegalArgumentException if {@code files} or the vocabulary is empty, or the vocabulary has a
      *                                  single word with hierarchical softmax
      */
-    public Word2VecModel train(List<Path> files, Vocabulary vocabulary) throws IOException {
+    public Word2VecModel train(List<Path> files, Word2VecVocabulary vocabulary) throws IOException {
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(vocabulary, "vocabulary");
         if (files.isEmpty()) {
@@ -161,7 +160,7 @@ public final class Word2VecTrainer {
             this.model = model;
             this.files = files;
             this.fileOffsets = TokenReader.fileOffsets(files);
-            Vocabulary vocab = model.vocabulary();
+            Word2VecVocabulary vocab = model.vocabulary();
             int v = vocab.size();
             this.trainWords = vocab.totalCount();
             this.keep = new float[v];
@@ -174,7 +173,7 @@ public final class Word2VecTrainer {
             lastLogNanos.set(startNanos);
         }
 
-        static long[] counts(Vocabulary vocab) {
+        static long[] counts(Word2VecVocabulary vocab) {
             long[] c = new long[vocab.size()];
             for (int i = 0; i < c.length; i++) {
                 c[i] = vocab.count(i);
@@ -185,7 +184,7 @@ public final class Word2VecTrainer {
         void trainAll() throws IOException {
             int threads = config.threads();
             long total = fileOffsets[files.size()];
-            SplittableRandom seeds = new SplittableRandom(config.seed());
+            SplitMix64 seeds = new SplitMix64(config.seed());
             Worker[] workers = new Worker[threads];
             for (int t = 0; t < threads; t++) {
                 workers[t] = new Worker(this, total * t / threads, total * (t + 1) / threads, seeds.nextLong());
@@ -257,7 +256,7 @@ public final class Word2VecTrainer {
         private final Run run;
         private final long from;
         private final long to;
-        private long random;
+        private final Word2VecRandom random;
         private final int[] sentence;       // (maxSentenceLength) word ids after subsampling
         private final float[] neu1;         // (E) CBOW hidden vector
         private final float[] neu1e;        // (E) error for the hidden vector
@@ -281,7 +280,7 @@ public final class Word2VecTrainer {
             this.run = run;
             this.from = from;
             this.to = to;
-            this.random = seed;
+            this.random = new Word2VecRandom(seed);
             Word2VecConfig c = run.config;
             this.sentence = new int[c.maxSentenceLength()];
             this.neu1 = new float[c.vectorSize()];
@@ -319,7 +318,7 @@ public final class Word2VecTrainer {
 
         void runEpochs() throws IOException {
             Word2VecConfig c = run.config;
-            Vocabulary vocab = run.model.vocabulary();
+            Word2VecVocabulary vocab = run.model.vocabulary();
             float[] keep = run.keep;
             boolean subsample = c.sample() > 0;
             int maxLength = sentence.length;
@@ -356,11 +355,8 @@ public final class Word2VecTrainer {
                                 continue;
                             }
                             wordCount++;
-                            if (subsample) {
-                                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                                if (keep[w] < (random & 0xFFFF) / 65536f) {
-                                    continue;
-                                }
+                            if (subsample && keep[w] < random.nextFraction()) {
+                                continue;
                             }
                             sentence[length++] = w;
                             if (length >= maxLength) {
@@ -394,8 +390,7 @@ public final class Word2VecTrainer {
             boolean cbow = c.architecture() == Word2VecConfig.Architecture.CBOW;
             for (int pos = 0; pos < length; pos++) {
                 int word = sentence[pos];
-                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                int b = (int) Long.remainderUnsigned(random, window);
+                int b = random.nextIndex(window);
                 if (cbow) {
                     Arrays.fill(neu1, 0f);
                     Arrays.fill(neu1e, 0f);
@@ -465,9 +460,8 @@ public final class Word2VecTrainer {
             int k = run.config.negative();
             int count = 0;
             for (int d = 0; d < k; d++) {
-                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
                 // word2vec.c: table[(r >> 16) % table_size], from the same 48 high bits of r
-                int target = noise.sample(random >>> 16);
+                int target = noise.sample(random.next() >>> 16);
                 if (target != word) {
                     negatives[count++] = target;
                 }
@@ -489,8 +483,7 @@ public final class Word2VecTrainer {
             int maxRows = batchInputs.length;
             for (int pos = 0; pos < length; pos++) {
                 int word = sentence[pos];
-                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                int b = (int) Long.remainderUnsigned(random, window);
+                int b = random.nextIndex(window);
                 int n = 0;
                 for (int a = b; a < window * 2 + 1 - b; a++) {
                     int ci = pos - window + a;
@@ -532,8 +525,7 @@ public final class Word2VecTrainer {
             float[][] syn0 = run.model.syn0();
             int rows = 0;
             for (int pos = 0; pos < length; pos++) {
-                random = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                int b = (int) Long.remainderUnsigned(random, window);
+                int b = random.nextIndex(window);
                 float[] h = cbowHidden[rows];
                 Arrays.fill(h, 0f);
                 int cw = 0;

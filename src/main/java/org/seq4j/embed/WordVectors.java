@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.seq4j.io.AtomicFiles;
+import org.seq4j.kernel.VectorMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public final class WordVectors {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
-            Vocabulary.checkWord(w);
+            Word2VecVocabulary.checkWord(w);
             Integer before = seen.putIfAbsent(w, i);
             if (before != null) {
                 throw new IllegalArgumentException("word '" + w + "' appears twice (at " + before + " and " + i + ")");

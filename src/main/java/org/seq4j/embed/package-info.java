@@ -15,7 +15,7 @@
  * <h2>Tables</h2>
  * The training tables are plain float arrays of rows, {@code float[V][E]}, without any tensor layer:
  * each row is its own array, so that the vector loops of the training kernels start at index 0, which
- * HotSpot vectorises (see {@code VectorMath}). {@link org.seq4j.embed.WordVectors} keeps one contiguous
+ * HotSpot vectorises (see {@code org.seq4j.kernel.VectorMath}). {@link org.seq4j.embed.WordVectors} keeps one contiguous
  * row-major {@code float[V·E]} for the queries.
  * <pre>
  *   input  (syn0):    (V, E)     the word vectors that are saved

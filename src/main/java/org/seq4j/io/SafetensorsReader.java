@@ -187,7 +187,15 @@ final class SafetensorsReader {
             throw error("header must start with '{' but starts with "
                     + String.format("byte 0x%02X", header[0] & 0xFF));
         }
-        JsonReader json = new JsonReader(header, errorPrefix);
+        try {
+            return parseEntries(new JsonReader(header, errorPrefix, "header"), dataLength, metadata);
+        } catch (JsonFormatException e) {
+            throw new SafetensorsFormatException(e.getMessage(), e);
+        }
+    }
+
+    private List<Entry> parseEntries(JsonReader json, long dataLength, LinkedHashMap<String, String> metadata)
+            throws SafetensorsFormatException, JsonFormatException {
         List<Entry> entries = new ArrayList<>();
         json.beginObject();
         while (json.hasNext()) {
@@ -204,7 +212,7 @@ final class SafetensorsReader {
     }
 
     private void parseMetadata(JsonReader json, LinkedHashMap<String, String> metadata)
-            throws SafetensorsFormatException {
+            throws SafetensorsFormatException, JsonFormatException {
         expect(json, JsonReader.Kind.OBJECT, NamedTensor.METADATA_KEY + " must be an object of strings");
         json.beginObject();
         while (json.hasNext()) {
@@ -216,7 +224,8 @@ final class SafetensorsReader {
         json.endObject();
     }
 
-    private Entry parseEntry(JsonReader json, String name, long dataLength) throws SafetensorsFormatException {
+    private Entry parseEntry(JsonReader json, String name, long dataLength)
+            throws SafetensorsFormatException, JsonFormatException {
         String where = tensor(name);
         expect(json, JsonReader.Kind.OBJECT, where + " must be an object with dtype, shape and data_offsets");
         json.beginObject();
@@ -274,13 +283,14 @@ final class SafetensorsReader {
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private int[] parseShape(JsonReader json, String where) throws SafetensorsFormatException {
+    private int[] parseShape(JsonReader json, String where)
+            throws SafetensorsFormatException, JsonFormatException {
         expect(json, JsonReader.Kind.ARRAY, where + ": shape must be an array of integers");
         json.beginArray();
         int[] dims = new int[4];
         int rank = 0;
         while (json.hasNext()) {
-            expect(json, JsonReader.Kind.INTEGER, where + ": shape element " + rank + " must be an integer");
+            expect(json, JsonReader.Kind.NUMBER, where + ": shape element " + rank + " must be an integer");
             long d = json.nextLong();
             if (d < 0) {
                 throw error(where + ": shape dimension " + rank + " is negative (" + d + ")");
@@ -298,7 +308,8 @@ final class SafetensorsReader {
         return Arrays.copyOf(dims, rank);
     }
 
-    private long[] parseOffsets(JsonReader json, String where) throws SafetensorsFormatException {
+    private long[] parseOffsets(JsonReader json, String where)
+            throws SafetensorsFormatException, JsonFormatException {
         String what = where + ": data_offsets must be an array of two integers [begin, end]";
         expect(json, JsonReader.Kind.ARRAY, what);
         json.beginArray();
@@ -308,7 +319,7 @@ final class SafetensorsReader {
             if (count == 2) {
                 throw error(what + " but has more than two elements");
             }
-            expect(json, JsonReader.Kind.INTEGER, where + ": data_offsets element " + count + " must be an integer");
+            expect(json, JsonReader.Kind.NUMBER, where + ": data_offsets element " + count + " must be an integer");
             offsets[count++] = json.nextLong();
         }
         json.endArray();
@@ -361,8 +372,13 @@ final class SafetensorsReader {
     }
 
     /** Fails unless the next value is of the given kind; {@code what} says what was expected. */
-    private void expect(JsonReader json, JsonReader.Kind kind, String what) throws SafetensorsFormatException {
+    private void expect(JsonReader json, JsonReader.Kind kind, String what)
+            throws SafetensorsFormatException, JsonFormatException {
         JsonReader.Kind actual = json.peek();
+        if (actual == JsonReader.Kind.BOOLEAN || actual == JsonReader.Kind.NULL) {
+            throw error("true, false and null are not allowed in a safetensors header, found "
+                    + actual.withArticle() + " at header byte " + json.position());
+        }
         if (actual != kind) {
             throw error(what + " but was " + actual.withArticle() + " (at header byte " + json.position() + ")");
         }

@@ -7,6 +7,11 @@
  * and matrix conversions that state the layout of a sequence batch). Malformed input throws
  * {@link org.seq4j.io.SafetensorsFormatException}.
  *
+ * <p>{@link org.seq4j.io.JsonReader} and {@link org.seq4j.io.JsonWriter} are seq4j's one JSON reader and
+ * writer, for safetensors headers, checkpoint metadata and vocabulary files: a strict pull parser that
+ * rejects everything RFC 8259 rejects ({@link org.seq4j.io.JsonFormatException}, with the byte offset)
+ * and a compact writer whose numbers read back bit for bit.
+ *
  * <h2>The format</h2>
  * A file has three parts:
  * <pre>

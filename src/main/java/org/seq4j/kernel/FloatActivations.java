@@ -1,9 +1,22 @@
 package org.seq4j.kernel;
 
 /**
- * Fast float32 {@code tanh} and logistic sigmoid for the gate arithmetic of recurrent cells, in loops
- * that HotSpot C2 vectorises (about 0.5 ns per element on AVX2, against 30 ns for {@link Math#tanh}
- * and 5 ns for a sigmoid through {@link Math#exp}).
+ * The activation kernels of seq4j, and its one home of the logistic sigmoid σ(x) = 1/(1 + e<sup>−x</sup>),
+ * in the forms its callers rely on:
+ * <ul>
+ *   <li>{@link #tanh(float)} and {@link #sigmoid(float)}: fast float32 approximations for the gate
+ *       arithmetic of recurrent cells (below);</li>
+ *   <li>{@link #sigmoidExact(float)}: σ rounded to float from a double computation
+ *       ({@link org.seq4j.tensor.Tensors#sigmoid(float)});</li>
+ *   <li>{@link #sigmoidDouble(double)}: σ in double by the textbook formula (word2vec's exact sigmoid
+ *       and its double-precision reference output layers);</li>
+ *   <li>{@link #word2vecSigmoid(float)}: the 1000-entry table of {@code word2vec.c}, a semantic choice
+ *       of word2vec training (its results follow the table), not an approximation to improve.</li>
+ * </ul>
+ *
+ * <h2>The fast tanh and sigmoid</h2>
+ * For the gate arithmetic of recurrent cells, in loops that HotSpot C2 vectorises (about 0.5 ns per
+ * element on AVX2, against 30 ns for {@link Math#tanh} and 5 ns for a sigmoid through {@link Math#exp}).
  *
  * <pre>
  *   tanh(x)    ≈ x·P(x²) / Q(x²)     x clamped to [−c, c], c = 7.9053111: P of degree 6, Q of degree 3
@@ -15,7 +28,7 @@ package org.seq4j.kernel;
  * 2.9·10⁻⁷ absolute error for {@code tanh}, whose result stays inside {@code (−1, 1)}; at most
  * 1.7·10⁻⁷ absolute error for {@code sigmoid}, whose result stays inside {@code [1.2·10⁻⁷, 1)} (it does
  * not resolve the relative size of smaller values, which does not matter for a gate). The exact
- * references are {@link org.seq4j.tensor.Tensors#sigmoid(float)} and {@link Math#tanh}; {@code FloatActivationsTest}
+ * references are {@link #sigmoidExact(float)} and {@link Math#tanh}; {@code FloatActivationsTest}
  * checks the bounds. NaN stays NaN, ±0 stays ±0 under {@code tanh}, and ±∞ gives
  * {@code ±(1 − 2.4·10⁻⁷)}.
  *
@@ -23,6 +36,20 @@ package org.seq4j.kernel;
  * (one index expression per loop), the form in which C2 turns the loop into vector instructions.
  */
 public final class FloatActivations {
+
+    /** Scores beyond ±WORD2VEC_MAX_EXP are saturated for word2vec.c (its table covers the inside). */
+    public static final int WORD2VEC_MAX_EXP = 6;
+    private static final int WORD2VEC_TABLE_SIZE = 1000;
+    // word2vec.c computes EXP_TABLE_SIZE / MAX_EXP / 2 in integer arithmetic: 83, not 83.33.
+    private static final float WORD2VEC_TABLE_SCALE = WORD2VEC_TABLE_SIZE / WORD2VEC_MAX_EXP / 2;
+    private static final float[] WORD2VEC_TABLE = new float[WORD2VEC_TABLE_SIZE];
+
+    static {
+        for (int i = 0; i < WORD2VEC_TABLE_SIZE; i++) {
+            double e = Math.exp((i / (double) WORD2VEC_TABLE_SIZE * 2 - 1) * WORD2VEC_MAX_EXP);
+            WORD2VEC_TABLE[i] = (float) (e / (e + 1));
+        }
+    }
 
     /** Beyond ±CLAMP the rational function has reached ±1 in float32. */
     private static final float CLAMP = 7.90531110763549805f;
@@ -113,5 +140,48 @@ public final class FloatActivations {
         for (int i = from; i < to; i++) {
             a[i] = sigmoid(a[i]);
         }
+    }
+
+    /**
+     * Logistic sigmoid of one value, exact to float rounding and stable for large {@code |x|}: computed in
+     * double as {@code 1/(1 + e^−x)} for {@code x ≥ 0} and {@code e^x/(1 + e^x)} below, then rounded.
+     *
+     * @param x the argument
+     * @return {@code 1 / (1 + exp(−x))} in float; 0 and 1 at the infinities
+     */
+    public static float sigmoidExact(float x) {
+        if (x >= 0f) {
+            return (float) sigmoidDouble(x);
+        }
+        double e = Math.exp(x);
+        return (float) (e / (1.0 + e));
+    }
+
+    /**
+     * Logistic sigmoid in double by the textbook formula {@code 1/(1 + e^−x)}; safe for every {@code x}
+     * (for {@code x} below about −709, {@code e^−x} is infinite and the result 0).
+     *
+     * @param x the argument
+     * @return {@code 1 / (1 + exp(−x))}
+     */
+    public static double sigmoidDouble(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /**
+     * Logistic sigmoid as {@code word2vec.c} reads it from its table of 1000 values over
+     * {@code [−MAX_EXP, MAX_EXP)}, {@code MAX_EXP} = {@value #WORD2VEC_MAX_EXP}:
+     * <pre>
+     *   table[i] = σ((i / 1000 · 2 − 1) · 6)
+     *   σ(f)    ≈ table[(int) ((f + 6) · 83)]       (83 = 1000 / 6 / 2 in integer arithmetic, as in C)
+     * </pre>
+     * Word2vec treats {@code |f| ≥ MAX_EXP} separately (saturated); within {@code (−MAX_EXP, MAX_EXP)} the
+     * table is within 0.01 of σ.
+     *
+     * @param f the score, strictly inside {@code (−WORD2VEC_MAX_EXP, WORD2VEC_MAX_EXP)}
+     * @return the table's σ(f)
+     */
+    public static float word2vecSigmoid(float f) {
+        return WORD2VEC_TABLE[(int) ((f + WORD2VEC_MAX_EXP) * WORD2VEC_TABLE_SCALE)];
     }
 }

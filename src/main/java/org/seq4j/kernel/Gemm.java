@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * After a thread's first product, products allocate nothing: each thread that computes a packed
  * product keeps a workspace of about 0.5 MiB (each kind of kernel) for the rest of its life. Products of at least
  * {@value #PARALLEL_MIN_WORK} multiply-adds ({@code m·n·k}) are split over {@link #threads()} threads
- * (a fixed pool of daemon threads, one product at a time; a caller that finds the pool busy computes
+ * (the shared {@link WorkerTeam}, one task at a time; a caller that finds the team busy computes
  * alone). The thread count defaults to the number of available processors and can be set with the
  * system property {@value #THREADS_PROPERTY} or {@link #setThreads(int)}.
  *
@@ -142,7 +142,6 @@ public final class Gemm {
     }
 
     private static volatile int threads = initialThreads();
-    private static volatile GemmPool pool;
 
     private Gemm() {
     }
@@ -157,8 +156,8 @@ public final class Gemm {
     }
 
     /**
-     * Sets the number of threads that large products are split over, replacing the pool. Results do
-     * not depend on this setting.
+     * Sets the number of threads that large products (and recurrent time loops) are split over, replacing
+     * the {@link WorkerTeam}. Results do not depend on this setting.
      *
      * @param threadCount the thread count, including the calling thread; 1 disables multithreading
      * @throws IllegalArgumentException if {@code threadCount < 1}
@@ -169,11 +168,7 @@ public final class Gemm {
         }
         synchronized (Gemm.class) {
             threads = threadCount;
-            GemmPool old = pool;
-            pool = null;
-            if (old != null) {
-                old.shutdown();
-            }
+            WorkerTeam.shutdownShared();
         }
     }
 
@@ -254,9 +249,17 @@ public final class Gemm {
                                 int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 boolean accumulate, float[] c, int cOff, int ldc) {
         if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            GemmPool p = pool();
-            if (p != null && p.run(direct, vector, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
-                    accumulate, c, cOff, ldc)) {
+            WorkerTeam team = WorkerTeam.shared();
+            GemmParts parts = GemmParts.local();
+            parts.set(team.size(), direct, vector, transposedC, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                    accumulate, c, cOff, ldc);
+            boolean ran;
+            try {
+                ran = team.tryRun(parts);
+            } finally {
+                parts.clear();
+            }
+            if (ran) {
                 return;
             }
         }
@@ -269,20 +272,6 @@ public final class Gemm {
         } else {
             GemmKernels.blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc,
                     transposedC, 0, m, 0, n, GemmWorkspace.get());
-        }
-    }
-
-    /** Returns the pool for the current thread count, starting it on first use; null if single-threaded. */
-    private static GemmPool pool() {
-        GemmPool p = pool;
-        if (p != null) {
-            return p;
-        }
-        synchronized (Gemm.class) {
-            if (pool == null && threads > 1) {
-                pool = new GemmPool(threads);
-            }
-            return pool;
         }
     }
 

@@ -14,6 +14,7 @@ import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentLayer;
 import org.seq4j.rnn.RecurrentInit;
 import org.seq4j.tensor.Tensors;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * A character-level language model: it reads a text one code point at a time and predicts the next.
@@ -47,7 +48,7 @@ import org.seq4j.tensor.Tensors;
 public final class CharLanguageModel implements Module {
 
     private final CharLmConfig config;
-    private final Vocabulary vocabulary;
+    private final CharacterVocabulary vocabulary;
     /** The learned input table, or null for one-hot input. */
     private final Embedding embedding;
     /** oneHot: (V, V) identity, the input table for one-hot input (a row gather, not a product); or null. */
@@ -62,14 +63,20 @@ public final class CharLanguageModel implements Module {
      * Creates a model with PyTorch's default initialisation.
      *
      * @param config     the shape; its vocabulary size must be the vocabulary's
-     * @param vocabulary the characters the model reads and writes
+     * @param vocabulary the characters the model reads and writes, without special tokens (e.g.
+     *                   {@link CharacterVocabulary#of(CharSequence)})
      * @param seed       seed of the initialisation
-     * @throws IllegalArgumentException if {@code config.vocabSize()} differs from {@code vocabulary.size()}
+     * @throws IllegalArgumentException if {@code config.vocabSize()} differs from {@code vocabulary.size()},
+     *                                  or the vocabulary has special tokens
      */
-    public CharLanguageModel(CharLmConfig config, Vocabulary vocabulary, long seed) {
+    public CharLanguageModel(CharLmConfig config, CharacterVocabulary vocabulary, long seed) {
         if (config.vocabSize() != vocabulary.size()) {
             throw new IllegalArgumentException("config.vocabSize() must be the vocabulary's size "
                     + vocabulary.size() + " but was " + config.vocabSize());
+        }
+        if (!vocabulary.specials().isEmpty()) {
+            throw new IllegalArgumentException("the vocabulary of a character language model must have no special "
+                    + "tokens but has " + vocabulary.specials());
         }
         this.config = config;
         this.vocabulary = vocabulary;
@@ -133,7 +140,7 @@ public final class CharLanguageModel implements Module {
      *
      * @return the vocabulary
      */
-    public Vocabulary vocabulary() {
+    public CharacterVocabulary vocabulary() {
         return vocabulary;
     }
 

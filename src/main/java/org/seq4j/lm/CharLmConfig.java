@@ -1,7 +1,7 @@
 package org.seq4j.lm;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.seq4j.io.JsonFormatException;
+import org.seq4j.io.JsonWriter;
 import org.seq4j.rnn.CellType;
 
 /**
@@ -122,32 +122,32 @@ public record CharLmConfig(CellType cell, int vocabSize, int embeddingSize, int 
 
     /** The configuration as checkpoint metadata JSON, PyTorch-style names. */
     String toJson() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("cell", cell.name());
-        fields.put("vocab_size", vocabSize);
-        fields.put("embedding_size", embeddingSize);
-        fields.put("hidden_size", hiddenSize);
-        fields.put("num_layers", numLayers);
-        fields.put("dropout", dropout);
-        return FlatJson.write(fields);
+        return new JsonWriter().beginObject()
+                .name("cell").value(cell.name())
+                .name("vocab_size").value(vocabSize)
+                .name("embedding_size").value(embeddingSize)
+                .name("hidden_size").value(hiddenSize)
+                .name("num_layers").value(numLayers)
+                .name("dropout").value(dropout)
+                .endObject().toString();
     }
 
     /**
      * Reads {@link #toJson()}'s form.
      *
+     * @throws JsonFormatException      if the text is not a flat JSON object
      * @throws IllegalArgumentException if a field is missing or malformed or a value is out of range
      */
-    static CharLmConfig fromJson(String json) {
-        Map<String, Object> f = FlatJson.read(json);
-        String cellName = Fields.string(f, "cell");
+    static CharLmConfig fromJson(String json) throws JsonFormatException {
+        Fields f = Fields.read(json);
+        String cellName = f.string("cell");
         CellType cell;
         try {
             cell = CellType.valueOf(cellName);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown cell type '" + cellName + "'", e);
         }
-        return new CharLmConfig(cell, Fields.intValue(f, "vocab_size"), Fields.intValue(f, "embedding_size"),
-                Fields.intValue(f, "hidden_size"), Fields.intValue(f, "num_layers"),
-                Fields.floatValue(f, "dropout"));
+        return new CharLmConfig(cell, f.intValue("vocab_size"), f.intValue("embedding_size"),
+                f.intValue("hidden_size"), f.intValue("num_layers"), f.floatValue("dropout"));
     }
 }

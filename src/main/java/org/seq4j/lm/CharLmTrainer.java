@@ -9,6 +9,7 @@ import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.OptimizerState;
+import org.seq4j.random.SplitMix64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

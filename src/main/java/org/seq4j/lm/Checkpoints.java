@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.io.DType;
+import org.seq4j.io.JsonFormatException;
+import org.seq4j.io.JsonWriter;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.SafetensorsFormatException;
 import org.seq4j.io.TensorFile;
 import org.seq4j.nn.Parameter;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * The checkpoint file of a {@link CharLanguageModel}: one safetensors file.
@@ -89,7 +92,7 @@ final class Checkpoints {
         meta.put("seq4j.kind", KIND);
         meta.put("seq4j.version", VERSION);
         meta.put("config", model.config().toJson());
-        meta.put("vocabulary", FlatJson.write(Map.of("code_points", model.vocabulary().codePoints())));
+        meta.put("vocabulary", vocabularyJson(model.vocabulary().codePoints()));
         if (training != null) {
             int layers = model.config().numLayers();
             int hs = model.config().hiddenSize();
@@ -140,8 +143,8 @@ final class Checkpoints {
         }
         try {
             CharLmConfig config = CharLmConfig.fromJson(require(file, meta, "config"));
-            Vocabulary vocabulary = Vocabulary.ofCodePoints(
-                    Fields.intArray(FlatJson.read(require(file, meta, "vocabulary")), "code_points"));
+            CharacterVocabulary vocabulary = CharacterVocabulary.ofCodePoints(
+                    Fields.read(require(file, meta, "vocabulary")).intArray("code_points"));
             CharLanguageModel model = new CharLanguageModel(config, vocabulary, 0L);
             int expectedTensors = 0;
             for (Parameter p : model.parameters()) {
@@ -168,13 +171,23 @@ final class Checkpoints {
                         + expectedTensors);
             }
             return new Contents(model, training);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | JsonFormatException e) {
             throw new CheckpointFormatException(file + " is not a consistent checkpoint: " + e.getMessage(), e);
         }
     }
 
+    /** The vocabulary metadata: <code>{"code_points":[...]}</code>, the code points in id order. */
+    private static String vocabularyJson(int[] codePoints) {
+        JsonWriter json = new JsonWriter().beginObject().name("code_points").beginArray();
+        for (int c : codePoints) {
+            json.value(c);
+        }
+        return json.endArray().endObject().toString();
+    }
+
     private static TrainingState readTraining(Path file, TensorFile in, Map<String, String> meta,
-                                              CharLanguageModel model) throws CheckpointFormatException {
+                                              CharLanguageModel model)
+            throws CheckpointFormatException, JsonFormatException {
         TrainingConfig config = TrainingConfig.fromJson(require(file, meta, "training"));
         CharLmConfig mc = model.config();
         int[] stateShape = {mc.numLayers(), config.batchSize(), mc.hiddenSize()};

@@ -6,6 +6,7 @@ import org.seq4j.nn.Linear;
 import org.seq4j.rnn.FrozenRecurrentLayer;
 import org.seq4j.rnn.RecurrentState;
 import org.seq4j.kernel.RowArrayMatrix;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * Generates text from a {@link CharLanguageModel} one code point at a time, carrying the recurrent state
@@ -33,7 +34,7 @@ import org.seq4j.kernel.RowArrayMatrix;
  */
 public final class TextGenerator {
 
-    private final Vocabulary vocabulary;
+    private final CharacterVocabulary vocabulary;
     private final Sampler sampler;
     private final RandomGenerator random;
     private final FrozenRecurrentLayer rnn;
@@ -93,9 +94,9 @@ public final class TextGenerator {
      * @throws IllegalArgumentException if it is not in the vocabulary
      */
     public void feedCodePoint(int codePoint) {
-        int i = vocabulary.id(codePoint);
+        int i = vocabulary.indexOf(codePoint);
         if (i < 0) {
-            throw new IllegalArgumentException("character " + Vocabulary.describe(codePoint)
+            throw new IllegalArgumentException("character " + CharacterVocabulary.describe(codePoint)
                     + " is not in the vocabulary");
         }
         feed(i);

@@ -1,7 +1,8 @@
 package org.seq4j.lm;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.seq4j.io.JsonFormatException;
+import org.seq4j.io.JsonWriter;
+import org.seq4j.random.SplitMix64;
 
 /**
  * The immutable settings that define what a {@link CharLmTrainer} computes; a checkpoint stores them. The
@@ -86,33 +87,33 @@ public record TrainingConfig(int batchSize, int seqLength, double valFraction, C
 
     /** The settings as checkpoint metadata JSON. */
     String toJson() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("batch_size", batchSize);
-        fields.put("seq_length", seqLength);
-        fields.put("val_fraction", valFraction);
-        fields.put("clipping", clipping.name());
-        fields.put("clip_threshold", clipThreshold);
-        fields.put("seed", seed);
-        return FlatJson.write(fields);
+        return new JsonWriter().beginObject()
+                .name("batch_size").value(batchSize)
+                .name("seq_length").value(seqLength)
+                .name("val_fraction").value(valFraction)
+                .name("clipping").value(clipping.name())
+                .name("clip_threshold").value(clipThreshold)
+                .name("seed").value(seed)
+                .endObject().toString();
     }
 
     /**
      * Reads {@link #toJson()}'s form.
      *
+     * @throws JsonFormatException      if the text is not a flat JSON object
      * @throws IllegalArgumentException if a field is missing or malformed or a value is out of range
      */
-    static TrainingConfig fromJson(String json) {
-        Map<String, Object> f = FlatJson.read(json);
-        String clippingName = Fields.string(f, "clipping");
+    static TrainingConfig fromJson(String json) throws JsonFormatException {
+        Fields f = Fields.read(json);
+        String clippingName = f.string("clipping");
         Clipping clipping;
         try {
             clipping = Clipping.valueOf(clippingName);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown clipping '" + clippingName + "'", e);
         }
-        return new TrainingConfig(Fields.intValue(f, "batch_size"), Fields.intValue(f, "seq_length"),
-                Fields.doubleValue(f, "val_fraction"), clipping, Fields.doubleValue(f, "clip_threshold"),
-                Fields.longValue(f, "seed"));
+        return new TrainingConfig(f.intValue("batch_size"), f.intValue("seq_length"),
+                f.doubleValue("val_fraction"), clipping, f.doubleValue("clip_threshold"), f.longValue("seed"));
     }
 
     /** Builds a {@link TrainingConfig}; {@link #build()} validates. */

@@ -10,7 +10,8 @@
  *
  * <h2>The pieces</h2>
  * <ul>
- *   <li>{@link org.seq4j.lm.Vocabulary}: the characters, as Unicode code points in ascending order.</li>
+ *   <li>{@link org.seq4j.text.CharacterVocabulary}: the characters, as Unicode code points (in ascending
+ *       order when made by {@code CharacterVocabulary.of(text)}), without special tokens.</li>
  *   <li>{@link org.seq4j.lm.CharLanguageModel} with its {@link org.seq4j.lm.CharLmConfig}: embedding (or
  *       one-hot input), stacked RNN/LSTM/GRU layers, dropout, a linear decoder and softmax
  *       cross-entropy; PyTorch parameter names.</li>
@@ -21,11 +22,11 @@
  *       through SLF4J, checkpoints that resume bit-identically.</li>
  *   <li>{@link org.seq4j.lm.TextGenerator}, {@link org.seq4j.lm.Sampler} and
  *       {@link org.seq4j.lm.SamplingOptions}: streaming generation from a prime text, greedy, with a
- *       temperature or top-k, reproducible with a seeded {@link org.seq4j.lm.SplitMix64}.</li>
+ *       temperature or top-k, reproducible with a seeded {@link org.seq4j.random.SplitMix64}.</li>
  * </ul>
  *
  * <pre>{@code
- *   Vocabulary vocabulary = Vocabulary.of(text);
+ *   CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
  *   CharLanguageModel model = new CharLanguageModel(
  *           CharLmConfig.of(CellType.LSTM, vocabulary.size(), 128).withNumLayers(2), vocabulary, 1);
  *   CharLmTrainer trainer = CharLmTrainer.create(model, text, TrainingConfig.builder().build(),

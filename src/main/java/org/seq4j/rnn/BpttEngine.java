@@ -3,6 +3,7 @@ package org.seq4j.rnn;
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.WorkerTeam;
 
 /**
  * The fast execution of one {@link RecurrentLayer} pass: everything that makes the time loops of

@@ -3,6 +3,7 @@ package org.seq4j.rnn;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.kernel.Gemm;
 import org.seq4j.kernel.RowArrayMatrix;
+import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.tensor.Tensors;
 
 /**

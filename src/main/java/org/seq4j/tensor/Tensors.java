@@ -1,6 +1,7 @@
 package org.seq4j.tensor;
 
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.kernel.FloatActivations;
 import org.seq4j.kernel.Gemm;
 
 /**
@@ -248,11 +249,7 @@ public final class Tensors {
      * @return {@code 1 / (1 + exp(-x))}
      */
     public static float sigmoid(float x) {
-        if (x >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
-        }
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
+        return FloatActivations.sigmoidExact(x);
     }
 
     /**

@@ -78,7 +78,7 @@ class BatchedQualityTest {
     @Test
     void batchedUpdateReachesTheExactQuality() throws IOException {
         Path corpus = corpus();
-        Vocabulary vocab = Vocabulary.count(List.of(corpus), 5, 0);
+        Word2VecVocabulary vocab = Word2VecVocabulary.count(List.of(corpus), 5, 0);
         for (Word2VecConfig.Architecture arch : Word2VecConfig.Architecture.values()) {
             // one thread: both runs are determined by the seed
             Word2VecConfig exact = Word2VecConfig.builder().architecture(arch).vectorSize(50).epochs(3).threads(1)

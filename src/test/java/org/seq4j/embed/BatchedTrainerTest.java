@@ -88,7 +88,7 @@ class BatchedTrainerTest {
                 && threads.isThreadAllocatedMemoryEnabled());
         Path small = Word2VecTrainerTest.topicCorpus(dir, 200, 5);
         Path large = Word2VecTrainerTest.topicCorpus(dir, 2000, 5);
-        Vocabulary vocab = Vocabulary.count(List.of(large), 1, 0);
+        Word2VecVocabulary vocab = Word2VecVocabulary.count(List.of(large), 1, 0);
         for (Architecture arch : Architecture.values()) {
             Word2VecTrainer trainer = new Word2VecTrainer(small(arch).sample(1e-2).build());   // one thread
             trainer.train(List.of(large), vocab);               // warm up (class loading, JIT)

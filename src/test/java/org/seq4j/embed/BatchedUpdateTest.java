@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.seq4j.check.GradientCheck;
+import org.seq4j.kernel.VectorMath;
 
 /**
  * The batched negative-sampling update (HogBatch): the reference loss checked by finite differences, one

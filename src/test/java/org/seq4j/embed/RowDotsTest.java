@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.seq4j.kernel.VectorMath;
 
 /** The dot products of the batched update: plain Java against a double-precision sum, and the Vector API. */
 class RowDotsTest {

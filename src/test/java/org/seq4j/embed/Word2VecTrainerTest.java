@@ -102,7 +102,7 @@ class Word2VecTrainerTest {
                 && threads.isThreadAllocatedMemoryEnabled());
         Path small = topicCorpus(200, 5);
         Path large = topicCorpus(2000, 5);   // the same 24 words, ten times as many lines
-        Vocabulary vocab = Vocabulary.count(List.of(large), 1, 0);
+        Word2VecVocabulary vocab = Word2VecVocabulary.count(List.of(large), 1, 0);
         Word2VecConfig c = small().sample(1e-2).build();   // one thread: training runs on this thread
         Word2VecTrainer trainer = new Word2VecTrainer(c);
         trainer.train(List.of(large), vocab);               // warm up (class loading, JIT)
@@ -121,7 +121,7 @@ class Word2VecTrainerTest {
     @Test
     void initialVectorsFollowWord2VecC() {
         // word2vec.c with next_random = 1: syn0[i] = (((r & 0xFFFF) / 65536) - 0.5) / E after r = r·25214903917 + 11.
-        Vocabulary vocab = Vocabulary.of(List.of("x", "y"), new long[] {2, 1});
+        Word2VecVocabulary vocab = Word2VecVocabulary.of(List.of("x", "y"), new long[] {2, 1});
         Word2VecModel m = Word2VecModel.initialise(Word2VecConfig.builder().vectorSize(3).build(), vocab);
         long r = 1;
         for (int i = 0; i < 6; i++) {

@@ -54,6 +54,39 @@ class FloatActivationsTest {
     }
 
     @Test
+    void exactSigmoidsAgreeWithEachOtherAndAreStable() {
+        SplittableRandom random = new SplittableRandom(4);
+        for (int i = 0; i < 100_000; i++) {
+            float x = (float) random.nextDouble(-50, 50);
+            double exact = FloatActivations.sigmoidDouble(x);
+            // both are the double value rounded to float, up to one double rounding in e/(1+e)
+            assertEquals(exact, FloatActivations.sigmoidExact(x), Math.ulp((float) exact), "x = " + x);
+            if (x >= 0) {
+                assertEquals((float) exact, FloatActivations.sigmoidExact(x), "x = " + x);
+            }
+        }
+        assertEquals(0.5f, FloatActivations.sigmoidExact(0f));
+        assertEquals(0f, FloatActivations.sigmoidExact(Float.NEGATIVE_INFINITY));
+        assertEquals(1f, FloatActivations.sigmoidExact(Float.POSITIVE_INFINITY));
+        assertEquals(0.0, FloatActivations.sigmoidDouble(-800));
+        assertEquals(1.0, FloatActivations.sigmoidDouble(800));
+        assertEquals(Math.exp(-90), FloatActivations.sigmoidExact(-90f), 1e-45);
+    }
+
+    @Test
+    void word2vecTableIsCloseToTheExactSigmoid() {
+        // Cells are 0.012 wide and word2vec.c indexes them with scale 83 instead of 83.33, which reads
+        // σ at up to 0.036 below f near f = 0; σ' <= 1/4, so the table is within 0.01 of σ.
+        for (double f = -5.99; f < 5.99; f += 0.001) {
+            assertEquals(FloatActivations.sigmoidDouble((float) f), FloatActivations.word2vecSigmoid((float) f), 0.01,
+                    "f = " + f);
+        }
+        // word2vec.c: expTable[0] = σ(-6), read for f just above -MAX_EXP
+        assertEquals((float) (Math.exp(-6) / (Math.exp(-6) + 1)),
+                FloatActivations.word2vecSigmoid(-FloatActivations.WORD2VEC_MAX_EXP + 1e-4f));
+    }
+
+    @Test
     void specialValues() {
         assertEquals(Float.NaN, FloatActivations.tanh(Float.NaN));
         assertEquals(Float.NaN, FloatActivations.sigmoid(Float.NaN));

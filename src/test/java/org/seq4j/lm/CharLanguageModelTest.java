@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
+import org.seq4j.io.JsonFormatException;
 import org.seq4j.nn.Parameter;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
 
 class CharLanguageModelTest {
 
@@ -19,7 +22,7 @@ class CharLanguageModelTest {
 
     /** A model whose gradient is checked over one chunk: B = 3, T = 4, with a non-zero initial state. */
     private static void checkGradients(CharLmConfig config) {
-        Vocabulary vocabulary = Vocabulary.of(TEXT);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(TEXT);
         CharLanguageModel model = new CharLanguageModel(config, vocabulary, 11);
         ChunkWorkspace ws = model.newWorkspace(3, 4);
         new CharStreams(vocabulary.encode(TEXT), 3, 4, "text").fill(1, ws.inputs, ws.targets);
@@ -45,12 +48,12 @@ class CharLanguageModelTest {
     @ParameterizedTest
     @EnumSource(CellType.class)
     void gradientsOfEveryCellMatchFiniteDifferences(CellType cell) {
-        checkGradients(new CharLmConfig(cell, Vocabulary.of(TEXT).size(), 5, 6, 2, 0f));
+        checkGradients(new CharLmConfig(cell, CharacterVocabulary.of(TEXT).size(), 5, 6, 2, 0f));
     }
 
     @Test
     void gradientsWithOneHotInputAndDropoutMatchFiniteDifferences() {
-        int v = Vocabulary.of(TEXT).size();
+        int v = CharacterVocabulary.of(TEXT).size();
         checkGradients(new CharLmConfig(CellType.LSTM, v, 0, 6, 2, 0.3f));
         checkGradients(new CharLmConfig(CellType.GRU, v, 4, 5, 1, 0.25f));
     }
@@ -92,7 +95,7 @@ class CharLanguageModelTest {
 
     @Test
     void evaluationCarriesTheStateAcrossChunksAndMatchesItsParts() {
-        Vocabulary vocabulary = Vocabulary.of(TEXT);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(TEXT);
         CharLanguageModel model = new CharLanguageModel(CharLmConfig.of(CellType.LSTM, vocabulary.size(), 8),
                 vocabulary, 3);
         String text = TEXT.repeat(3);
@@ -115,7 +118,7 @@ class CharLanguageModelTest {
     }
 
     @Test
-    void rejectsAConfigThatDoesNotFitTheVocabulary() {
+    void rejectsAConfigThatDoesNotFitTheVocabulary() throws JsonFormatException {
         assertThrows(IllegalArgumentException.class,
                 () -> new CharLanguageModel(CharLmConfig.of(CellType.LSTM, 5, 8), oneOf(6), 1));
         assertThrows(IllegalArgumentException.class, () -> new CharLmConfig(CellType.LSTM, 5, -1, 8, 1, 0f));
@@ -126,11 +129,11 @@ class CharLanguageModelTest {
     }
 
     /** A vocabulary of {@code n} letters. */
-    static Vocabulary oneOf(int n) {
+    static CharacterVocabulary oneOf(int n) {
         int[] codePoints = new int[n];
         for (int i = 0; i < n; i++) {
             codePoints[i] = 0x100 + i;
         }
-        return Vocabulary.ofCodePoints(codePoints);
+        return CharacterVocabulary.ofCodePoints(codePoints);
     }
 }

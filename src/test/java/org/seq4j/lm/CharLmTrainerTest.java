@@ -20,7 +20,9 @@ import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.Sgd;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
 
 class CharLmTrainerTest {
 
@@ -41,7 +43,7 @@ class CharLmTrainerTest {
             p -> new Adam(p, Adam.Config.builder().learningRate(1e-2).build());
 
     static CharLanguageModel newModel(CellType cell, float dropout) {
-        Vocabulary vocabulary = Vocabulary.of(TEXT);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(TEXT);
         return new CharLanguageModel(new CharLmConfig(cell, vocabulary.size(), 8, 16, 2, dropout), vocabulary, 7);
     }
 

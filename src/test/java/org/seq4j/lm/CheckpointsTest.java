@@ -15,9 +15,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
+import org.seq4j.text.SpecialToken;
 
 class CheckpointsTest {
 
@@ -53,6 +56,40 @@ class CheckpointsTest {
         assertTrue(meta.get("vocabulary").startsWith("{\"code_points\":[10,32,46,"), meta.get("vocabulary"));
         assertTrue(meta.containsKey("rng_state"));
         assertTrue(meta.get("optimizer").startsWith("Adam"), meta.get("optimizer"));
+    }
+
+    /** The metadata JSON is the text checkpoints have always held, so that every checkpoint still loads. */
+    @Test
+    void metadataJsonKeepsItsFormat() throws IOException {
+        CharLmConfig config = new CharLmConfig(CellType.GRU, 5, 0, 8, 3, 0.1f);
+        assertEquals("{\"cell\":\"GRU\",\"vocab_size\":5,\"embedding_size\":0,\"hidden_size\":8,"
+                + "\"num_layers\":3,\"dropout\":0.1}", config.toJson());
+        assertEquals(config, CharLmConfig.fromJson(" { \"dropout\" : 0.1, \"num_layers\":3, \"hidden_size\":8,"
+                + "\"embedding_size\":0,\"vocab_size\":5,\"cell\":\"GRU\"}\n"));
+        TrainingConfig training = CharLmTrainerTest.smallConfig().toBuilder().seed(-8_000_000_000L).build();
+        assertEquals("{\"batch_size\":" + training.batchSize() + ",\"seq_length\":" + training.seqLength()
+                + ",\"val_fraction\":" + training.valFraction() + ",\"clipping\":\"" + training.clipping().name()
+                + "\",\"clip_threshold\":" + training.clipThreshold() + ",\"seed\":-8000000000}", training.toJson());
+        assertEquals(training, TrainingConfig.fromJson(training.toJson()));
+        for (String bad : new String[] {"{\"cell\":\"GRU\",\"vocab_size\":05}", "{\"cell\":\"GRU\"} x", "[1]"}) {
+            assertThrows(JsonFormatException.class, () -> CharLmConfig.fromJson(bad), bad);
+        }
+    }
+
+    /** A vocabulary numbered by frequency (not ascending) keeps its numbering through a checkpoint. */
+    @Test
+    void aVocabularyInAnyOrderRoundTrips() throws IOException {
+        CharacterVocabulary byCount = CharacterVocabulary.builder().add(CharLmTrainerTest.TEXT).build();
+        CharLanguageModel model = new CharLanguageModel(CharLmConfig.of(CellType.GRU, byCount.size(), 8), byCount, 3);
+        Path weights = dir.resolve("by-count.safetensors");
+        model.save(weights);
+        CharLanguageModel loaded = CharLanguageModel.load(weights);
+        assertEquals(byCount, loaded.vocabulary());
+        assertArrayEquals(byCount.encode("the"), loaded.vocabulary().encode("the"));
+        CharacterVocabulary withPad = CharacterVocabulary.builder().specials(SpecialToken.PAD)
+                .add(CharLmTrainerTest.TEXT).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> new CharLanguageModel(CharLmConfig.of(CellType.GRU, withPad.size(), 8), withPad, 3));
     }
 
     @Test
@@ -114,7 +151,7 @@ class CheckpointsTest {
         rewrite(original, tensors);
         CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
-        int v = Vocabulary.of(CharLmTrainerTest.TEXT).size();
+        int v = CharacterVocabulary.of(CharLmTrainerTest.TEXT).size();
         assertTrue(shape.getMessage().contains("'decoder.bias' must be F32 [" + v + "] but is F32 [3]"),
                 shape.getMessage());
         // an extra tensor

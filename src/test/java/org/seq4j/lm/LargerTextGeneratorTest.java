@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * Generation with a model large enough for the vectorised row products (matrices of at least 4,096
@@ -27,7 +29,7 @@ class LargerTextGeneratorTest {
     void generatingACharacterAllocatesNothingOnceCompiled() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Vocabulary vocabulary = Vocabulary.of(CharLmTrainerTest.TEXT);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(CharLmTrainerTest.TEXT);
         // H = 64: W_hhᵀ (64, 256) and the second layer's W_ihᵀ are packed for the vectorised kernels
         CharLanguageModel model = new CharLanguageModel(
                 new CharLmConfig(CellType.LSTM, vocabulary.size(), 32, 64, 2, 0f), vocabulary, 11);

@@ -9,8 +9,10 @@ import java.lang.management.ManagementFactory;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.seq4j.optim.Adam;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.RecurrentState;
+import org.seq4j.text.CharacterVocabulary;
 
 class TextGeneratorTest {
 
@@ -19,7 +21,7 @@ class TextGeneratorTest {
         // a cycle of 7 code points, including an accent, a CJK character and an emoji outside the BMP
         String cycle = "abé東😀c\n";
         String text = cycle.repeat(200);
-        Vocabulary vocabulary = Vocabulary.of(text);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
         CharLanguageModel model = new CharLanguageModel(
                 CharLmConfig.of(CellType.GRU, vocabulary.size(), 16), vocabulary, 3);
         CharLmTrainer trainer = CharLmTrainer.create(model, text,

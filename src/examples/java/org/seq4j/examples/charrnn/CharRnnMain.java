@@ -21,17 +21,17 @@ import org.seq4j.lm.CharLmTrainer;
 import org.seq4j.lm.CheckpointFormatException;
 import org.seq4j.lm.Evaluation;
 import org.seq4j.lm.SamplingOptions;
-import org.seq4j.lm.SplitMix64;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
 import org.seq4j.lm.TrainingListener;
 import org.seq4j.lm.TrainingSchedule;
 import org.seq4j.lm.TrainingSummary;
-import org.seq4j.lm.Vocabulary;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.Optimizer;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.text.CharacterVocabulary;
 
 /**
  * The char-rnn example: trains a character-level language model and samples from it.
@@ -207,7 +207,7 @@ public final class CharRnnMain {
                 throw new UsageException(e.getMessage());
             }
         } else {
-            Vocabulary vocabulary = Vocabulary.of(text);
+            CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
             int hidden = options.intValue("hidden", 128, 1);
             CharLmConfig config = new CharLmConfig(cell(options.string("cell", "lstm")), vocabulary.size(),
                     options.intValue("embedding", hidden, 0), hidden, options.intValue("layers", 2, 1),

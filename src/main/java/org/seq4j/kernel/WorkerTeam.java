@@ -1,15 +1,16 @@
-package org.seq4j.rnn;
+package org.seq4j.kernel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
-import org.seq4j.kernel.Gemm;
 
 /**
- * A small fixed team of daemon threads that runs the parts of one task at a time: part 0 on the calling
- * thread, part {@code w + 1} on worker {@code w}. The recurrent layer gives each thread a shard of the
- * batch for a whole pass through time; a frozen layer gives each a share of the gate columns of every
- * generation step.
+ * The one team of worker threads of seq4j: a small fixed team of daemon threads that runs the parts of
+ * one task at a time, part 0 on the calling thread, part {@code w + 1} on worker {@code w}. {@link Gemm}
+ * gives each thread a block of a large product; the recurrent layer gives each a shard of the batch for a
+ * whole pass through time; a frozen layer gives each a share of the gate columns of every generation
+ * step. A task's parts must be independent, and what a part computes must not depend on the thread that
+ * runs it: results are then the same, bit for bit, whatever the thread count and the scheduling.
  *
  * <p>A part normally runs on the same thread every time, so that a worker finds its share of the weights
  * in its own core's cache from one generation step to the next (with parts claimed by whichever thread
@@ -20,15 +21,16 @@ import org.seq4j.kernel.Gemm;
  * descheduled thread. Each part is claimed once, by its worker or by the caller, and which thread runs
  * a part never changes what the part computes. Dispatch allocates nothing (the task is a reusable
  * object); between tasks the workers spin for a while (about a millisecond), then park, and are
- * unparked only if they parked. One task runs at a time: a caller that finds the team busy runs every
- * part itself.
+ * unparked only if they parked. One task runs at a time: a caller that finds the team busy, including a
+ * part of the running task that starts a task of its own, runs every part itself ({@link #run}) or
+ * leaves the work to its own code ({@link #tryRun}).
  *
  * <p>{@link #shared()} is sized by {@link Gemm#threads()}, the library's thread setting.
  */
-final class WorkerTeam {
+public final class WorkerTeam {
 
     /** A task of {@link #size()} independent parts. */
-    interface Task {
+    public interface Task {
         /**
          * Runs one part.
          *
@@ -44,7 +46,8 @@ final class WorkerTeam {
 
     private final int size;
     private final Worker[] workers;
-    private final ReentrantLock inUse = new ReentrantLock();
+    /** Set while a task runs; not reentrant, so that a task started inside a part runs on its caller. */
+    private final AtomicBoolean busy = new AtomicBoolean();
     private volatile long generation;
     private volatile boolean shutdown;
     private volatile Thread caller;
@@ -75,7 +78,7 @@ final class WorkerTeam {
         for (int w = 0; w < workers.length; w++) {
             Worker worker = new Worker();
             int part = w + 1;
-            worker.thread = new Thread(() -> work(worker, part), "seq4j-rnn-" + part);
+            worker.thread = new Thread(() -> work(worker, part), "seq4j-worker-" + part);
             worker.thread.setDaemon(true);
             workers[w] = worker;
             worker.thread.start();
@@ -88,7 +91,7 @@ final class WorkerTeam {
      *
      * @return the team
      */
-    static WorkerTeam shared() {
+    public static WorkerTeam shared() {
         WorkerTeam team = shared;
         int threads = Gemm.threads();
         if (team != null && team.size == threads) {
@@ -107,24 +110,62 @@ final class WorkerTeam {
         }
     }
 
-    /** Threads in the team, the caller included. */
-    int size() {
+    /**
+     * Lets the shared team's workers exit once idle (when the thread setting changes); the next
+     * {@link #shared()} starts a new team. A caller still holding the old team runs its parts itself.
+     */
+    static void shutdownShared() {
+        synchronized (WorkerTeam.class) {
+            WorkerTeam team = shared;
+            shared = null;
+            if (team != null) {
+                team.shutdown();
+            }
+        }
+    }
+
+    /**
+     * Threads in the team, the caller included: the number of parts of a task.
+     *
+     * @return the size, at least 1
+     */
+    public int size() {
         return size;
     }
 
     /**
-     * Runs {@code task.run(p)} for every {@code p} in {@code [0, size())} and returns when all are done.
+     * Runs {@code task.run(p)} for every {@code p} in {@code [0, size())} and returns when all are done:
+     * across the team, or all on the calling thread if the team is busy with another task.
      *
+     * @param task the task; its parts are run once each
      * @throws RuntimeException or Error the first failure of a part, after every part has finished
      */
-    void run(Task task) {
-        if (workers.length == 0 || !inUse.tryLock()) {
+    public void run(Task task) {
+        if (!tryRun(task)) {
             for (int p = 0; p < size; p++) {
                 task.run(p);
             }
-            return;
+        }
+    }
+
+    /**
+     * Runs {@code task.run(p)} for every {@code p} in {@code [0, size())} across the team and returns when
+     * all are done, unless the team is busy with another task (started by another thread, or by the part
+     * of a task that is calling this): then it runs nothing. Allocates nothing.
+     *
+     * @param task the task; its parts are run once each
+     * @return false if the team was busy and nothing was run
+     * @throws RuntimeException or Error the first failure of a part, after every part has finished
+     */
+    public boolean tryRun(Task task) {
+        if (!busy.compareAndSet(false, true)) {
+            return false;
         }
         try {
+            if (workers.length == 0) {
+                task.run(0);
+                return true;
+            }
             this.task = task;
             this.caller = Thread.currentThread();
             long g = generation + 1;
@@ -177,8 +218,9 @@ final class WorkerTeam {
             if (first instanceof Error e) {
                 throw e;
             }
+            return true;
         } finally {
-            inUse.unlock();
+            busy.set(false);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.seq4j.embed;
+package org.seq4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The fast vector kernels against their naive references, and the unigram table. */
-class KernelsTest {
+/** The fast vector kernels against their naive references. */
+class VectorMathTest {
 
     @Test
     void dotAndAxpyMatchNaiveOnOddSizesAndOffsets() {
@@ -67,34 +67,6 @@ class KernelsTest {
                 assertEquals(rowB[i] + rowA[i], y[i], 0f);
                 assertEquals(0f, err[i]);
             }
-        }
-    }
-
-    @Test
-    void unigramTableFollowsCountsToThePower075() {
-        long[] counts = {1000, 300, 300, 50, 7, 1, 1};
-        UnigramTable t = new UnigramTable(counts);
-        double total = 0;
-        for (long c : counts) {
-            total += Math.pow(c, 0.75);
-        }
-        double[] p = t.probabilities();
-        for (int w = 0; w < counts.length; w++) {
-            // each column's threshold is rounded to 1/65536, changing a word's share by at most that
-            assertEquals(Math.pow(counts[w], 0.75) / total, p[w], 2.0 / UnigramTable.ONE, "word " + w);
-        }
-        // Drawing with word2vec.c's generator reproduces the distribution.
-        int[] seen = new int[counts.length];
-        long r = 1;
-        int n = 700_000;
-        for (int i = 0; i < n; i++) {
-            r = r * Word2VecTrainer.LCG_MULTIPLIER + Word2VecTrainer.LCG_INCREMENT;
-            seen[t.sample(r >>> 16)]++;
-        }
-        for (int w = 0; w < counts.length; w++) {
-            // 5 binomial standard deviations
-            double sd = Math.sqrt(n * p[w] * (1 - p[w]));
-            assertEquals(n * p[w], seen[w], 5 * sd + 1, "word " + w);
         }
     }
 }

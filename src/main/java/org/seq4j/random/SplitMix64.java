@@ -1,4 +1,4 @@
-package org.seq4j.lm;
+package org.seq4j.random;
 
 import java.util.random.RandomGenerator;
 
@@ -22,7 +22,8 @@ import java.util.random.RandomGenerator;
  */
 public final class SplitMix64 implements RandomGenerator {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    /** The increment of the state, 2<sup>64</sup>/φ rounded to odd (the golden-ratio "gamma"). */
+    public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private long state;
 
@@ -76,7 +77,15 @@ public final class SplitMix64 implements RandomGenerator {
         this.state = state;
     }
 
-    private static long mix(long z) {
+    /**
+     * The output function of {@link #nextLong()} (Stafford's "Mix13" finaliser): a bijection of 64-bit
+     * values in which every input bit affects every output bit, also used to derive well-spread seeds
+     * from structured ones (a seed and an epoch, say).
+     *
+     * @param z any value
+     * @return the mixed value
+     */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.seq4j.text.WhitespaceTokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,17 +16,17 @@ import org.slf4j.LoggerFactory;
  * of first appearance), so that word {@code 0} is the most frequent, as in {@code word2vec.c} and gensim.
  *
  * <p>Built by one streaming pass over the corpus ({@link #count(List, int, int)}): tokens are split on
- * ASCII whitespace (see {@link Word2VecTrainer} for the corpus format), words seen fewer than
- * {@code minCount} times are dropped, and then all but the {@code maxSize} most frequent words. As in
- * {@code word2vec.c}, if the counting table grows past {@value #PRUNE_ABOVE} distinct words, the words
- * with the current lowest counts are pruned during counting (the threshold rises by one each time), so
- * that counting a corpus larger than memory stays within bounded memory.
+ * ASCII whitespace ({@link org.seq4j.text.WhitespaceTokenizer}; see {@link Word2VecTrainer} for the corpus
+ * format), words seen fewer than {@code minCount} times are dropped, and then all but the {@code maxSize}
+ * most frequent words. As in {@code word2vec.c}, if the counting table grows past {@value #PRUNE_ABOVE}
+ * distinct words, the words with the current lowest counts are pruned during counting (the threshold
+ * rises by one each time), so that counting a corpus larger than memory stays within bounded memory.
  *
  * <p>Immutable after construction; safe to share between threads.
  */
-public final class Vocabulary {
+public final class Word2VecVocabulary {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Vocabulary.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Word2VecVocabulary.class);
 
     /** Distinct words held while counting before rare words are pruned ({@code word2vec.c}: 0.7 · 30M). */
     static final int PRUNE_ABOVE = 21_000_000;
@@ -35,7 +36,7 @@ public final class Vocabulary {
     private final long corpusTokens;    // all tokens of the corpus, kept or not
     private final long corpusLines;     // non-empty lines of the corpus
 
-    private Vocabulary(WordTable table, long corpusTokens, long corpusLines) {
+    private Word2VecVocabulary(WordTable table, long corpusTokens, long corpusLines) {
         this.table = table;
         long sum = 0;
         for (int i = 0; i < table.size(); i++) {
@@ -56,7 +57,7 @@ public final class Vocabulary {
      * @throws IOException              if a file cannot be read
      * @throws IllegalArgumentException if {@code files} is empty, {@code minCount < 1} or {@code maxSize < 0}
      */
-    public static Vocabulary count(List<Path> files, int minCount, int maxSize) throws IOException {
+    public static Word2VecVocabulary count(List<Path> files, int minCount, int maxSize) throws IOException {
         Objects.requireNonNull(files, "files");
         if (files.isEmpty()) {
             throw new IllegalArgumentException("files must not be empty");
@@ -96,7 +97,7 @@ public final class Vocabulary {
         if (lineHasTokens) {
             lines++;
         }
-        Vocabulary vocabulary = new Vocabulary(select(counts, minCount, maxSize), tokens, lines);
+        Word2VecVocabulary vocabulary = new Word2VecVocabulary(select(counts, minCount, maxSize), tokens, lines);
         LOG.info("vocabulary: {} words kept of {} distinct (min count {}{}); {} tokens, {} lines",
                 vocabulary.size(), counts.size(), minCount, maxSize > 0 ? ", max size " + maxSize : "",
                 tokens, lines);
@@ -112,7 +113,7 @@ public final class Vocabulary {
      * @throws IllegalArgumentException if the lengths differ, a word is repeated, empty or contains
      *                                  whitespace, or a count is below 1
      */
-    public static Vocabulary of(List<String> words, long[] counts) {
+    public static Word2VecVocabulary of(List<String> words, long[] counts) {
         Objects.requireNonNull(words, "words");
         Objects.requireNonNull(counts, "counts");
         if (words.size() != counts.length) {
@@ -136,7 +137,7 @@ public final class Vocabulary {
             table.addCount(id, counts[i]);
             total += counts[i];
         }
-        return new Vocabulary(select(table, 1, 0), total, 0);
+        return new Word2VecVocabulary(select(table, 1, 0), total, 0);
     }
 
     static void checkWord(String w) {
@@ -145,7 +146,7 @@ public final class Vocabulary {
         }
         for (int i = 0; i < w.length(); i++) {
             char c = w.charAt(i);
-            if (c < 128 && TokenReader.isSpace((byte) c)) {
+            if (WhitespaceTokenizer.isSeparator(c)) {
                 throw new IllegalArgumentException("word '" + w + "' contains whitespace at index " + i);
             }
         }

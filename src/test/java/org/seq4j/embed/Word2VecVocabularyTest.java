@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class VocabularyTest {
+class Word2VecVocabularyTest {
 
     @TempDir
     Path dir;
@@ -22,7 +22,7 @@ class VocabularyTest {
         Files.writeString(a, "b a c a\nd c b a\n");
         Files.writeString(b, "e a\nc d e f");
         // counts: a 4, b 2, c 3, d 2, e 2, f 1; first appearance b a c d e f
-        Vocabulary v = Vocabulary.count(List.of(a, b), 2, 0);
+        Word2VecVocabulary v = Word2VecVocabulary.count(List.of(a, b), 2, 0);
         assertEquals(List.of("a", "c", "b", "d", "e"), v.words());
         assertEquals(4, v.count(0));
         assertEquals(13, v.totalCount());
@@ -30,16 +30,16 @@ class VocabularyTest {
         assertEquals(4, v.corpusLines());
         assertEquals(2, v.indexOf("b"));
         assertEquals(-1, v.indexOf("f"));
-        assertEquals(List.of("a", "c", "b"), Vocabulary.count(List.of(a, b), 1, 3).words());
+        assertEquals(List.of("a", "c", "b"), Word2VecVocabulary.count(List.of(a, b), 1, 3).words());
     }
 
     @Test
     void ofSortsAndValidates() {
-        Vocabulary v = Vocabulary.of(List.of("x", "y", "z"), new long[] {1, 5, 5});
+        Word2VecVocabulary v = Word2VecVocabulary.of(List.of("x", "y", "z"), new long[] {1, 5, 5});
         assertEquals(List.of("y", "z", "x"), v.words());
-        assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("x", "x"), new long[] {1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("a b"), new long[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("a"), new long[] {0}));
-        assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("a"), new long[] {1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> Word2VecVocabulary.of(List.of("x", "x"), new long[] {1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> Word2VecVocabulary.of(List.of("a b"), new long[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> Word2VecVocabulary.of(List.of("a"), new long[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> Word2VecVocabulary.of(List.of("a"), new long[] {1, 2}));
     }
 }

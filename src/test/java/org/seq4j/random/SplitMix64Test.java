@@ -1,4 +1,4 @@
-package org.seq4j.lm;
+package org.seq4j.random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
