@@ -47,11 +47,7 @@ public final class Adam extends AbstractOptimizer {
          * @throws IllegalArgumentException e.g. {@code "Invalid beta parameter at index 1: 1.0"}
          */
         public Config {
-            Optimizers.checkLearningRate(learningRate);
-            Optimizers.checkNonNegative(epsilon, "Invalid epsilon value: ");
-            Optimizers.checkBeta(beta1, 0);
-            Optimizers.checkBeta(beta2, 1);
-            Optimizers.checkNonNegative(weightDecay, "Invalid weight_decay value: ");
+            AdamConfigBuilder.check(learningRate, beta1, beta2, epsilon, weightDecay);
         }
 
         /**
@@ -65,82 +61,9 @@ public final class Adam extends AbstractOptimizer {
         }
 
         /** Builds a {@link Config}; validation happens in {@link #build()}. */
-        public static final class Builder {
-            private double learningRate = 1e-3;
-            private double beta1 = 0.9;
-            private double beta2 = 0.999;
-            private double epsilon = 1e-8;
-            private double weightDecay;
-            private boolean amsgrad;
-
+        public static final class Builder extends AdamConfigBuilder<Builder, Config> {
             private Builder() {
-            }
-
-            /**
-             * Sets the learning rate γ.
-             *
-             * @param learningRate γ; ≥ 0
-             * @return this builder
-             */
-            public Builder learningRate(double learningRate) {
-                this.learningRate = learningRate;
-                return this;
-            }
-
-            /**
-             * Sets the betas.
-             *
-             * @param beta1 β₁; in [0, 1)
-             * @param beta2 β₂; in [0, 1)
-             * @return this builder
-             */
-            public Builder betas(double beta1, double beta2) {
-                this.beta1 = beta1;
-                this.beta2 = beta2;
-                return this;
-            }
-
-            /**
-             * Sets ε.
-             *
-             * @param epsilon ε; ≥ 0
-             * @return this builder
-             */
-            public Builder epsilon(double epsilon) {
-                this.epsilon = epsilon;
-                return this;
-            }
-
-            /**
-             * Sets the weight decay λ (L2 penalty added to the gradient).
-             *
-             * @param weightDecay λ; ≥ 0
-             * @return this builder
-             */
-            public Builder weightDecay(double weightDecay) {
-                this.weightDecay = weightDecay;
-                return this;
-            }
-
-            /**
-             * Enables or disables AMSGrad.
-             *
-             * @param amsgrad true to use the running maximum of the second moment
-             * @return this builder
-             */
-            public Builder amsgrad(boolean amsgrad) {
-                this.amsgrad = amsgrad;
-                return this;
-            }
-
-            /**
-             * Validates and builds the config.
-             *
-             * @return the config
-             * @throws IllegalArgumentException as {@link Config#Config} does
-             */
-            public Config build() {
-                return new Config(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad);
+                super(0, Config::new);
             }
         }
     }
