@@ -1,0 +1,120 @@
+package org.seq4j.examples.gradientflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gradient-flow example in-process, at a tiny size: its output, determinism and exit codes. */
+class GradientFlowMainTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int status, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = GradientFlowMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private String[] tiny(String... more) {
+        String[] base = {"--steps", "4", "--lengths", "6,8", "--cells", "rnn,lstm", "--hidden", "4", "--batch", "3",
+            "--test", "5", "--distance", "7", "--seed", "3", "--out", dir.toString()};
+        String[] args = new String[base.length + more.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return args;
+    }
+
+    @Test
+    void aTinyRunEndsWithItsSummaryAndIsDeterministic() throws IOException {
+        Outcome first = run(tiny("--threads", "2"));
+        assertEquals(0, first.status(), first.err());
+        String summary = first.lastLine();
+        assertTrue(summary.startsWith("summary "), summary);
+        for (String key : new String[] {"gain_rnn0.9_linear=", "gain_rnn1.1=", "gain_lstm=", "baseline_T6=",
+            "mse_rnn_T6=", "mse_lstm_T8_clip=", "gain_lstm_trained=", "solved="}) {
+            assertTrue(summary.contains(" " + key), key + " in " + summary);
+        }
+        assertTrue(summary.matches(".* solved=[0-8]/8( .*|$)"), "2 lengths × 2 cells × 2 clip settings: " + summary);
+        for (String png : new String[] {"gradient-norms.png", "adding-curves.png"}) {
+            byte[] bytes = Files.readAllBytes(dir.resolve(png));
+            assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
+        }
+        Outcome second = run(tiny("--threads", "1"));
+        assertEquals(first.out(), second.out(), "same seed, same output, whatever the number of threads");
+    }
+
+    @Test
+    void helpAndBadCommandLines() throws IOException {
+        Outcome help = run("--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("usage: examples/run gradient-flow"), help.out());
+
+        String[][] bad = {
+            {"--steps", "ten"}, {"--steps", "0"}, {"--lr", "-1"}, {"--cells", "lstm,cnn"}, {"--cells", "gru,gru"},
+            {"--lengths", "50,,100"}, {"--lengths", "1"}, {"--hidden"}, {"--bogus", "1"}, {"--seed", "1", "--seed", "2"},
+            {"positional"},
+        };
+        for (String[] args : bad) {
+            Outcome o = run(args);
+            assertEquals(2, o.status(), String.join(" ", args));
+            assertEquals(1, o.err().strip().split("\n").length, "one line: " + o.err());
+            assertTrue(o.err().startsWith("gradient-flow: "), o.err());
+            assertEquals("", o.out());
+        }
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Outcome o = run("--out", file.toString(), "--steps", "1");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().startsWith("gradient-flow: "), o.err());
+    }
+
+    @Test
+    void theAddingProblemHasTwoMarkersAndTheirSumAsTarget() {
+        int steps = 10;
+        int batch = 50;
+        FMatrixRMaj x = new FMatrixRMaj(steps * batch, 2);
+        FMatrixRMaj y = new FMatrixRMaj(batch, 1);
+        AddingProblem.batch(new SplittableRandom(1), steps, x, y);
+        double baseline = 0;
+        for (int b = 0; b < batch; b++) {
+            int markers = 0;
+            double sum = 0;
+            int firstHalf = 0;
+            for (int t = 0; t < steps; t++) {
+                float value = x.get(t * batch + b, 0);
+                assertTrue(value >= 0 && value < 1);
+                if (x.get(t * batch + b, 1) == 1f) {
+                    markers++;
+                    sum += value;
+                    firstHalf += t < steps / 2 ? 1 : 0;
+                } else {
+                    assertEquals(0f, x.get(t * batch + b, 1));
+                }
+            }
+            assertEquals(2, markers);
+            assertEquals(1, firstHalf, "one marker in each half");
+            assertEquals(sum, y.get(b, 0), 1e-6);
+            baseline += (y.get(b, 0) - 1.0) * (y.get(b, 0) - 1.0);
+        }
+        assertEquals(baseline / batch, AddingRun.baseline(y), 1e-12);
+    }
+}
