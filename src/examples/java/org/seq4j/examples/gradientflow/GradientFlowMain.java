@@ -236,6 +236,15 @@ public final class GradientFlowMain {
         }
     }
 
+    /** A fixed colour per cell, whichever cells a run trains. */
+    private static int colorOf(CellType cell) {
+        return switch (cell) {
+            case RNN_TANH, RNN_RELU -> 0;
+            case LSTM -> 1;
+            case GRU -> 2;
+        };
+    }
+
     static String cellName(CellType cell) {
         return switch (cell) {
             case RNN_TANH, RNN_RELU -> "RNN";
@@ -483,7 +492,7 @@ public final class GradientFlowMain {
                         r.maxGradNorm(), ok ? "solved" : r.testMse() < 0.5 * baseline ? "learning" : "");
                 String key = "mse_" + cellName(s.cell()).toLowerCase(Locale.ROOT) + "_T" + length + (s.clip() ? "_clip" : "");
                 summary.put(key, r.diverged() ? "NaN" : format(r.testMse()));
-                LinePlot.Series curve = LinePlot.Series.line(s.label(), LinePlot.color(settings.cells().indexOf(s.cell())),
+                LinePlot.Series curve = LinePlot.Series.line(s.label(), LinePlot.color(colorOf(s.cell())),
                         r.curveSteps(), r.curveMse());
                 panel.add(s.clip() ? curve : curve.asDashed());
             }
