@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.optim.Optimizer;
