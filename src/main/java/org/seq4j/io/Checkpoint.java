@@ -435,39 +435,63 @@ public final class Checkpoint {
             throw new CheckpointFormatException(source + " is a directory, not a checkpoint file");
         }
         try (FileChannel channel = FileChannel.open(path)) {
-            SafetensorsReader.ChannelSource file = new SafetensorsReader.ChannelSource(channel);
-            SafetensorsReader.Header header;
-            try {
-                header = SafetensorsReader.readHeader(file, source);
-            } catch (SafetensorsFormatException e) {
-                throw notSafetensors(source, e);
-            }
-            String recorded = checkReservedMetadata(header.metadata, kind, source);
-            long claimed = header.tensorBytes();
-            if (claimed > maxTensorBytes) {
-                throw new CheckpointFormatException(source + ": its tensors claim " + claimed
-                        + " bytes, more than the limit of " + maxTensorBytes + " bytes"
-                        + (maxTensorBytes == SafetensorsReader.defaultTensorByteLimit()
-                        ? " (the maximum heap size; run Java with a larger -Xmx to load it)" : ""));
-            }
-            TensorFile read;
-            try {
-                checkChecksum(source, recorded, streamedChecksum(header, file));
-                read = SafetensorsReader.readTensors(file, header, maxTensorBytes);
-            } catch (SafetensorsFormatException e) {
-                throw notSafetensors(source, e);
-            }
-            // Again over the bytes that will be used, in case the file changed under the first pass.
-            checkChecksum(source, recorded, checksum(withoutChecksum(read.metadata()), read.tensors()));
-            TensorFile.Builder contents = TensorFile.builder();
-            read.tensors().forEach(contents::add);
-            read.metadata().forEach((k, v) -> {
-                if (!isReserved(k)) {
-                    contents.putMetadata(k, v);
-                }
-            });
-            return new Checkpoint(kind, source, contents.build());
+            return read(new SafetensorsReader.ChannelSource(channel), source, kind, maxTensorBytes);
         }
+    }
+
+    /**
+     * Reads and verifies a checkpoint held in memory, as {@link #read(Path, String, long)} reads a file.
+     *
+     * @param bytes      the whole file; not modified, not retained
+     * @param kind       the kind of model expected
+     * @param sourceName what messages call the input, e.g. where it came from
+     * @return the checkpoint
+     * @throws CheckpointFormatException if the bytes are not a checkpoint of this kind in this format, or
+     *                                   are damaged; the message starts with {@code sourceName}
+     */
+    public static Checkpoint read(byte[] bytes, String kind, String sourceName) throws CheckpointFormatException {
+        checkKind(kind);
+        try {
+            return read(new SafetensorsReader.ArraySource(bytes), sourceName, kind, Long.MAX_VALUE);
+        } catch (SafetensorsFormatException e) {
+            throw notSafetensors(sourceName, e);
+        }
+    }
+
+    private static <E extends IOException> Checkpoint read(SafetensorsReader.Source<E> file, String source,
+                                                           String kind, long maxTensorBytes)
+            throws E, CheckpointFormatException {
+        SafetensorsReader.Header header;
+        try {
+            header = SafetensorsReader.readHeader(file, source);
+        } catch (SafetensorsFormatException e) {
+            throw notSafetensors(source, e);
+        }
+        String recorded = checkReservedMetadata(header.metadata, kind, source);
+        long claimed = header.tensorBytes();
+        if (claimed > maxTensorBytes) {
+            throw new CheckpointFormatException(source + ": its tensors claim " + claimed
+                    + " bytes, more than the limit of " + maxTensorBytes + " bytes"
+                    + (maxTensorBytes == SafetensorsReader.defaultTensorByteLimit()
+                    ? " (the maximum heap size; run Java with a larger -Xmx to load it)" : ""));
+        }
+        TensorFile read;
+        try {
+            checkChecksum(source, recorded, streamedChecksum(header, file));
+            read = SafetensorsReader.readTensors(file, header, maxTensorBytes);
+        } catch (SafetensorsFormatException e) {
+            throw notSafetensors(source, e);
+        }
+        // Again over the bytes that will be used, in case the file changed under the first pass.
+        checkChecksum(source, recorded, checksum(withoutChecksum(read.metadata()), read.tensors()));
+        TensorFile.Builder contents = TensorFile.builder();
+        read.tensors().forEach(contents::add);
+        read.metadata().forEach((k, v) -> {
+            if (!isReserved(k)) {
+                contents.putMetadata(k, v);
+            }
+        });
+        return new Checkpoint(kind, source, contents.build());
     }
 
     private static CheckpointFormatException notSafetensors(String source, SafetensorsFormatException e) {

@@ -107,7 +107,11 @@ final class Checkpoints {
 
     /** Reads and validates a checkpoint. */
     static Contents read(Path file) throws IOException {
-        Checkpoint in = Checkpoint.read(file, KIND);
+        return read(Checkpoint.read(file, KIND));
+    }
+
+    /** Builds the model and training state of a verified checkpoint, checking them against each other. */
+    static Contents read(Checkpoint in) throws CheckpointFormatException {
         try {
             CharLmConfig config = CharLmConfig.fromJson(in.metadata("config"));
             CharacterVocabulary vocabulary = CharacterVocabulary.ofCodePoints(
