@@ -20,12 +20,17 @@ import org.seq4j.embed.WordVectors;
  * <pre>
  *   word2vec -train FILE -output FILE [-size 100] [-window 5] [-sample 1e-3] [-hs 0] [-negative 5]
  *            [-threads N] [-iter 5] [-min-count 5] [-alpha 0.025] [-binary 0] [-cbow 0] [-seed 1]
+ *            [-trainer exact|batched] [-batch N]
  * </pre>
+ * {@code -trainer batched} takes minibatch steps with shared noise words (HogBatch, negative sampling only)
+ * instead of word2vec.c's pair-by-pair steps; {@code -batch} caps the inputs per minibatch (default
+ * {@code 2·window}: a whole skip-gram window).
  * With no arguments it trains on the bundled corpus (public-domain text: State of the Union addresses,
  * Gutenberg books and the King James Bible, normalised to lower-case word tokens) and shows
  * {@code king - man + woman} and some nearest neighbours. The last line printed is
- * {@code summary words=N vocab=V seconds=S words_per_sec=W}, where {@code N} counts the corpus words
- * trained on over all epochs and {@code S} the seconds of counting and training.
+ * {@code summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X}, where
+ * {@code N} counts the corpus words trained on over all epochs, {@code S} the seconds of counting and
+ * training, and {@code T} those of training alone.
  */
 public final class Word2VecMain {
 
@@ -87,8 +92,10 @@ public final class Word2VecMain {
             show(vectors);
             Files.deleteIfExists(corpus);
         }
-        System.out.printf(Locale.ROOT, "summary words=%d vocab=%d seconds=%.1f words_per_sec=%.0f%n",
-                model.trainedWords(), model.vocabulary().size(), seconds, model.trainedWords() / seconds);
+        System.out.printf(Locale.ROOT,
+                "summary words=%d vocab=%d seconds=%.1f words_per_sec=%.0f train_seconds=%.1f train_words_per_sec=%.0f%n",
+                model.trainedWords(), model.vocabulary().size(), seconds, model.trainedWords() / seconds,
+                model.trainingSeconds(), model.trainedWords() / model.trainingSeconds());
     }
 
     private static void show(WordVectors v) {
@@ -133,7 +140,11 @@ public final class Word2VecMain {
                 "  -binary 0|1       save in the binary format (0: text)",
                 "  -cbow 0|1         CBOW instead of skip-gram (0)",
                 "  -seed N           seed of all random choices (1)",
-                "ends with: summary words=N vocab=V seconds=S words_per_sec=W");
+                "  -trainer T        exact: word2vec.c's pair-by-pair steps (default); batched: minibatches",
+                "                    whose inputs share one draw of noise words (HogBatch; negative sampling only)",
+                "  -batch N          inputs per minibatch of -trainer batched (2 x window: a whole skip-gram window)",
+                "ends with: summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X",
+                "  (S: counting and training; T: training alone)");
 
         Path train;
         Path output;
@@ -172,6 +183,13 @@ public final class Word2VecMain {
                     case "-binary" -> o.binary = flagValue(flag, value);
                     case "-cbow" -> cbow = flagValue(flag, value);
                     case "-seed" -> b.seed(longValue(flag, value));
+                    case "-trainer" -> b.update(switch (value) {
+                        case "exact" -> Word2VecConfig.Update.EXACT;
+                        case "batched" -> Word2VecConfig.Update.BATCHED;
+                        default -> throw new IllegalArgumentException(
+                                "-trainer must be exact or batched but was '" + value + "'");
+                    });
+                    case "-batch" -> b.batchSize(intValue(flag, value));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
