@@ -15,10 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.lm.CharLanguageModel;
 import org.seq4j.lm.CharLmConfig;
 import org.seq4j.lm.CharLmTrainer;
-import org.seq4j.lm.CheckpointFormatException;
 import org.seq4j.lm.Evaluation;
 import org.seq4j.lm.SamplingOptions;
 import org.seq4j.lm.TextGenerator;
@@ -28,6 +28,7 @@ import org.seq4j.lm.TrainingSchedule;
 import org.seq4j.lm.TrainingSummary;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
@@ -331,7 +332,7 @@ public final class CharRnnMain {
     }
 
     private static Function<Parameters, Optimizer> adam(double lr) {
-        return p -> new Adam(p, Adam.Config.builder().learningRate(lr).build());
+        return p -> new Adam(p, AdamConfig.adam().learningRate(lr).build());
     }
 
     private static String describe(CharLanguageModel model) {
