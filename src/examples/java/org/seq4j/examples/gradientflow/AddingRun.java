@@ -7,6 +7,7 @@ import org.seq4j.nn.Linear;
 import org.seq4j.nn.MSELoss;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.LastStep;
@@ -105,7 +106,7 @@ final class AddingRun {
         int batch = hyper.batch();
         // the same training batches for every cell and setting of a length
         SplittableRandom data = new SplittableRandom(seed ^ 0xADD5L * length);
-        Adam adam = new Adam(parameters, Adam.Config.builder().learningRate(hyper.learningRate()).build());
+        Adam adam = new Adam(parameters, AdamConfig.adam().learningRate(hyper.learningRate()).build());
         FMatrixRMaj x = new FMatrixRMaj(length * batch, AddingProblem.INPUTS);   // (T·B, 2)
         FMatrixRMaj y = new FMatrixRMaj(batch, 1);                               // (B, 1)
         FMatrixRMaj prediction = new FMatrixRMaj(batch, 1);
