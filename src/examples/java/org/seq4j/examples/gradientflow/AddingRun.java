@@ -2,6 +2,7 @@ package org.seq4j.examples.gradientflow;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.MSELoss;
@@ -42,7 +43,7 @@ final class AddingRun {
 
     /** How it is trained. */
     record Hyper(int hidden, int batch, int steps, double learningRate, double clipNorm, int testSize,
-                 int evaluations) {
+                 int evaluations, Function<CellType, RecurrentInit> init) {
     }
 
     /**
@@ -77,7 +78,7 @@ final class AddingRun {
         RecurrentConfig config = RecurrentConfig.of(setting.cell(), AddingProblem.INPUTS, hyper.hidden());
         // the same initial weights with and without clipping
         SplittableRandom init = new SplittableRandom(seed * 31 + setting.cell().ordinal());
-        this.rnn = new RecurrentLayer(config, RecurrentInit.pytorchDefault(), init);
+        this.rnn = new RecurrentLayer(config, hyper.init().apply(setting.cell()), init);
         this.last = new LastStep(config);
         this.readout = new Linear(hyper.hidden(), 1, init);
         this.parameters = new Parameters().addAll("rnn.", rnn.parameters()).addAll("fc.", readout.parameters());

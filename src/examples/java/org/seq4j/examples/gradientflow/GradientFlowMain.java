@@ -65,6 +65,8 @@ public final class GradientFlowMain {
             "  --batch N        sequences per training step B (default 32)",
             "  --lr X           Adam learning rate (default 0.002)",
             "  --clip X         largest global gradient norm of the clipped runs (default 1)",
+            "  --forget-bias X  LSTM forget-gate bias (bias_ih[f] = X, bias_hh[f] = 0; default: PyTorch's uniform",
+            "                   initialisation like every other bias)",
             "  --test N         test sequences per length (default 512)",
             "  --distance N     longest distance of the gradient-norm picture (default 100)",
             "  --threads N      configurations trained at once, one core each (default 2)",
@@ -81,7 +83,13 @@ public final class GradientFlowMain {
 
     /** The parsed command line. */
     record Settings(int steps, List<Integer> lengths, List<CellType> cells, int hidden, int batch, double learningRate,
-                    double clip, int testSize, int distance, int threads, long seed, Path outDir) {
+                    double clip, double forgetBias, int testSize, int distance, int threads, long seed, Path outDir) {
+
+        /** The initialisation of a cell: PyTorch's, with the forget-gate bias for an LSTM if one is set. */
+        RecurrentInit init(CellType cell) {
+            RecurrentInit init = RecurrentInit.pytorchDefault();
+            return cell == CellType.LSTM && !Double.isNaN(forgetBias) ? init.withForgetGateBias((float) forgetBias) : init;
+        }
     }
 
     private GradientFlowMain(PrintStream out, Settings settings) {
@@ -154,7 +162,7 @@ public final class GradientFlowMain {
 
     static Settings parse(String[] args) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
-        List<String> known = List.of("steps", "lengths", "cells", "hidden", "batch", "lr", "clip", "test",
+        List<String> known = List.of("steps", "lengths", "cells", "hidden", "batch", "lr", "clip", "forget-bias", "test",
                 "distance", "threads", "seed", "out");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -197,6 +205,7 @@ public final class GradientFlowMain {
                 integer("batch", values.getOrDefault("batch", "32"), 1, 4096),
                 positive("lr", values.getOrDefault("lr", "0.002"), 1.0),
                 positive("clip", values.getOrDefault("clip", "1"), 1e6),
+                values.containsKey("forget-bias") ? number("forget-bias", values.get("forget-bias"), 100) : Double.NaN,
                 integer("test", values.getOrDefault("test", "512"), 1, 1_000_000),
                 integer("distance", values.getOrDefault("distance", "100"), 1, 10_000),
                 integer("threads", values.getOrDefault("threads", "2"), 1, 256),
@@ -224,6 +233,18 @@ public final class GradientFlowMain {
         }
     }
 
+    private static double number(String name, String text, double bound) throws UsageException {
+        try {
+            double v = Double.parseDouble(text);
+            if (!(Math.abs(v) <= bound)) {
+                throw new UsageException("--" + name + " must be in [" + -bound + ", " + bound + "] but was " + text);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number but was '" + text + "'");
+        }
+    }
+
     private static double positive(String name, String text, double max) throws UsageException {
         try {
             double v = Double.parseDouble(text);
@@ -236,14 +257,17 @@ public final class GradientFlowMain {
         }
     }
 
-    /** A fixed colour per cell, whichever cells a run trains. */
+    /** A fixed colour per cell, whichever cells a run trains and in every picture. */
     private static int colorOf(CellType cell) {
         return switch (cell) {
             case RNN_TANH, RNN_RELU -> 0;
-            case LSTM -> 1;
-            case GRU -> 2;
+            case LSTM -> 3;
+            case GRU -> 4;
         };
     }
+
+    /** The colours of the RNNs scaled to each of {@link #RADII}: blue, cyan, red. */
+    private static final int[] RADIUS_COLORS = {0, 9, 1};
 
     static String cellName(CellType cell) {
         return switch (cell) {
@@ -289,7 +313,8 @@ public final class GradientFlowMain {
         List<Measured> trained = new ArrayList<>();
         for (AddingRun.Result r : results) {
             if (r.setting().length() == longest && r.setting().clip() && !r.diverged()) {
-                trained.add(measure(cellName(r.setting().cell()) + " trained", r.model(), adding));
+                trained.add(measure(cellName(r.setting().cell()) + " trained", colorOf(r.setting().cell()), r.model(),
+                        adding));
                 summary.put("gain_" + cellName(r.setting().cell()).toLowerCase(Locale.ROOT) + "_trained",
                         format(trained.get(trained.size() - 1).report().gainPerStep(0, 0, steps)));
             }
@@ -318,7 +343,7 @@ public final class GradientFlowMain {
     // (a) the gradient norm against the distance
 
     /** One curve of the gradient picture: a layer, its legend and what was measured. */
-    private record Measured(String label, RecurrentLayer layer, GradientFlowReport report) {
+    private record Measured(String label, int color, RecurrentLayer layer, GradientFlowReport report) {
     }
 
     /**
@@ -334,17 +359,16 @@ public final class GradientFlowMain {
             for (int i = 0; i < w.getNumElements(); i++) {
                 w.data[i] *= scale;
             }
-            models.add(measure("RNN", rnn, x));
+            models.add(measure("RNN", RADIUS_COLORS[models.size()], rnn, x));
         }
-        models.add(measure("LSTM", layer(CellType.LSTM, zeroBiases), x));
-        models.add(measure("GRU", layer(CellType.GRU, zeroBiases), x));
+        models.add(measure("LSTM", colorOf(CellType.LSTM), layer(CellType.LSTM, zeroBiases), x));
+        models.add(measure("GRU", colorOf(CellType.GRU), layer(CellType.GRU, zeroBiases), x));
         return models;
     }
 
     private RecurrentLayer layer(CellType cell, boolean zeroBiases) {
         RecurrentConfig config = RecurrentConfig.of(cell, AddingProblem.INPUTS, settings.hidden());
-        RecurrentLayer layer = new RecurrentLayer(config, RecurrentInit.pytorchDefault(),
-                new SplittableRandom(settings.seed()));
+        RecurrentLayer layer = new RecurrentLayer(config, settings.init(cell), new SplittableRandom(settings.seed()));
         if (zeroBiases) {
             Arrays.fill(layer.cell(0, 0).biasIh().value().data, 0f);
             Arrays.fill(layer.cell(0, 0).biasHh().value().data, 0f);
@@ -353,7 +377,7 @@ public final class GradientFlowMain {
     }
 
     /** Measures a layer and names it with its measured spectral radii. */
-    private Measured measure(String name, RecurrentLayer layer, FMatrixRMaj x) {
+    private Measured measure(String name, int color, RecurrentLayer layer, FMatrixRMaj x) {
         GradientFlowReport report = GradientFlow.measure(layer, x, settings.batch(), settings.seed());
         StringBuilder label = new StringBuilder(name);
         for (WeightSpectrum s : GradientFlow.spectra(layer)) {
@@ -364,18 +388,18 @@ public final class GradientFlowMain {
                         .append(String.format(Locale.ROOT, "%s %.2f", s.block(), s.spectralRadius()));
             }
         }
-        return new Measured(label.toString(), layer, report);
+        return new Measured(label.toString(), color, layer, report);
     }
 
     private LinePlot.Panel panel(String title, List<Measured> models) {
         LinePlot.Panel panel = new LinePlot.Panel(title, "distance d from the loss step", "‖∂L/∂h_{T−1−d}‖ (log scale)",
-                true).legendAtBottom();
+                true).legend(LinePlot.Corner.BOTTOM_LEFT);
         int steps = settings.distance();
-        for (int i = 0; i < models.size(); i++) {
-            Measured m = models.get(i);
-            panel.add(LinePlot.Series.line(m.label(), LinePlot.color(i), distances(steps), m.report().hiddenGradientNorms(0)));
+        for (Measured m : models) {
+            panel.add(LinePlot.Series.line(m.label(), LinePlot.color(m.color()), distances(steps),
+                    m.report().hiddenGradientNorms(0)));
             if (m.report().hasCellState()) {
-                panel.add(LinePlot.Series.line("LSTM cell state ‖∂L/∂c‖", LinePlot.color(i), distances(steps),
+                panel.add(LinePlot.Series.line("LSTM cell state ‖∂L/∂c‖", LinePlot.color(m.color()), distances(steps),
                         m.report().cellGradientNorms(0)).asDashed());
             }
         }
@@ -430,7 +454,7 @@ public final class GradientFlowMain {
     private List<AddingRun.Result> addingProblem(Map<String, String> summary) throws IOException,
             InterruptedException {
         AddingRun.Hyper hyper = new AddingRun.Hyper(settings.hidden(), settings.batch(), settings.steps(),
-                settings.learningRate(), settings.clip(), settings.testSize(), 20);
+                settings.learningRate(), settings.clip(), settings.testSize(), 20, settings::init);
         List<AddingRun.Setting> runs = new ArrayList<>();
         for (int length : settings.lengths()) {
             for (CellType cell : settings.cells()) {
@@ -478,7 +502,7 @@ public final class GradientFlowMain {
             summary.put("baseline_T" + length, format(baseline));
             LinePlot.Panel panel = new LinePlot.Panel("T = " + length, "training step", "test MSE (log scale)", true)
                     .reference(String.format(Locale.ROOT, "predict 1: %.3f", baseline), baseline)
-                    .legendAtBottom();
+                    .legend(LinePlot.Corner.BOTTOM_LEFT);
             for (AddingRun.Result r : results) {
                 AddingRun.Setting s = r.setting();
                 if (s.length() != length) {

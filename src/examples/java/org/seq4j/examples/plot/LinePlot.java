@@ -110,6 +110,16 @@ public final class LinePlot {
         }
     }
 
+    /** Where a panel's legend goes. */
+    public enum Corner {
+        /** Upper right, the default. */
+        TOP_RIGHT,
+        /** Lower right. */
+        BOTTOM_RIGHT,
+        /** Lower left. */
+        BOTTOM_LEFT
+    }
+
     /** A horizontal reference line across a panel, labelled at its right end. */
     private record Reference(String label, double y) {
     }
@@ -122,7 +132,7 @@ public final class LinePlot {
         private final boolean logY;
         private final List<Series> series = new ArrayList<>();
         private final List<Reference> references = new ArrayList<>();
-        private boolean legendAtBottom;
+        private Corner legend = Corner.TOP_RIGHT;
 
         /**
          * Creates an empty panel.
@@ -163,12 +173,13 @@ public final class LinePlot {
         }
 
         /**
-         * Puts the legend in the lower right corner instead of the upper right one.
+         * Puts the legend in another corner than the upper right one.
          *
+         * @param corner where the legend goes
          * @return this panel
          */
-        public Panel legendAtBottom() {
-            legendAtBottom = true;
+        public Panel legend(Corner corner) {
+            legend = corner;
             return this;
         }
 
@@ -320,8 +331,8 @@ public final class LinePlot {
         for (Series s : panel.series) {
             legendWidth = Math.max(legendWidth, metrics.stringWidth(s.label()));
         }
-        int legendX = PANEL_WIDTH - RIGHT - legendWidth - 56;
-        int legendY = panel.legendAtBottom ? PANEL_HEIGHT - BOTTOM - 12 - 20 * (panel.series.size() - 1) : TOP + 22;
+        int legendX = panel.legend == Corner.BOTTOM_LEFT ? LEFT + 16 : PANEL_WIDTH - RIGHT - legendWidth - 56;
+        int legendY = panel.legend == Corner.TOP_RIGHT ? TOP + 22 : PANEL_HEIGHT - BOTTOM - 12 - 20 * (panel.series.size() - 1);
         for (Series s : panel.series) {
             g.setColor(new Color(255, 255, 255, 220));
             g.fillRect(legendX - 4, legendY - 14, legendWidth + 52, 20);
