@@ -58,15 +58,15 @@ public final class GradientFlowMain {
             "    gradient clipping: test MSE against predicting 1 -> DIR/adding-curves.png",
             "",
             "options:",
-            "  --steps N        training steps per configuration (default 600)",
+            "  --steps N        training steps per configuration (default 2500)",
             "  --lengths LIST   sequence lengths T of the adding problem (default 50,100,200)",
             "  --cells LIST     cells among rnn,lstm,gru (default rnn,lstm,gru)",
             "  --hidden N       hidden size H (default 32)",
             "  --batch N        sequences per training step B (default 32)",
-            "  --lr X           Adam learning rate (default 0.002)",
+            "  --lr X           Adam learning rate (default 0.01)",
             "  --clip X         largest global gradient norm of the clipped runs (default 1)",
-            "  --forget-bias X  LSTM forget-gate bias (bias_ih[f] = X, bias_hh[f] = 0; default: PyTorch's uniform",
-            "                   initialisation like every other bias)",
+            "  --forget-bias X  LSTM forget-gate bias: bias_ih[f] = X, bias_hh[f] = 0 (default 1); 'none' keeps",
+            "                   PyTorch's initialisation, uniform in ±1/√H like every other bias",
             "  --test N         test sequences per length (default 512)",
             "  --distance N     longest distance of the gradient-norm picture (default 100)",
             "  --threads N      configurations trained at once, one core each (default 2)",
@@ -198,14 +198,15 @@ public final class GradientFlowMain {
             cells.add(cell);
         }
         return new Settings(
-                integer("steps", values.getOrDefault("steps", "600"), 1, 10_000_000),
+                integer("steps", values.getOrDefault("steps", "2500"), 1, 10_000_000),
                 List.copyOf(lengths),
                 List.copyOf(cells),
                 integer("hidden", values.getOrDefault("hidden", "32"), 1, 4096),
                 integer("batch", values.getOrDefault("batch", "32"), 1, 4096),
-                positive("lr", values.getOrDefault("lr", "0.002"), 1.0),
+                positive("lr", values.getOrDefault("lr", "0.01"), 1.0),
                 positive("clip", values.getOrDefault("clip", "1"), 1e6),
-                values.containsKey("forget-bias") ? number("forget-bias", values.get("forget-bias"), 100) : Double.NaN,
+                "none".equals(values.get("forget-bias")) ? Double.NaN
+                        : number("forget-bias", values.getOrDefault("forget-bias", "1"), 100),
                 integer("test", values.getOrDefault("test", "512"), 1, 1_000_000),
                 integer("distance", values.getOrDefault("distance", "100"), 1, 10_000),
                 integer("threads", values.getOrDefault("threads", "2"), 1, 256),
@@ -468,8 +469,10 @@ public final class GradientFlowMain {
             tests.put(length, AddingRun.testSet(length, settings.testSize(), settings.seed()));
         }
         out.printf(Locale.ROOT, "(b) the adding problem: %d configurations of %d steps, B = %d, H = %d, Adam lr %s, "
-                        + "clipping at global norm %s, %d test sequences per length%n", runs.size(), settings.steps(),
-                settings.batch(), settings.hidden(), settings.learningRate(), settings.clip(), settings.testSize());
+                        + "clipping at global norm %s, LSTM forget-gate bias %s, %d test sequences per length%n",
+                runs.size(), settings.steps(), settings.batch(), settings.hidden(), settings.learningRate(),
+                settings.clip(), Double.isNaN(settings.forgetBias()) ? "as PyTorch (±1/√H)" : settings.forgetBias(),
+                settings.testSize());
 
         // the configurations are independent: one per thread, each single-threaded (results do not depend
         // on the order in which they finish)

@@ -72,7 +72,7 @@ class GradientFlowMainTest {
         String[][] bad = {
             {"--steps", "ten"}, {"--steps", "0"}, {"--lr", "-1"}, {"--cells", "lstm,cnn"}, {"--cells", "gru,gru"},
             {"--lengths", "50,,100"}, {"--lengths", "1"}, {"--hidden"}, {"--bogus", "1"}, {"--seed", "1", "--seed", "2"},
-            {"positional"},
+            {"--forget-bias", "many"}, {"positional"},
         };
         for (String[] args : bad) {
             Outcome o = run(args);
