@@ -21,7 +21,7 @@ import org.seq4j.tensor.Tensors;
 /**
  * Gradient-flow diagnostics of a recurrent layer: how the gradient of a loss at the last step shrinks or
  * grows on its way back through time, the spectra of the recurrent weights that decide it, and how
- * saturated the gates of an LSTM or GRU are.
+ * saturated the gates of an LSTM or GRU (or the tanh units of an Elman RNN) are.
  *
  * <h2>Why the gradient vanishes or explodes (Elman RNN)</h2>
  * The Elman cell computes {@code h_t = f(a_t)}, {@code a_t = W_ih·x_t + W_hh·h_{t−1} + b} (column
@@ -41,7 +41,8 @@ import org.seq4j.tensor.Tensors;
  * {@code |f′| ≤ 1} for tanh, so {@code ‖∂L/∂h_{T−1−d}‖ ≤ σ_max(W_hh)^d·‖∂L/∂h_{T−1}‖} with
  * {@code σ_max} the largest singular value: {@code σ_max < 1} is enough for the gradient to vanish, and
  * {@code σ_max > 1} is needed for it to explode (Bengio et al., 1994; Pascanu et al., 2013). Saturated
- * units ({@code f′ ≈ 0}) shrink it further.
+ * units ({@code |h| ≈ 1}, so {@code f′ = 1 − h² ≈ 0}) shrink it further, whatever the spectral radius:
+ * {@link GradientFlowReport#gateSaturation} counts them.
  *
  * <h2>The cures</h2>
  * The LSTM's cell state is updated additively, {@code c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t}, so along the cell
@@ -165,7 +166,7 @@ public final class GradientFlow {
         FMatrixRMaj xt = new FMatrixRMaj(batchSize, config.inputSize());      // (B, I), copied by each step
         for (int k = 0; k < layers; k++) {
             RecurrentCell cell = layer.cell(k, 0);
-            gates[k] = type.gateCount() > 1 ? new GateCounts(type, hs) : null;
+            gates[k] = type == CellType.RNN_RELU ? null : new GateCounts(type, hs);
             FMatrixRMaj hPrev = zeros;
             FMatrixRMaj cPrev = lstm ? zeros : null;
             for (int t = 0; t < steps; t++) {
@@ -179,7 +180,7 @@ public final class GradientFlow {
                 RecurrentCell.StepCache step = forwardStep(cell, in, hPrev, cPrev);
                 caches[k][t] = step;
                 if (gates[k] != null) {
-                    gates[k].add(step.gates());
+                    gates[k].add(type.gateCount() > 1 ? step.gates() : step.hidden());   // Elman: h_t = tanh(a_t)
                 }
                 hPrev = step.hidden();
                 cPrev = lstm ? step.cellState() : null;
@@ -414,10 +415,10 @@ public final class GradientFlow {
         };
     }
 
-    /** Running counts of the gate activations of one layer, gate block by gate block. */
+    /** Running counts of the gate activations (an Elman cell's: h_t) of one layer, block by block. */
     private static final class GateCounts {
         private final String[] names;
-        /** Per block: whether it is a tanh block (LSTM g, GRU n), else a sigmoid gate. */
+        /** Per block: whether it is a tanh block (LSTM g, GRU n, Elman h), else a sigmoid gate. */
         private final boolean[] tanh;
         private final int hs;
         private final double[] sum;
@@ -428,7 +429,9 @@ public final class GradientFlow {
         GateCounts(CellType type, int hs) {
             this.names = gateNames(type);
             this.tanh = new boolean[names.length];
-            tanh[2] = true;   // the LSTM's g and the GRU's n, the third block of both
+            for (int g = 0; g < names.length; g++) {
+                tanh[g] = names[g].equals("g") || names[g].equals("n") || names[g].equals("h");
+            }
             this.hs = hs;
             this.sum = new double[names.length];
             this.low = new long[names.length];

@@ -168,11 +168,11 @@ public final class GradientFlowReport {
     }
 
     /**
-     * The saturation statistics of one layer's gate blocks.
+     * The saturation statistics of one layer's gate blocks, or of a tanh Elman RNN's hidden state.
      *
      * @param layer layer index in {@code [0, L)}
-     * @return one entry per gate block in packed order (LSTM {@code i, f, g, o}; GRU {@code r, z, n}); empty
-     *         for an Elman cell, which has no gates
+     * @return one entry per gate block in packed order (LSTM {@code i, f, g, o}; GRU {@code r, z, n}); for a
+     *         tanh Elman RNN one entry {@code h}, its hidden state {@code tanh(a_t)}; empty for a relu one
      * @throws IllegalArgumentException if the index is out of range
      */
     public List<GateSaturation> gateSaturation(int layer) {

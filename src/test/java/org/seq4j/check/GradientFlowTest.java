@@ -325,8 +325,15 @@ class GradientFlowTest {
         assertSaturation(gruGates.get(1), GateSaturation.Activation.SIGMOID, 1, 0);
         assertSaturation(gruGates.get(2), GateSaturation.Activation.TANH, 0, 0.5);
 
-        RecurrentLayer rnn = new RecurrentLayer(RecurrentConfig.of(CellType.RNN_TANH, 1, 2), 1L);
-        assertTrue(GradientFlow.measure(rnn, x, 2, 1L).gateSaturation(0).isEmpty());
+        // Elman: h_t = tanh(10·x_t + h_{t−1}·W_hhᵀ) with W_hh = 0, no biases: unit 0 as i above, unit 1 tanh(0.01x)
+        RecurrentLayer rnn = new RecurrentLayer(RecurrentConfig.of(CellType.RNN_TANH, 1, 2).withBias(false), 1L);
+        Arrays.fill(rnn.cell(0, 0).weightHh().value().data, 0f);
+        System.arraycopy(new float[] {10, 0.01f}, 0, rnn.cell(0, 0).weightIh().value().data, 0, 2);
+        List<GateSaturation> hidden = GradientFlow.measure(rnn, x, 2, 1L).gateSaturation(0);
+        assertEquals("h", hidden.get(0).gate());
+        assertSaturation(hidden.get(0), GateSaturation.Activation.TANH, 4 / 12.0, 1 / 12.0);
+        RecurrentLayer relu = new RecurrentLayer(RecurrentConfig.of(CellType.RNN_RELU, 1, 2), 1L);
+        assertTrue(GradientFlow.measure(relu, x, 2, 1L).gateSaturation(0).isEmpty());
     }
 
     private static double sigmoid(double v) {

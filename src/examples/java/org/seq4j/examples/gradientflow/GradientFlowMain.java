@@ -296,7 +296,9 @@ public final class GradientFlowMain {
         printTable("at h = 0 (zero input and biases, so f′ = 1): the linearisation, ∂L/∂h_{T−1−d} = (W_hhᵀ)^d·u "
                 + "for the RNN", linear);
         List<Measured> initial = initialModels(false, adding);
-        printTable("on a batch of the adding problem, PyTorch's initialisation", initial);
+        printTable("on a batch of the adding problem, at initialisation (PyTorch's"
+                + (Double.isNaN(settings.forgetBias()) ? ")" : "; LSTM forget-gate bias " + settings.forgetBias() + ")"),
+                initial);
         for (int i = 0; i < RADII.length; i++) {
             summary.put(String.format(Locale.ROOT, "gain_rnn%.1f_linear", RADII[i]),
                     format(linear.get(i).report().gainPerStep(0, 0, steps)));
@@ -349,7 +351,7 @@ public final class GradientFlowMain {
 
     /**
      * The models of the picture at initialisation: Elman RNNs with W_hh scaled to each radius, an LSTM and
-     * a GRU, with PyTorch's initialisation from the seed (the same for every model).
+     * a GRU, initialised from the seed (the same for every model) as the adding problem's models are.
      */
     private List<Measured> initialModels(boolean zeroBiases, FMatrixRMaj x) {
         List<Measured> models = new ArrayList<>();
@@ -427,7 +429,7 @@ public final class GradientFlowMain {
                         r.cellGradientNorm(0, steps));
             }
             if (!r.gateSaturation(0).isEmpty()) {
-                StringBuilder line = new StringBuilder("    gates (mean, saturated low/high):");
+                StringBuilder line = new StringBuilder("    activations (mean, saturated low/high):");
                 for (GateSaturation g : r.gateSaturation(0)) {
                     line.append(String.format(Locale.ROOT, "  %s %.2f %.0f%%/%.0f%%", g.gate(), g.mean(),
                             100 * g.fractionLow(), 100 * g.fractionHigh()));
@@ -514,8 +516,8 @@ public final class GradientFlowMain {
                 boolean ok = r.testMse() < SOLVED_MSE;
                 solved += ok ? 1 : 0;
                 out.printf(Locale.ROOT, "%-5d %-6s %-5s %10s %10.4f %9s %10.3g  %s%n", length, cellName(s.cell()),
-                        s.clip() ? "yes" : "no", r.diverged() ? "diverged" : String.format(Locale.ROOT, "%.4f", r.testMse()),
-                        baseline, r.diverged() ? "-" : String.format(Locale.ROOT, "%.3f", r.testMse() / baseline),
+                        s.clip() ? "yes" : "no", r.diverged() ? "diverged" : String.format(Locale.ROOT, "%.3g", r.testMse()),
+                        baseline, r.diverged() ? "-" : String.format(Locale.ROOT, "%.3g", r.testMse() / baseline),
                         r.maxGradNorm(), ok ? "solved" : r.testMse() < 0.5 * baseline ? "learning" : "");
                 String key = "mse_" + cellName(s.cell()).toLowerCase(Locale.ROOT) + "_T" + length + (s.clip() ? "_clip" : "");
                 summary.put(key, r.diverged() ? "NaN" : format(r.testMse()));
@@ -529,7 +531,7 @@ public final class GradientFlowMain {
         out.println("solved: test MSE < " + SOLVED_MSE + " (" + solved + " of " + results.size() + ")");
         Path file = settings.outDir().resolve("adding-curves.png");
         LinePlot.write(file, "The adding problem: test MSE while training (dashed: without clipping)",
-                Math.min(3, panels.size()), panels);
+                1, panels);
         out.println("wrote " + file);
         return results;
     }
