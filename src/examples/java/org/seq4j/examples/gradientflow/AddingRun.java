@@ -62,6 +62,16 @@ final class AddingRun {
         boolean diverged() {
             return divergedAt >= 0;
         }
+
+        /** The first evaluated step whose test MSE is below {@code threshold}, or -1. */
+        int firstStepBelow(double threshold) {
+            for (int i = 0; i < curveMse.length; i++) {
+                if (curveMse[i] < threshold) {
+                    return (int) curveSteps[i];
+                }
+            }
+            return -1;
+        }
     }
 
     private final Setting setting;

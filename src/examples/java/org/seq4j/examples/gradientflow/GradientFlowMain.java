@@ -498,8 +498,8 @@ public final class GradientFlowMain {
             Kernels.setThreads(kernelThreads);
         }
 
-        out.printf(Locale.ROOT, "%-5s %-6s %-5s %10s %10s %9s %10s  %s%n", "T", "cell", "clip", "test MSE",
-                "baseline", "ratio", "max |g|", "");
+        out.printf(Locale.ROOT, "%-5s %-6s %-5s %10s %10s %9s %10s %13s%n", "T", "cell", "clip", "test MSE",
+                "baseline", "ratio", "max |g|", "< " + SOLVED_MSE + " from");
         int solved = 0;
         List<LinePlot.Panel> panels = new ArrayList<>();
         for (int length : settings.lengths()) {
@@ -515,10 +515,11 @@ public final class GradientFlowMain {
                 }
                 boolean ok = r.testMse() < SOLVED_MSE;
                 solved += ok ? 1 : 0;
-                out.printf(Locale.ROOT, "%-5d %-6s %-5s %10s %10.4f %9s %10.3g  %s%n", length, cellName(s.cell()),
+                int from = r.firstStepBelow(SOLVED_MSE);
+                out.printf(Locale.ROOT, "%-5d %-6s %-5s %10s %10.4f %9s %10.3g %13s%n", length, cellName(s.cell()),
                         s.clip() ? "yes" : "no", r.diverged() ? "diverged" : String.format(Locale.ROOT, "%.3g", r.testMse()),
                         baseline, r.diverged() ? "-" : String.format(Locale.ROOT, "%.3g", r.testMse() / baseline),
-                        r.maxGradNorm(), ok ? "solved" : r.testMse() < 0.5 * baseline ? "learning" : "");
+                        r.maxGradNorm(), from < 0 ? "-" : "step " + from);
                 String key = "mse_" + cellName(s.cell()).toLowerCase(Locale.ROOT) + "_T" + length + (s.clip() ? "_clip" : "");
                 summary.put(key, r.diverged() ? "NaN" : format(r.testMse()));
                 LinePlot.Series curve = LinePlot.Series.line(s.label(), LinePlot.color(colorOf(s.cell())),
