@@ -77,6 +77,8 @@ public final class GradientFlowMain {
     /** A configuration is solved when its test MSE is below this (the baseline is about 0.167). */
     static final double SOLVED_MSE = 0.01;
     private static final double[] RADII = {0.9, 1.0, 1.1};
+    /** The colours of the RNNs scaled to each of {@link #RADII}: blue, cyan, red. */
+    private static final int[] RADIUS_COLORS = {0, 9, 1};
 
     private final PrintStream out;
     private final Settings settings;
@@ -266,9 +268,6 @@ public final class GradientFlowMain {
             case GRU -> 4;
         };
     }
-
-    /** The colours of the RNNs scaled to each of {@link #RADII}: blue, cyan, red. */
-    private static final int[] RADIUS_COLORS = {0, 9, 1};
 
     static String cellName(CellType cell) {
         return switch (cell) {
