@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * after {@link Config#maxIterations()} steps, or earlier once one step lowers {@code J} by less than
  * {@code tolerance · max(1, J)}. Progress is logged through SLF4J at DEBUG, the result at INFO.
  *
+ * <p>Sparse features are cheap: when at most a quarter of the training matrix is non-zero (bag-of-words
+ * counts), training keeps it in compressed sparse rows and each step costs {@code O(nnz·C)} rather than
+ * {@code O(N·F·C)}. The caller still passes an ordinary dense {@code FMatrixRMaj}.
+ *
  * <pre>{@code
  * LogisticRegression model = LogisticRegression.fit(trainFeatures, trainLabels, C,
  *         LogisticRegression.Config.builder().l2(1e-4).build());

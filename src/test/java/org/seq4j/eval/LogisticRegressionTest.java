@@ -30,24 +30,53 @@ class LogisticRegressionTest {
         return x;
     }
 
+    /** (n, f) features, uniform in ±1.5, of which every entry but about one in {@code keepOneIn} is zeroed. */
+    private static FMatrixRMaj features(int n, int f, int keepOneIn, SplittableRandom random) {
+        FMatrixRMaj x = uniform(n, f, 1.5, random);
+        for (int i = 0; i < x.data.length; i++) {
+            if (random.nextInt(keepOneIn) != 0) {
+                x.data[i] = 0f;
+            }
+        }
+        return x;
+    }
+
     @Test
-    void objectiveGradientPassesTheGradientCheck() {
+    void objectiveGradientPassesTheGradientCheckOnDenseAndSparseFeatures() {
         SplittableRandom random = new SplittableRandom(3);
         int n = 7;
-        int f = 5;
         int c = 3;
-        for (boolean weighted : new boolean[] {false, true}) {
-            Linear linear = new Linear(f, c, random);
-            FMatrixRMaj x = uniform(n, f, 1.5, random);
-            int[] labels = indices(n, c, random);
-            CrossEntropyLoss.Builder loss = CrossEntropyLoss.builder();
-            if (weighted) {
-                loss.classWeights(0.5f, 2f, 1.25f);
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (boolean weighted : new boolean[] {false, true}) {
+                Linear linear = new Linear(sparse ? 24 : 5, c, random);
+                FMatrixRMaj x = sparse ? features(n, 24, 6, random) : uniform(n, 5, 1.5, random);
+                int[] labels = indices(n, c, random);
+                CrossEntropyLoss.Builder loss = CrossEntropyLoss.builder();
+                if (weighted) {
+                    loss.classWeights(0.5f, 2f, 1.25f);
+                }
+                LogisticObjective objective = new LogisticObjective(linear, x, labels, loss.build(), 0.3);
+                assertEquals(sparse, objective.sparse());
+                GradientCheck.builder(objective::value).parameters(linear.parameters()).build()
+                        .run(objective::valueAndGradient).assertPassed();
             }
-            LogisticObjective objective = new LogisticObjective(linear, x, labels, loss.build(), 0.3);
-            GradientCheck.builder(objective::value).parameters(linear.parameters()).build()
-                    .run(objective::valueAndGradient).assertPassed();
         }
+    }
+
+    @Test
+    void sparseAndDenseProductsAgree() {
+        SplittableRandom random = new SplittableRandom(9);
+        FMatrixRMaj x = features(11, 40, 8, random);
+        int[] labels = indices(11, 4, random);
+        Linear linear = new Linear(40, 4, random);
+        LogisticObjective sparse = new LogisticObjective(linear, x, labels, new CrossEntropyLoss(), 0.1, true);
+        double sparseValue = sparse.valueAndGradient();
+        float[] dw = linear.weight().grad().data.clone();
+        float[] db = linear.bias().orElseThrow().grad().data.clone();
+        LogisticObjective dense = new LogisticObjective(linear, x, labels, new CrossEntropyLoss(), 0.1, false);
+        assertEquals(sparseValue, dense.valueAndGradient(), 1e-6);
+        assertArrayEquals(dw, linear.weight().grad().data, 1e-6f);
+        assertArrayEquals(db, linear.bias().orElseThrow().grad().data, 1e-6f);
     }
 
     @Test
