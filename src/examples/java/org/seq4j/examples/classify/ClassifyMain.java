@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.BucketBatcher;
@@ -521,37 +522,30 @@ public final class ClassifyMain {
         }
 
         long longValue(String name, long fallback, long min, long max) throws UsageException {
-            String v = values.get(name);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                long x = Long.parseLong(v);
-                if (x < min || x > max) {
-                    throw new NumberFormatException();
-                }
-                return x;
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a whole number in [" + min + ", " + max
-                        + "] but was '" + v + "'");
-            }
+            return value(name, fallback, min, max, Long::parseLong, "a whole number");
         }
 
         double doubleValue(String name, double fallback, double min, double max) throws UsageException {
+            return value(name, fallback, min, max, Double::parseDouble, "a number");
+        }
+
+        /** The option's value parsed and checked to lie in [min, max], or the fallback when absent. */
+        private <T extends Comparable<T>> T value(String name, T fallback, T min, T max, Function<String, T> parse,
+                                                  String what) throws UsageException {
             String v = values.get(name);
             if (v == null) {
                 return fallback;
             }
             try {
-                double x = Double.parseDouble(v);
-                if (!(x >= min && x <= max)) {
-                    throw new NumberFormatException();
+                T x = parse.apply(v);
+                if (x.compareTo(min) >= 0 && x.compareTo(max) <= 0) {   // false for NaN
+                    return x;
                 }
-                return x;
             } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a number in [" + min + ", " + max + "] but was '"
-                        + v + "'");
+                // reported below
             }
+            throw new UsageException("--" + name + " must be " + what + " in [" + min + ", " + max + "] but was '"
+                    + v + "'");
         }
     }
 }
