@@ -237,7 +237,7 @@ public final class ClassifyMain {
         LOG.info("trained in {} s; {} batch shapes cached", String.format(Locale.ROOT, "%.1f", trainSeconds),
                 model.numWorkspaces());
 
-        String name = (s.bidirectional ? "bi" : "") + s.cell.name().toLowerCase(Locale.ROOT).replace("_tanh", "");
+        String name = (s.bidirectional ? "bi" : "") + s.cell.name().toLowerCase(Locale.ROOT);
         report(out, data, positive, testIndices.length, name, metrics, baselineMetrics);
     }
 
@@ -249,17 +249,17 @@ public final class ClassifyMain {
         String header = String.format(Locale.ROOT, "%-22s %9s %10s %8s %8s %9s", "model", "accuracy",
                 p + " prec", "recall", "F1", "macro-F1");
         out.println(header);
-        for (Object[] row : new Object[][] {{"bag-of-words logreg", baseline}, {name, model}}) {
-            ClassificationMetrics m = (ClassificationMetrics) row[1];
-            out.printf(Locale.ROOT, "%-22s %9.4f %10.4f %8.4f %8.4f %9.4f%n", row[0], m.accuracy(),
+        List<Scored> rows = List.of(new Scored("bag-of-words logreg", baseline), new Scored(name, model));
+        for (Scored row : rows) {
+            ClassificationMetrics m = row.metrics();
+            out.printf(Locale.ROOT, "%-22s %9.4f %10.4f %8.4f %8.4f %9.4f%n", row.name(), m.accuracy(),
                     m.precision(positive), m.recall(positive), m.f1(positive), m.macroF1());
         }
-        for (Object[] row : new Object[][] {{"bag-of-words logreg", baseline}, {name, model}}) {
-            ClassificationMetrics m = (ClassificationMetrics) row[1];
+        for (Scored row : rows) {
             out.println();
-            out.println(row[0] + ":");
-            out.println(indent(m.confusionTable(data.classes)));
-            out.println(indent(m.report(data.classes)));
+            out.println(row.name() + ":");
+            out.println(indent(row.metrics().confusionTable(data.classes)));
+            out.println(indent(row.metrics().report(data.classes)));
         }
         out.println();
         out.printf(Locale.ROOT, "summary model=%s positive=%s test=%d accuracy=%.4f precision=%.4f recall=%.4f "
@@ -268,6 +268,10 @@ public final class ClassifyMain {
                 model.precision(positive), model.recall(positive), model.f1(positive), model.macroF1(),
                 baseline.accuracy(), baseline.precision(positive), baseline.recall(positive), baseline.f1(positive),
                 baseline.macroF1());
+    }
+
+    /** A model's name and its figures on the test set. */
+    private record Scored(String name, ClassificationMetrics metrics) {
     }
 
     private static String indent(String table) {

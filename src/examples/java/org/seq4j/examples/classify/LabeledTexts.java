@@ -60,12 +60,11 @@ final class LabeledTexts {
 
     /** Reads the bundled SMS Spam Collection from the class path. */
     static LabeledTexts readBundled() throws IOException, ClassifyMain.UsageException {
-        InputStream in = LabeledTexts.class.getResourceAsStream(BUNDLED);
-        if (in == null) {
-            throw new IOException("the bundled data " + BUNDLED + " is not on the class path");
-        }
-        try (InputStream gz = new GZIPInputStream(in)) {
-            return parse(gz, "the bundled SMS Spam Collection");
+        try (InputStream in = LabeledTexts.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IOException("the bundled data " + BUNDLED + " is not on the class path");
+            }
+            return parse(new GZIPInputStream(in), "the bundled SMS Spam Collection");
         }
     }
 
