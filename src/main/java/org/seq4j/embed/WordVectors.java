@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the UTF-8 word, one space and {@code E} little-endian float32 values, with or without a newline after
  * them ({@code word2vec.c} writes one, gensim none). A malformed file raises
  * {@link WordVectorsFormatException} naming the line or byte offset; a repeated word keeps its first
- * vector (as gensim does). {@link #writeText} and {@link #writeBinary} write to a temporary file in the
+ * vector (as gensim does); a UTF-8 byte-order mark before the header is skipped. {@link #writeText} and {@link #writeBinary} write to a temporary file in the
  * same folder and rename it, so the target is never left half written.
  *
  * <h2>Queries</h2>
@@ -918,7 +918,9 @@ public final class WordVectors {
             if (bytes == null) {
                 throw new WordVectorsFormatException(path + ": empty file; expected a header line 'count dimension'");
             }
-            String line = new String(bytes, StandardCharsets.UTF_8).strip();
+            int bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+                    && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;   // a UTF-8 byte-order mark, as some editors write
+            String line = new String(bytes, bom, bytes.length - bom, StandardCharsets.UTF_8).strip();
             String[] parts = line.split("[ \t]+");
             long v;
             long e;
