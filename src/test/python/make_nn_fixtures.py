@@ -6,8 +6,9 @@
 #
 #   linear.safetensors         torch.nn.Linear with and without bias
 #   embedding.safetensors      torch.nn.Embedding with padding_idx (repeated and padding indices)
-#   cross_entropy.safetensors  torch.nn.CrossEntropyLoss: mean/sum, ignore_index, class weights
-#   mse.safetensors            torch.nn.MSELoss: mean/sum
+#   cross_entropy.safetensors  torch.nn.CrossEntropyLoss: mean/sum, ignore_index, class weights, and seq4j's
+#                              per-example weights (written with reduction='none')
+#   mse.safetensors            torch.nn.MSELoss: mean/sum, and seq4j's per-row weights
 #   activations.safetensors    sigmoid, tanh, relu, softmax and log_softmax over dim 1
 #
 # Every input is drawn from a seeded torch.Generator, rounded to float32 and widened back, so that the
@@ -122,15 +123,34 @@ def cross_entropy(gen):
         ("weighted_ignore_1", logits, targets_ignore_1, 1, weights, "mean", 1.0),
         ("large_logits", f32(logits * 40.0), targets, -100, weights, "mean", 1.0),
     ]
+    # Per-example weights s (seq4j's extension; none in PyTorch): each row's term times s[n], MEAN divided
+    # by the total weight of the counted rows, written with reduction='none'.
+    s = f32(torch.tensor([1.0, 0.5, 2.0, 0.0, 1.5, 1.0, 3.0, 0.25], dtype=F64))
+    example_cases = [  # name, logits, targets, ignore_index, weight, reduction, upstream gradient, s
+        ("examples_mean", logits, targets, -100, None, "mean", 0.5, s),
+        ("examples_weighted_mean", logits, targets, -100, weights, "mean", 1.0, s),
+        ("examples_weighted_sum", logits, targets, -100, weights, "sum", 2.0, s),
+    ]
     out = [("weight", weights)]
-    for name, x, y, ignore_index, w, reduction, upstream in cases:
+    for name, x, y, ignore_index, w, reduction, upstream, *example_weights in cases + example_cases:
         x = leaf(x)
-        loss = torch.nn.CrossEntropyLoss(weight=w, ignore_index=ignore_index, reduction=reduction)(x, y)
+        if example_weights:
+            sw = example_weights[0]
+            terms = torch.nn.functional.cross_entropy(x, y, weight=w, ignore_index=ignore_index, reduction="none")
+            loss = (sw * terms).sum()
+            if reduction == "mean":
+                counted = (y != ignore_index).to(F64)
+                class_w = torch.ones(x.shape[1], dtype=F64) if w is None else w
+                loss = loss / (sw * class_w[y.clamp(min=0)] * counted).sum()
+        else:
+            loss = torch.nn.CrossEntropyLoss(weight=w, ignore_index=ignore_index, reduction=reduction)(x, y)
         dloss = torch.tensor(upstream, dtype=F64)
         loss.backward(dloss)
         out += [(name + ".logits", x), (name + ".targets", y),
                 (name + ".ignore_index", torch.tensor([ignore_index], dtype=torch.int64)),
                 (name + ".loss", loss), (name + ".dloss", dloss), (name + ".logits.grad", x.grad)]
+        if example_weights:
+            out.append((name + ".example_weights", example_weights[0]))
     return out
 
 
@@ -145,6 +165,18 @@ def mse(gen):
         loss.backward(dloss)
         out += [(reduction + ".input", x), (reduction + ".loss", loss), (reduction + ".dloss", dloss),
                 (reduction + ".input.grad", x.grad)]
+    # Per-row weights s (seq4j's extension): MEAN is the weighted mean over the elements of the rows.
+    s = f32(torch.tensor([1.0, 0.0, 2.0, 0.5], dtype=F64))
+    out.append(("example_weights", s))
+    for reduction, upstream in (("mean", 0.5), ("sum", 1.0)):
+        x = leaf(x0)
+        loss = (s[:, None] * (x - target) ** 2).sum()
+        if reduction == "mean":
+            loss = loss / (x.shape[1] * s.sum())
+        dloss = torch.tensor(upstream, dtype=F64)
+        loss.backward(dloss)
+        name = "examples_" + reduction
+        out += [(name + ".loss", loss), (name + ".dloss", dloss), (name + ".input.grad", x.grad)]
     return out
 
 

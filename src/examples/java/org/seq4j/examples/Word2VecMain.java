@@ -31,12 +31,17 @@ import org.seq4j.examples.cli.PathChecks;
  * <pre>
  *   word2vec -train FILE -output FILE [-size 100] [-window 5] [-sample 1e-3] [-hs 0] [-negative 5]
  *            [-threads N] [-iter 5] [-min-count 5] [-alpha 0.025] [-binary 0] [-cbow 0] [-seed 1]
+ *            [-trainer exact|batched] [-batch N]
  * </pre>
+ * {@code -trainer batched} takes minibatch steps with shared noise words (HogBatch, negative sampling only)
+ * instead of word2vec.c's pair-by-pair steps; {@code -batch} caps the inputs per minibatch (default
+ * {@code 2·window}: a whole skip-gram window).
  * With no arguments it trains on the bundled corpus (public-domain text: State of the Union addresses,
  * Gutenberg books and the King James Bible, normalised to lower-case word tokens) and shows
  * {@code king - man + woman} and some nearest neighbours. The last line printed is
- * {@code summary words=N vocab=V seconds=S words_per_sec=W}, where {@code N} counts the corpus words
- * trained on over all epochs and {@code S} the seconds of counting and training.
+ * {@code summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X}, where
+ * {@code N} counts the corpus words trained on over all epochs, {@code S} the seconds of counting and
+ * training, and {@code T} those of training alone.
  *
  * <p>It runs under {@link Cli#run}: a mistake is one line on standard error and exit status 2 (bad usage
  * or input) or 1 (training diverged or failed), the stack trace only with {@code --verbose}. Before
@@ -130,8 +135,10 @@ public final class Word2VecMain {
             show(vectors, out);
             Files.deleteIfExists(corpus);
         }
-        out.printf(Locale.ROOT, "summary words=%d vocab=%d seconds=%.1f words_per_sec=%.0f%n",
-                model.trainedWords(), model.vocabulary().size(), seconds, model.trainedWords() / seconds);
+        out.printf(Locale.ROOT,
+                "summary words=%d vocab=%d seconds=%.1f words_per_sec=%.0f train_seconds=%.1f train_words_per_sec=%.0f%n",
+                model.trainedWords(), model.vocabulary().size(), seconds, model.trainedWords() / seconds,
+                model.trainingSeconds(), model.trainedWords() / model.trainingSeconds());
     }
 
     /** Counts the words, refusing a corpus that is not text or leaves nothing to train on. */
@@ -171,8 +178,11 @@ public final class Word2VecMain {
         int outputTables = (config.negative() > 0 ? 1 : 0) + (config.hierarchicalSoftmax() ? 1 : 0)
                 + (config.fullSoftmax() ? 1 : 0);
         // the input vectors and every output table, the word vectors handed out (a copy) and their normalised
-        // copy for queries, and a row of V scores per thread for the full softmax
-        double bytes = 4 * v * e * (1 + outputTables + 2) + (config.fullSoftmax() ? 4 * v * config.threads() : 0);
+        // copy for queries, a row of V scores per thread for the full softmax, and per thread the minibatch
+        // rows (steps and CBOW hidden vectors) of the batched update
+        double bytes = 4 * v * e * (1 + outputTables + 2) + (config.fullSoftmax() ? 4 * v * config.threads() : 0)
+                + (config.update() == Word2VecConfig.Update.BATCHED
+                        ? 4 * 2 * (double) config.batchSize() * e * config.threads() : 0);
         Heap.require(bytes, String.format(Locale.ROOT, "-size %d with %,d words", config.vectorSize(), words));
     }
 
@@ -218,16 +228,21 @@ public final class Word2VecMain {
                 "  -binary 0|1       save in the binary format (0: text)",
                 "  -cbow 0|1         CBOW instead of skip-gram (0)",
                 "  -seed N           seed of all random choices (1)",
+                "  -trainer T        exact: word2vec.c's pair-by-pair steps (default); batched: minibatches",
+                "                    whose inputs share one draw of noise words (HogBatch; negative sampling only)",
+                "  -batch N          inputs per minibatch of -trainer batched (2 x window: a whole skip-gram window)",
                 "  --verbose         print the stack trace of a failure; --help prints this text",
                 "each flag is given at most once; training stops with exit status 1 if a vector becomes NaN or",
                 "infinite (a learning rate far too large), and nothing is written then",
-                "ends with: summary words=N vocab=V seconds=S words_per_sec=W");
+                "ends with: summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X",
+                "  (S: counting and training; T: training alone)");
 
         /** Bounds of the flags: beyond them a value is a typo (sizes are checked against the heap later). */
         static final int MAX_THREADS = 1024;
         static final int MAX_WINDOW = 10_000;
         static final int MAX_NEGATIVE = 1000;
         static final int MAX_ITER = 1_000_000;
+        static final int MAX_BATCH = 100_000;
         private static final Pattern NUMBER = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
         Path train;
@@ -268,6 +283,13 @@ public final class Word2VecMain {
                     case "-binary" -> o.binary = flagValue(flag, value);
                     case "-cbow" -> cbow = flagValue(flag, value);
                     case "-seed" -> b.seed(longValue(flag, value));
+                    case "-trainer" -> b.update(switch (value) {
+                        case "exact" -> Word2VecConfig.Update.EXACT;
+                        case "batched" -> Word2VecConfig.Update.BATCHED;
+                        default -> throw new IllegalArgumentException(
+                                "-trainer must be exact or batched but was '" + value + "'");
+                    });
+                    case "-batch" -> b.batchSize(intValue(flag, value, 1, MAX_BATCH));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }

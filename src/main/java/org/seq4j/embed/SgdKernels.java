@@ -31,7 +31,7 @@ final class SgdKernels {
     }
 
     /** word2vec.c's {@code g} of negative sampling for score {@code f} and label 1 or 0. */
-    private static float negativeSamplingGradient(float f, float label, float alpha, boolean exact) {
+    static float negativeSamplingGradient(float f, float label, float alpha, boolean exact) {
         if (f > FloatActivations.WORD2VEC_MAX_EXP) {
             return (label - 1) * alpha;
         } else if (f < -FloatActivations.WORD2VEC_MAX_EXP) {

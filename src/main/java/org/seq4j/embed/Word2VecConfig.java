@@ -21,9 +21,19 @@ import java.util.Locale;
  *   seed                1
  *   exactSigmoid        false        use word2vec.c's 1000-entry sigmoid table
  *   maxSentenceLength   1000         longer lines are cut into pieces (word2vec.c's MAX_SENTENCE_LENGTH)
+ *   update              EXACT        EXACT: one (input, centre word) pair per step, as word2vec.c;
+ *                                    BATCHED: minibatches with shared negatives (HogBatch), see below
+ *   batchSize           2·window     input rows per minibatch of the BATCHED update
  * </pre>
  * At least one output layer (hierarchical softmax, negative sampling or full softmax) must be on; as in
  * {@code word2vec.c}, several may be on at once and then all are trained on the same input vectors.
+ *
+ * <p>The {@link Update#BATCHED} update (Ji et al., "Parallelizing Word2Vec in Shared and Distributed
+ * Memory", 2019) trains negative sampling only: it needs {@code negative > 0} and neither hierarchical
+ * softmax nor full softmax. Its minibatch holds at most {@code batchSize} input rows that share one draw
+ * of {@code K} noise words: for skip-gram the context words of one centre word (a window has at most
+ * {@code 2·window}, so by default a whole window is one minibatch), for CBOW the hidden vectors of
+ * consecutive centre words. {@code batchSize = 1} is the exact update. See {@link Word2VecTrainer}.
  *
  * <p>Build with {@link #builder()}; {@link Builder#build()} validates every value.
  */
@@ -35,6 +45,17 @@ public final class Word2VecConfig {
         SKIP_GRAM,
         /** The mean of the context words' vectors predicts the centre word ({@code -cbow 1}). */
         CBOW
+    }
+
+    /** How the SGD steps are formed. */
+    public enum Update {
+        /** One (input vector, centre word) pair per step with its own noise words, as word2vec.c. */
+        EXACT,
+        /**
+         * Minibatches of up to {@code batchSize} input vectors that share one draw of noise words, each
+         * step computed as small matrix products (HogBatch); negative sampling only.
+         */
+        BATCHED
     }
 
     private final Architecture architecture;
@@ -52,6 +73,8 @@ public final class Word2VecConfig {
     private final long seed;
     private final boolean exactSigmoid;
     private final int maxSentenceLength;
+    private final Update update;
+    private final Integer batchSize;     // null: 2·window
 
     private Word2VecConfig(Builder b) {
         architecture = b.architecture;
@@ -69,6 +92,8 @@ public final class Word2VecConfig {
         seed = b.seed;
         exactSigmoid = b.exactSigmoid;
         maxSentenceLength = b.maxSentenceLength;
+        update = b.update;
+        batchSize = b.batchSize;
     }
 
     /**
@@ -102,6 +127,8 @@ public final class Word2VecConfig {
         b.seed = seed;
         b.exactSigmoid = exactSigmoid;
         b.maxSentenceLength = maxSentenceLength;
+        b.update = update;
+        b.batchSize = batchSize;
         return b;
     }
 
@@ -180,13 +207,26 @@ public final class Word2VecConfig {
         return maxSentenceLength;
     }
 
+    /** @return how the SGD steps are formed: exact pairs or minibatches with shared noise words */
+    public Update update() {
+        return update;
+    }
+
+    /**
+     * @return the maximal number of input rows of one minibatch of the {@link Update#BATCHED} update (skip-gram:
+     *         context words of one centre word; CBOW: consecutive centre words); unused by the exact update
+     */
+    public int batchSize() {
+        return batchSize != null ? batchSize : 2 * window;
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Word2VecConfig[%s size=%d window=%d sample=%g hs=%b negative=%d"
                         + " fullSoftmax=%b threads=%d epochs=%d minCount=%d maxVocabSize=%d alpha=%g seed=%d"
-                        + " exactSigmoid=%b maxSentenceLength=%d]",
+                        + " exactSigmoid=%b maxSentenceLength=%d update=%s batchSize=%d]",
                 architecture, vectorSize, window, sample, hierarchicalSoftmax, negative, fullSoftmax, threads,
-                epochs, minCount, maxVocabSize, alpha, seed, exactSigmoid, maxSentenceLength);
+                epochs, minCount, maxVocabSize, alpha, seed, exactSigmoid, maxSentenceLength, update, batchSize());
     }
 
     /** Validating builder of {@link Word2VecConfig}; starts from the defaults. */
@@ -207,6 +247,8 @@ public final class Word2VecConfig {
         private long seed = 1;
         private boolean exactSigmoid = false;
         private int maxSentenceLength = 1000;
+        private Update update = Update.EXACT;
+        private Integer batchSize = null;
 
         private Builder() {
         }
@@ -348,6 +390,26 @@ public final class Word2VecConfig {
         }
 
         /**
+         * @param value {@link Update#EXACT} (word2vec.c's pair-by-pair steps) or {@link Update#BATCHED}
+         *              (minibatches with shared noise words; negative sampling only)
+         * @return this builder
+         */
+        public Builder update(Update value) {
+            update = value;
+            return this;
+        }
+
+        /**
+         * @param value input rows per minibatch of the batched update {@code >= 1}; by default
+         *              {@code 2·window}, which makes each skip-gram window one minibatch
+         * @return this builder
+         */
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        /**
          * Validates the values and creates the configuration.
          *
          * @return the configuration
@@ -356,6 +418,9 @@ public final class Word2VecConfig {
         public Word2VecConfig build() {
             if (architecture == null) {
                 throw new IllegalArgumentException("architecture must not be null");
+            }
+            if (update == null) {
+                throw new IllegalArgumentException("update must not be null");
             }
             check(vectorSize >= 1, "vectorSize must be >= 1 but was %s", vectorSize);
             check(window >= 1, "window must be >= 1 but was %s", window);
@@ -368,10 +433,17 @@ public final class Word2VecConfig {
             check(!alphaGiven || (alpha > 0 && Double.isFinite(alpha)),
                     "alpha must be finite and > 0 but was %s", alpha);
             check(maxSentenceLength >= 1, "maxSentenceLength must be >= 1 but was %s", maxSentenceLength);
+            check(batchSize == null || batchSize >= 1, "batchSize must be >= 1 but was %s", batchSize);
             check(hierarchicalSoftmax || negative > 0 || fullSoftmax,
                     "at least one output layer must be on (hierarchicalSoftmax, negative > 0 or fullSoftmax)"
                             + " but negative was %s and both others false", negative);
             check((long) vectorSize * 4L <= Integer.MAX_VALUE, "vectorSize too large: %s", vectorSize);
+            if (update == Update.BATCHED && (negative == 0 || hierarchicalSoftmax || fullSoftmax)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "the BATCHED update trains"
+                                + " negative sampling only: it needs negative > 0, hierarchicalSoftmax false and"
+                                + " fullSoftmax false but negative was %d, hierarchicalSoftmax %b, fullSoftmax %b",
+                        negative, hierarchicalSoftmax, fullSoftmax));
+            }
             return new Word2VecConfig(this);
         }
 

@@ -44,6 +44,31 @@ import org.slf4j.LoggerFactory;
  * with one thread the result is fully determined by the seed. With several threads the updates race (as
  * in {@code word2vec.c}) and results differ slightly from run to run.
  *
+ * <h2>The batched update ({@link Word2VecConfig.Update#BATCHED})</h2>
+ * Ji et al., "Parallelizing Word2Vec in Shared and Distributed Memory" (2019), "HogBatch": the same
+ * reading, vocabulary, subsampling, window shrinking and learning rate as above, negative sampling only,
+ * but the input vectors of several predictions share one draw of {@code K} noise words and form one
+ * minibatch step of {@link BatchedSgdKernels} (objective and gradient written out there):
+ * <pre>
+ *   skip-gram: for each centre position i: b = rand % window; the context words o_1 .. o_C of the shrunk
+ *              window (in window order) are cut into minibatches of at most B = batchSize:
+ *                  draw K noise words (dropping those equal to word i, as word2vec.c does)
+ *                  X = [syn0[o_r]] (n, E);  S = X·Uᵀ with U = [syn1neg[word i]; syn1neg[noise]] (K+1, E)
+ *                  G = alpha·(labels - σ(S));   syn0[o_r] += (G·U)_r;   U += Gᵀ·X   (from the old values)
+ *   CBOW:      consecutive centre positions (those with a non-empty context) are collected B at a time:
+ *                  h_r = mean of syn0 over centre r's shrunk window (before the minibatch's updates)
+ *                  draw K noise words, shared; a noise word equal to row r's centre word is left out of row r
+ *                  the same step with X = [h_r] and per-row positives; every syn0[o] of centre r's
+ *                  context += (G·U)_r (word2vec.c's rule, not divided by the context size)
+ * </pre>
+ * A minibatch of one input takes word2vec.c's step exactly ({@link SgdKernels#negativeSampling}) with
+ * noise words drawn in the same order, so {@code batchSize = 1} trains exactly as the exact update. Each
+ * noise row is then read and written once per minibatch instead of once per prediction, and {@code K}
+ * noise words are drawn per minibatch instead of per prediction. Across threads the minibatch updates race
+ * as the exact ones do (Hogwild). The scores are computed with the JDK's Vector API when the JVM has the
+ * module {@code jdk.incubator.vector} ({@link RowDots}); the vectors then differ in their last bits from a
+ * run without it.
+ *
  * <p>Non-finite values: every {@value #WORDS_PER_UPDATE} words a thread checks the input vectors of the
  * sentence it has just trained, and after the last epoch every input vector is checked; a NaN or infinite
  * element stops training with a {@link Word2VecDivergedException} (all threads stop at their next check),
@@ -271,6 +296,17 @@ public final class Word2VecTrainer {
         private final float[] scores;       // (V) full softmax workspace, or null
         private final float[] nsScores;     // (K + 2) negative-sampling scores
         private final float[] hsScores;     // (max L) hierarchical-softmax scores
+        // the batched update (null for the exact one); B = rows of a minibatch
+        private final int[] contexts;       // (2·window) skip-gram: context words of the current centre word
+        private final float[][] batchInputs;   // (B) the minibatch's input rows: syn0 rows or CBOW hidden rows
+        private final int[] batchPositives;    // (B) each row's positive (centre) word
+        private final float[][] batchInputSteps;  // (B, E) the step for each input row
+        private final float[] batchGradients;  // (B·(K+1)) g of every score
+        private final float[][] batchColumns;  // (K+1) the output rows of a minibatch's columns
+        private final RowDots dots;            // the scores' dot products
+        private final float[][] cbowHidden;    // (B, E) CBOW: hidden vectors of the minibatch
+        private final int[] cbowCentres;       // (B) CBOW: sentence position of each row's centre word
+        private final int[] cbowShrinks;       // (B) CBOW: each row's window shrink b
 
         Worker(Run run, long from, long to, long seed) {
             this.run = run;
@@ -285,6 +321,31 @@ public final class Word2VecTrainer {
             this.scores = c.fullSoftmax() ? new float[run.model.vocabulary().size()] : null;
             this.nsScores = new float[c.negative() + 2];
             this.hsScores = new float[c.hierarchicalSoftmax() ? run.model.tree().maxCodeLength() : 0];
+            if (c.update() == Word2VecConfig.Update.BATCHED) {
+                boolean cbow = c.architecture() == Word2VecConfig.Architecture.CBOW;
+                int rows = cbow ? c.batchSize() : Math.min(c.batchSize(), 2 * c.window());
+                this.contexts = new int[2 * c.window()];
+                this.batchInputs = new float[rows][];
+                this.batchPositives = new int[rows];
+                this.batchInputSteps = new float[rows][c.vectorSize()];
+                this.batchGradients = new float[rows * (c.negative() + 1)];
+                this.batchColumns = new float[c.negative() + 1][];
+                this.dots = RowDots.best();
+                this.cbowHidden = cbow ? new float[rows][c.vectorSize()] : null;
+                this.cbowCentres = cbow ? new int[rows] : null;
+                this.cbowShrinks = cbow ? new int[rows] : null;
+            } else {
+                this.contexts = null;
+                this.batchInputs = null;
+                this.batchPositives = null;
+                this.batchInputSteps = null;
+                this.batchGradients = null;
+                this.batchColumns = null;
+                this.dots = null;
+                this.cbowHidden = null;
+                this.cbowCentres = null;
+                this.cbowShrinks = null;
+            }
         }
 
         void runEpochs() throws IOException {
@@ -357,6 +418,14 @@ public final class Word2VecTrainer {
         /** Trains on {@code sentence[0, length)}: one skip-gram or CBOW step per centre word. */
         void trainSentence(int length, float alpha) {
             Word2VecConfig c = run.config;
+            if (c.update() == Word2VecConfig.Update.BATCHED) {
+                if (c.architecture() == Word2VecConfig.Architecture.CBOW) {
+                    trainSentenceCbowBatched(length, alpha);
+                } else {
+                    trainSentenceSkipGramBatched(length, alpha);
+                }
+                return;
+            }
             Word2VecModel m = run.model;
             int e = c.vectorSize();
             int window = c.window();
@@ -415,22 +484,153 @@ public final class Word2VecTrainer {
             if (c.hierarchicalSoftmax()) {
                 SgdKernels.hierarchicalSoftmax(h, m.syn1(), m.tree(), word, alpha, neu1e, e, exact, hsScores);
             }
-            int k = c.negative();
-            if (k > 0) {
-                UnigramTable noise = run.noise;
-                int count = 0;
-                for (int d = 0; d < k; d++) {
-                    // word2vec.c: table[(r >> 16) % table_size], from the same 48 high bits of r
-                    int target = noise.sample(random.next() >>> 16);
-                    if (target != word) {
-                        negatives[count++] = target;
-                    }
-                }
+            if (c.negative() > 0) {
+                int count = drawNegatives(word);
                 SgdKernels.negativeSampling(h, m.syn1neg(), word, negatives, count, alpha, neu1e, e, exact,
                         nsScores);
             }
             if (c.fullSoftmax()) {
                 SgdKernels.fullSoftmax(h, m.softmaxOut(), word, m.vocabulary().size(), alpha, scores, neu1e, e);
+            }
+        }
+
+        /**
+         * Draws {@code K} noise words into {@code negatives}, leaving out those equal to {@code word} (-1:
+         * none), as word2vec.c does; returns how many were kept.
+         */
+        int drawNegatives(int word) {
+            UnigramTable noise = run.noise;
+            int k = run.config.negative();
+            int count = 0;
+            for (int d = 0; d < k; d++) {
+                // word2vec.c: table[(r >> 16) % table_size], from the same 48 high bits of r
+                int target = noise.sample(random.next() >>> 16);
+                if (target != word) {
+                    negatives[count++] = target;
+                }
+            }
+            return count;
+        }
+
+        /**
+         * Skip-gram with the batched update: the context words of each centre word, at most
+         * {@code batchInputs.length} at a time, share one draw of noise words.
+         */
+        void trainSentenceSkipGramBatched(int length, float alpha) {
+            Word2VecConfig c = run.config;
+            int e = c.vectorSize();
+            int window = c.window();
+            float[][] syn0 = run.model.syn0();
+            float[][] syn1neg = run.model.syn1neg();
+            boolean exact = c.exactSigmoid();
+            int maxRows = batchInputs.length;
+            for (int pos = 0; pos < length; pos++) {
+                int word = sentence[pos];
+                int b = random.nextIndex(window);
+                int n = 0;
+                for (int a = b; a < window * 2 + 1 - b; a++) {
+                    int ci = pos - window + a;
+                    if (a != window && ci >= 0 && ci < length) {
+                        contexts[n++] = sentence[ci];
+                    }
+                }
+                for (int start = 0; start < n; start += maxRows) {
+                    int rows = Math.min(maxRows, n - start);
+                    if (rows == 1) {
+                        // a minibatch of one: word2vec.c's step itself
+                        float[] input = syn0[contexts[start]];
+                        predict(input, word, alpha);
+                        VectorMath.addAndClear(neu1e, input, e);
+                        continue;
+                    }
+                    int count = drawNegatives(word);
+                    for (int r = 0; r < rows; r++) {
+                        batchInputs[r] = syn0[contexts[start + r]];
+                        batchPositives[r] = word;
+                    }
+                    BatchedSgdKernels.negativeSampling(dots, batchInputs, batchPositives, rows, syn1neg, negatives,
+                            count, alpha, exact, batchInputSteps, batchGradients, batchColumns, e);
+                    for (int r = 0; r < rows; r++) {
+                        VectorMath.axpy(1f, batchInputSteps[r], batchInputs[r], e);
+                    }
+                }
+            }
+        }
+
+        /**
+         * CBOW with the batched update: the hidden vectors of up to {@code batchInputs.length} consecutive
+         * centre words (with a non-empty context) share one draw of noise words.
+         */
+        void trainSentenceCbowBatched(int length, float alpha) {
+            Word2VecConfig c = run.config;
+            int e = c.vectorSize();
+            int window = c.window();
+            float[][] syn0 = run.model.syn0();
+            int rows = 0;
+            for (int pos = 0; pos < length; pos++) {
+                int b = random.nextIndex(window);
+                float[] h = cbowHidden[rows];
+                Arrays.fill(h, 0f);
+                int cw = 0;
+                for (int a = b; a < window * 2 + 1 - b; a++) {
+                    int ci = pos - window + a;
+                    if (a != window && ci >= 0 && ci < length) {
+                        VectorMath.axpy(1f, syn0[sentence[ci]], h, e);
+                        cw++;
+                    }
+                }
+                if (cw == 0) {
+                    continue;
+                }
+                float inv = 1f / cw;
+                for (int i = 0; i < e; i++) {
+                    h[i] *= inv;
+                }
+                batchInputs[rows] = h;
+                batchPositives[rows] = sentence[pos];
+                cbowCentres[rows] = pos;
+                cbowShrinks[rows] = b;
+                rows++;
+                if (rows == cbowHidden.length) {
+                    cbowStep(rows, length, alpha);
+                    rows = 0;
+                }
+            }
+            if (rows > 0) {
+                cbowStep(rows, length, alpha);
+            }
+        }
+
+        /** One CBOW minibatch of {@code rows} hidden vectors; each row's step goes to its context words. */
+        private void cbowStep(int rows, int length, float alpha) {
+            Word2VecConfig c = run.config;
+            int e = c.vectorSize();
+            int window = c.window();
+            float[][] syn0 = run.model.syn0();
+            float[] step;
+            if (rows == 1) {
+                // a minibatch of one: word2vec.c's step itself (neu1e is zero here)
+                predict(batchInputs[0], batchPositives[0], alpha);
+                step = neu1e;
+            } else {
+                int count = drawNegatives(-1);
+                BatchedSgdKernels.negativeSampling(dots, batchInputs, batchPositives, rows, run.model.syn1neg(),
+                        negatives, count, alpha, c.exactSigmoid(), batchInputSteps, batchGradients, batchColumns, e);
+                step = null;
+            }
+            for (int r = 0; r < rows; r++) {
+                float[] d = step != null ? step : batchInputSteps[r];
+                int pos = cbowCentres[r];
+                int b = cbowShrinks[r];
+                for (int a = b; a < window * 2 + 1 - b; a++) {
+                    int ci = pos - window + a;
+                    if (a != window && ci >= 0 && ci < length) {
+                        VectorMath.axpy(1f, d, syn0[sentence[ci]], e);
+                    }
+                }
+            }
+            if (step != null) {
+                Arrays.fill(neu1e, 0f);
             }
         }
     }

@@ -1,8 +1,10 @@
 /**
  * Word embeddings: word2vec skip-gram and CBOW (Mikolov et al. 2013, "Efficient Estimation of Word
  * Representations in Vector Space" and "Distributed Representations of Words and Phrases and their
- * Compositionality"), trained by lock-free multithreaded SGD as the original {@code word2vec.c} does,
- * with the standard vector file formats, similarity queries and the usual evaluations.
+ * Compositionality"), trained by lock-free multithreaded SGD as the original {@code word2vec.c} does
+ * or, for negative sampling, by minibatch steps whose inputs share their noise words (Ji et al. 2019,
+ * "HogBatch"; {@link org.seq4j.embed.Word2VecConfig.Update#BATCHED}), with the standard vector file formats,
+ * similarity queries and the usual evaluations.
  *
  * <h2>Shape letters</h2>
  * <pre>

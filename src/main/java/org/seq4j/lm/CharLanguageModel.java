@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.nn.CrossEntropyLoss;
+import org.seq4j.nn.Dropout;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Module;
@@ -54,6 +55,8 @@ public final class CharLanguageModel implements Module {
     /** oneHot: (V, V) identity, the input table for one-hot input (a row gather, not a product); or null. */
     private final FMatrixRMaj oneHot;
     private final RecurrentLayer rnn;
+    /** Dropout on the top layer's output, before the decoder (training only). */
+    private final Dropout dropout;
     private final Linear decoder;
     /** Mean softmax cross-entropy over the T·B predictions of a chunk. */
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
@@ -97,6 +100,7 @@ public final class CharLanguageModel implements Module {
                 .withNumLayers(config.numLayers()).withDropout(config.dropout());
         this.rnn = new RecurrentLayer(rnnConfig, RecurrentInit.pytorchDefault(), init);
         parameters.addAll("rnn.", rnn.parameters());
+        this.dropout = new Dropout(config.dropout());
         this.decoder = new Linear(config.hiddenSize(), v, init);
         parameters.addAll("decoder.", decoder.parameters());
     }
@@ -171,7 +175,6 @@ public final class CharLanguageModel implements Module {
      * @return the mean cross-entropy over the T·B predictions, in nats
      */
     double forward(ChunkWorkspace ws, RandomGenerator dropoutRandom) {
-        int rows = ws.rows;
         // x: (T·B, I)
         if (embedding != null) {
             embedding.forward(ws.inputs, ws.x);
@@ -184,14 +187,7 @@ public final class CharLanguageModel implements Module {
         FMatrixRMaj top = cache.output();
         ws.dropoutApplied = dropoutRandom != null && config.dropout() > 0f;
         if (ws.dropoutApplied) {
-            float p = config.dropout();
-            float keep = 1f / (1f - p);
-            float[] out = top.data;
-            for (int i = 0, n = rows * config.hiddenSize(); i < n; i++) {
-                float m = dropoutRandom.nextFloat() < p ? 0f : keep;
-                ws.mask.data[i] = m;
-                ws.dropped.data[i] = out[i] * m;
-            }
+            ws.dropoutCache = dropout.forward(top, ws.dropped, dropoutRandom, ws.dropoutCache);
             top = ws.dropped;
         }
         ws.top = top;
@@ -212,9 +208,7 @@ public final class CharLanguageModel implements Module {
         // dTop: (T·B, H)
         decoder.backward(ws.top, ws.dLogits, ws.dTop);
         if (ws.dropoutApplied) {
-            for (int i = 0, n = ws.rows * config.hiddenSize(); i < n; i++) {
-                ws.dTop.data[i] *= ws.mask.data[i];
-            }
+            dropout.backward(ws.dropoutCache, ws.dTop, ws.dTop);
         }
         rnn.backward(ws.cache, ws.dTop, null, null);
         if (embedding != null) {

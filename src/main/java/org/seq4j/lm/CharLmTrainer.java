@@ -128,7 +128,7 @@ public final class CharLmTrainer {
      *                         character must be in the model's vocabulary
      * @param config           the training settings
      * @param optimizerFactory builds the optimizer over the registry it is given, e.g.
-     *                         {@code p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build())}
+     *                         {@code p -> new Adam(p, AdamConfig.adam().learningRate(2e-3).build())}
      * @return the trainer, at step 0
      * @throws IllegalArgumentException if a character is not in the vocabulary, or the training or validation
      *                                  part is too short for one chunk of {@code B·T + 1} characters

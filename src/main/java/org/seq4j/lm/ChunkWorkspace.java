@@ -2,6 +2,7 @@ package org.seq4j.lm;
 
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.nn.Dropout;
 import org.seq4j.rnn.RecurrentLayer;
 
 /**
@@ -22,8 +23,7 @@ final class ChunkWorkspace {
     // h, c: (L·B, H) the state at the start of the current chunk; c is (0, H) unless the cell is an LSTM
     final FMatrixRMaj h;
     final FMatrixRMaj c;
-    // mask, dropped: (T·B, H) top-output dropout mask (0 or 1/(1−p)) and the dropped output
-    final FMatrixRMaj mask;
+    // dropped: (T·B, H) the top output after dropout
     final FMatrixRMaj dropped;
     // logits: (T·B, V), overwritten by the probabilities; dLogits: (T·B, V)
     final FMatrixRMaj logits;
@@ -34,9 +34,13 @@ final class ChunkWorkspace {
     /** The recurrent layer's cache, filled by every forward pass over a chunk of this workspace. */
     final RecurrentLayer.Cache cache;
 
-    /** Set by the forward pass: the top output the decoder read, whether dropout ran. */
+    /**
+     * Set by the forward pass: the top output the decoder read, whether dropout ran and the dropout cache
+     * (the mask; created by the first training forward, refilled by the next ones).
+     */
     FMatrixRMaj top;
     boolean dropoutApplied;
+    Dropout.Cache dropoutCache;
 
     ChunkWorkspace(CharLmConfig config, RecurrentLayer rnn, int batchSize, int seqLength) {
         if (batchSize < 1 || seqLength < 1) {
@@ -53,7 +57,6 @@ final class ChunkWorkspace {
         this.h = new FMatrixRMaj(rnn.config().stateRows(batchSize), hs);
         this.c = new FMatrixRMaj(config.cell().hasCellState() ? rnn.config().stateRows(batchSize) : 0, hs);
         boolean dropout = config.dropout() > 0f;
-        this.mask = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.dropped = new FMatrixRMaj(dropout ? rows : 0, hs);
         this.logits = new FMatrixRMaj(rows, config.vocabSize());
         this.dLogits = new FMatrixRMaj(rows, config.vocabSize());

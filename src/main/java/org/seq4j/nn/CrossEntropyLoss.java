@@ -7,22 +7,33 @@ import org.seq4j.tensor.Tensors;
 /**
  * Softmax cross-entropy of {@code N} rows of logits over {@code C} classes against class-index targets,
  * with the semantics of {@code torch.nn.CrossEntropyLoss(weight=w, ignore_index=ignoreIndex,
- * reduction=...)} (no label smoothing, no probability targets).
+ * reduction=...)} (no label smoothing, no probability targets), plus optional per-example weights.
  *
  * <pre>
  *   log p(n, :) = logSoftmax(logits(n, :))                                   logits, p: (N, C)
  *   counted n:    targets[n] ≠ ignoreIndex
- *   ℓ(n)        = −w[y] · log p(n, y)        with y = targets[n], for counted n
- *   MEAN:         L = Σ_counted ℓ(n) / Σ_counted w[targets[n]]
+ *   ℓ(n)        = −s[n] · w[y] · log p(n, y)   with y = targets[n], for counted n
+ *   MEAN:         L = Σ_counted ℓ(n) / Σ_counted s[n] · w[targets[n]]
  *   SUM:          L = Σ_counted ℓ(n)
  *
- *   backward:     dLogits(n, :) = dL · w[y] / D · (p(n, :) − onehot(y))     for counted n
- *                 dLogits(n, :) = 0                                         for ignored n
- *                 D = Σ_counted w[targets[n]] (MEAN) or 1 (SUM)
+ *   backward:     dLogits(n, :) = dL · s[n] · w[y] / D · (p(n, :) − onehot(y))   for counted n
+ *                 dLogits(n, :) = 0                                              for ignored n
+ *                 D = Σ_counted s[n] · w[targets[n]] (MEAN) or 1 (SUM)
  * </pre>
- * Without class weights every {@code w[c] = 1}, so MEAN divides by the number of counted targets.
- * Exactly as PyTorch, MEAN over a batch with no counted target, or with zero total weight, is
- * {@code 0/0 = NaN}; its gradient is zero on ignored rows and NaN on counted rows.
+ * Without class weights every {@code w[c] = 1}, and without example weights every {@code s[n] = 1}, so
+ * MEAN then divides by the number of counted targets. Exactly as PyTorch, MEAN over a batch with no
+ * counted target, or with zero total weight, is {@code 0/0 = NaN}; its gradient is zero on ignored rows
+ * and NaN on counted rows.
+ *
+ * <p>Example weights {@code s} (PyTorch has none) weigh whole rows the way class weights weigh classes:
+ * MEAN is the weighted mean, so a weight of 0 drops a row exactly like the ignore index, and rows of
+ * weight 2 count as two copies. In PyTorch the same loss is
+ * {@code (s * F.cross_entropy(x, y, weight=w, ignore_index=i, reduction='none')).sum() / (s * w[y] * (y != i)).sum()}.
+ *
+ * <p>{@code dL} is the upstream gradient {@code ∂(total)/∂L} ({@code loss.backward(dL)} in PyTorch): 1 when
+ * {@code L} is the final loss, a weight when several losses are summed. Prediction needs no targets: the
+ * logits come from the layer before the loss, and {@link #probabilities} and {@link #predictedClasses}
+ * turn them into probabilities (the very values {@link #forward} computes) and classes.
  *
  * <p>The loss holds only its immutable configuration. {@link #forward} writes the softmax
  * probabilities into a caller-supplied {@code (N, C)} matrix and {@link #backward} reads them back
@@ -112,7 +123,22 @@ public final class CrossEntropyLoss {
      *                                  is out of range
      */
     public double forward(FMatrixRMaj logits, int[] targets, FMatrixRMaj probabilities) {
-        checkArguments(logits, "logits", targets);
+        return forward(logits, targets, null, probabilities);
+    }
+
+    /**
+     * Computes the loss with per-example weights and the softmax probabilities that {@link #backward} needs.
+     *
+     * @param logits         (N, C); not modified, unless it is also {@code probabilities}
+     * @param targets        N class indices, each in {@code [0, C)} or equal to the ignore index; not modified
+     * @param exampleWeights N finite, non-negative weights {@code s}, or null for all ones; not modified
+     * @param probabilities  (N, C); overwritten with {@code softmax(logits)} row by row (may be {@code logits})
+     * @return the loss {@code L}, accumulated in double
+     * @throws IllegalArgumentException if a shape is wrong, the number of class weights is not C, a target is
+     *                                  out of range, or an example weight is negative or not finite
+     */
+    public double forward(FMatrixRMaj logits, int[] targets, float[] exampleWeights, FMatrixRMaj probabilities) {
+        checkArguments(logits, "logits", targets, exampleWeights);
         Tensors.checkSameShape(logits, "logits", probabilities, "probabilities");
         int classes = logits.numCols;
         Tensors.logSoftmaxRows(logits, probabilities);  // probabilities holds log p for now
@@ -123,7 +149,7 @@ public final class CrossEntropyLoss {
             if (y == ignoreIndex) {
                 continue;
             }
-            double w = weight(y);
+            double w = weight(y) * exampleWeight(exampleWeights, n);
             sum -= w * probabilities.data[n * classes + y];
             weightSum += w;
         }
@@ -148,15 +174,37 @@ public final class CrossEntropyLoss {
      * @throws IllegalArgumentException if a shape is wrong or a target is out of range
      */
     public void backward(FMatrixRMaj probabilities, int[] targets, double dLoss, FMatrixRMaj dLogits) {
-        checkArguments(probabilities, "probabilities", targets);
+        backward(probabilities, targets, null, dLoss, dLogits);
+    }
+
+    /**
+     * Backward pass with per-example weights: writes the gradient of {@code dLoss · L} with respect to the
+     * logits.
+     * <pre>
+     *   dLogits(n, :) = dLoss · s[n] · w[y] / D · (p(n, :) − onehot(y))   (0 for ignored rows)
+     * </pre>
+     *
+     * @param probabilities  the softmax probabilities written by {@link #forward}, (N, C); not modified,
+     *                       unless it is also {@code dLogits}
+     * @param targets        the forward targets; not modified
+     * @param exampleWeights the forward example weights, or null for all ones; not modified
+     * @param dLoss          the upstream gradient {@code ∂(total)/∂L}, 1 when {@code L} is the final loss
+     * @param dLogits        (N, C); overwritten (may be {@code probabilities})
+     * @throws IllegalArgumentException if a shape is wrong, a target is out of range, or an example weight is
+     *                                  negative or not finite
+     */
+    public void backward(FMatrixRMaj probabilities, int[] targets, float[] exampleWeights, double dLoss,
+                         FMatrixRMaj dLogits) {
+        checkArguments(probabilities, "probabilities", targets, exampleWeights);
         Tensors.checkSameShape(probabilities, "probabilities", dLogits, "dLogits");
         int classes = probabilities.numCols;
         double denominator = 1.0;
         if (reduction == Reduction.MEAN) {
             denominator = 0.0;
-            for (int y : targets) {
+            for (int n = 0; n < targets.length; n++) {
+                int y = targets[n];
                 if (y != ignoreIndex) {
-                    denominator += weight(y);
+                    denominator += weight(y) * exampleWeight(exampleWeights, n);
                 }
             }
         }
@@ -169,7 +217,7 @@ public final class CrossEntropyLoss {
                 Arrays.fill(d, row, row + classes, 0f);
                 continue;
             }
-            double scale = dLoss * weight(y) / denominator;
+            double scale = dLoss * (weight(y) * exampleWeight(exampleWeights, n)) / denominator;
             double pTarget = p[row + y];  // read before the row is overwritten when dLogits is probabilities
             for (int c = 0; c < classes; c++) {
                 d[row + c] = (float) (scale * p[row + c]);
@@ -178,11 +226,59 @@ public final class CrossEntropyLoss {
         }
     }
 
+    /**
+     * Prediction without targets: the softmax probabilities of every row, computed exactly as
+     * {@link #forward} computes them ({@code exp(logSoftmax(logits))}).
+     *
+     * @param logits        (N, C); not modified, unless it is also {@code probabilities}
+     * @param probabilities (N, C); overwritten (may be {@code logits})
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public static void probabilities(FMatrixRMaj logits, FMatrixRMaj probabilities) {
+        Tensors.checkSameShape(logits, "logits", probabilities, "probabilities");
+        Tensors.logSoftmaxRows(logits, probabilities);
+        int size = probabilities.getNumElements();
+        for (int i = 0; i < size; i++) {
+            probabilities.data[i] = (float) Math.exp(probabilities.data[i]);
+        }
+    }
+
+    /**
+     * Prediction without targets: the most likely class of every row ({@code argmax} of the logits, which is
+     * the argmax of the probabilities; the first of equal maxima).
+     *
+     * @param logits  (N, C) with C ≥ 1; not modified
+     * @param classes N entries; overwritten with the predicted class indices in {@code [0, C)}
+     * @throws IllegalArgumentException if {@code classes} does not have N entries or C is 0
+     */
+    public static void predictedClasses(FMatrixRMaj logits, int[] classes) {
+        if (logits == null || classes == null || classes.length != logits.numRows || logits.numCols == 0) {
+            throw new IllegalArgumentException("logits must be (N, C) with C ≥ 1 and classes N entries but were "
+                    + (logits == null ? "null" : Tensors.shape(logits)) + " and "
+                    + (classes == null ? "null" : classes.length + " entries"));
+        }
+        int cols = logits.numCols;
+        for (int n = 0; n < classes.length; n++) {
+            int row = n * cols;
+            int best = 0;
+            for (int c = 1; c < cols; c++) {
+                if (logits.data[row + c] > logits.data[row + best]) {
+                    best = c;
+                }
+            }
+            classes[n] = best;
+        }
+    }
+
     private double weight(int y) {
         return classWeights == null ? 1.0 : classWeights[y];
     }
 
-    private void checkArguments(FMatrixRMaj m, String name, int[] targets) {
+    private static double exampleWeight(float[] exampleWeights, int n) {
+        return exampleWeights == null ? 1.0 : exampleWeights[n];
+    }
+
+    private void checkArguments(FMatrixRMaj m, String name, int[] targets, float[] exampleWeights) {
         if (m == null || targets == null) {
             throw new IllegalArgumentException(name + " and targets must not be null");
         }
@@ -202,6 +298,7 @@ public final class CrossEntropyLoss {
                         + ") or the ignore index " + ignoreIndex + " but was " + y);
             }
         }
+        ExampleWeights.check(exampleWeights, targets.length);
     }
 
     /**

@@ -21,6 +21,10 @@ import org.seq4j.tensor.Tensors;
  * value (zero unless changed) during training; a negative padding index counts from the end
  * ({@code −1} is {@code V − 1}). The forward pass looks the padding row up like any other.
  *
+ * <p>A table can also be built over an existing {@code [V, E]} parameter ({@link #Embedding(Parameter)}),
+ * shared with another module (weight tying with a {@link Linear} output layer, one table for an encoder and
+ * a decoder); every module using it adds into its one gradient.
+ *
  * <p>The module allocates nothing per call; it keeps one preallocated {@code (1, E)} row to preserve the
  * padding row's gradient, so one instance must not run two backward passes concurrently.
  */
@@ -61,22 +65,57 @@ public final class Embedding implements Module {
         this(numEmbeddings, embeddingDim, true, paddingIdx, random);
     }
 
+    /**
+     * Creates a table over an existing parameter, which it shares (nothing is copied or initialised); its
+     * registry names it {@code weight}, a view with the same value and gradient, so that a composite
+     * registering both owners keeps it once and remembers the second name as an alias ({@link Parameters}).
+     *
+     * @param weight the table, 2-D {@code [V, E]}; shared, not modified
+     * @throws IllegalArgumentException if the weight is null or not 2-D
+     */
+    public Embedding(Parameter weight) {
+        this(weight, false, 0);
+    }
+
+    /**
+     * Creates a table with a padding index over an existing parameter, which it shares. As PyTorch's
+     * {@code Embedding.from_pretrained(..., padding_idx=...)}, the padding row keeps the value it has (it is
+     * not set to zero) and receives no gradient from this module.
+     *
+     * @param weight     the table, 2-D {@code [V, E]}; shared, not modified
+     * @param paddingIdx the padding index in {@code [−V, V)}; negative values count from the end
+     * @throws IllegalArgumentException if the weight is null or not 2-D, or the padding index is out of range
+     */
+    public Embedding(Parameter weight, int paddingIdx) {
+        this(weight, true, paddingIdx);
+    }
+
+    private Embedding(Parameter weight, boolean padded, int paddingIdx) {
+        if (weight == null || weight.shape().length != 2) {
+            throw new IllegalArgumentException("weight must be a 2-D parameter [V, E] but was "
+                    + (weight == null ? "null" : weight.toString()));
+        }
+        this.numEmbeddings = weight.shape()[0];
+        this.embeddingDim = weight.shape()[1];
+        this.paddingIdx = checkPaddingIdx(numEmbeddings, padded, paddingIdx);
+        this.weight = weight.withName("weight");
+        this.parameters = Parameters.of(this.weight);
+        this.paddingGradRow = new float[embeddingDim];
+    }
+
     private Embedding(int numEmbeddings, int embeddingDim, boolean padded, int paddingIdx,
                       RandomGenerator random) {
         if (numEmbeddings < 1 || embeddingDim < 1) {
             throw new IllegalArgumentException("numEmbeddings and embeddingDim must be positive but were "
                     + numEmbeddings + " and " + embeddingDim);
         }
-        if (padded && (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings)) {
-            throw new IllegalArgumentException("paddingIdx must be in [" + -numEmbeddings + ", " + numEmbeddings
-                    + ") but was " + paddingIdx);
-        }
+        int checkedPaddingIdx = checkPaddingIdx(numEmbeddings, padded, paddingIdx);
         if (random == null) {
             throw new IllegalArgumentException("random must not be null");
         }
         this.numEmbeddings = numEmbeddings;
         this.embeddingDim = embeddingDim;
-        this.paddingIdx = !padded ? NO_PADDING : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+        this.paddingIdx = checkedPaddingIdx;
         this.weight = new Parameter("weight", numEmbeddings, embeddingDim);
         this.parameters = Parameters.of(weight);
         this.paddingGradRow = new float[embeddingDim];
@@ -85,6 +124,18 @@ public final class Embedding implements Module {
             int row = this.paddingIdx * embeddingDim;
             java.util.Arrays.fill(weight.value().data, row, row + embeddingDim, 0f);
         }
+    }
+
+    /** Checks a padding index against V and normalises it to [0, V), or returns NO_PADDING. */
+    private static int checkPaddingIdx(int numEmbeddings, boolean padded, int paddingIdx) {
+        if (!padded) {
+            return NO_PADDING;
+        }
+        if (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings) {
+            throw new IllegalArgumentException("paddingIdx must be in [" + -numEmbeddings + ", " + numEmbeddings
+                    + ") but was " + paddingIdx);
+        }
+        return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
     }
 
     /**

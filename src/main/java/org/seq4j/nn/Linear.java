@@ -17,7 +17,10 @@ import org.seq4j.tensor.Tensors;
  * </pre>
  *
  * <p>Parameters, named as PyTorch names them: {@code weight [O, I]} and, unless disabled, {@code bias [O]}.
- * They are initialised as PyTorch does: every entry from {@code U(−k, k)} with {@code k = 1/√I}.
+ * They are initialised as PyTorch does: every entry from {@code U(−k, k)} with {@code k = 1/√I}. A layer
+ * can also be built over existing parameters ({@link #Linear(Parameter, Parameter)}), e.g. an output layer
+ * whose weight is an {@link Embedding}'s table (weight tying, Press and Wolf 2017): both modules then read
+ * and update the one value, and both backward passes add into its one gradient.
  *
  * <p>The layer keeps no state between calls: backward takes the forward input {@code x} again. It
  * allocates nothing; the caller supplies {@code y} and {@code dX}. Any {@code N ≥ 0} works.
@@ -70,6 +73,37 @@ public final class Linear implements Module {
         if (bias) {
             Init.uniform(this.bias.value(), bound, random);
         }
+    }
+
+    /**
+     * Creates a layer over existing parameters, which it shares (nothing is copied or initialised): its
+     * registry names them {@code weight} and {@code bias} as views of the given ones (same value, same
+     * gradient), so that a composite registering both the owner and this layer keeps each parameter once
+     * and remembers the second name as an alias ({@link Parameters}).
+     *
+     * <pre>
+     *   Embedding embedding = new Embedding(V, E, random);
+     *   Linear decoder = new Linear(embedding.weight(), new Parameter("bias", V));   // tied: W = table (V, E)
+     * </pre>
+     *
+     * @param weight the weight, 2-D {@code [O, I]}; shared, not modified
+     * @param bias   the bias, 1-D {@code [O]}; shared, not modified; or {@code null} for a layer without bias
+     * @throws IllegalArgumentException if the weight is null or not 2-D, or the bias is not 1-D of size O
+     */
+    public Linear(Parameter weight, Parameter bias) {
+        if (weight == null || weight.shape().length != 2) {
+            throw new IllegalArgumentException("weight must be a 2-D parameter [O, I] but was "
+                    + (weight == null ? "null" : weight.toString()));
+        }
+        this.outFeatures = weight.shape()[0];
+        this.inFeatures = weight.shape()[1];
+        if (bias != null && (bias.shape().length != 1 || bias.shape()[0] != outFeatures)) {
+            throw new IllegalArgumentException("bias must be a 1-D parameter [" + outFeatures
+                    + "] to match weight " + weight + " but was " + bias);
+        }
+        this.weight = weight.withName("weight");
+        this.bias = bias == null ? null : bias.withName("bias");
+        this.parameters = bias == null ? Parameters.of(this.weight) : Parameters.of(this.weight, this.bias);
     }
 
     /**

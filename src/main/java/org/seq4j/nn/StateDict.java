@@ -202,6 +202,6 @@ public final class StateDict {
      * more than once: the keys of PyTorch's {@code state_dict()}.
      */
     private static List<String> stateDictNames(Parameters parameters) {
-        return parameters.names();
+        return parameters.stateDictNames();
     }
 }

@@ -21,130 +21,7 @@ import org.seq4j.nn.Parameters;
  */
 public final class AdamW extends AbstractOptimizer {
 
-    /**
-     * AdamW hyperparameters; immutable and validated on construction.
-     *
-     * @param learningRate γ; ≥ 0, default 1e-3
-     * @param beta1        β₁, decay of the first moment; in [0, 1), default 0.9
-     * @param beta2        β₂, decay of the second moment; in [0, 1), default 0.999
-     * @param epsilon      ε, added to the denominator; ≥ 0, default 1e-8
-     * @param weightDecay  λ, decoupled weight decay; ≥ 0, default 1e-2
-     * @param amsgrad      use the running maximum of the second moment; default false
-     */
-    public record Config(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-                         boolean amsgrad) {
-
-        /**
-         * Validates the hyperparameters as {@code torch.optim.AdamW} does.
-         *
-         * @param learningRate γ; ≥ 0, default 1e-3
-         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
-         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
-         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
-         * @param weightDecay λ, decoupled weight decay; ≥ 0, default 1e-2
-         * @param amsgrad use the running maximum of the second moment; default false
-         * @throws IllegalArgumentException e.g. {@code "Invalid epsilon value: -1.0E-8"}
-         */
-        public Config {
-            Optimizers.checkLearningRate(learningRate);
-            Optimizers.checkNonNegative(epsilon, "Invalid epsilon value: ");
-            Optimizers.checkBeta(beta1, 0);
-            Optimizers.checkBeta(beta2, 1);
-            Optimizers.checkNonNegative(weightDecay, "Invalid weight_decay value: ");
-        }
-
-        /**
-         * Starts a builder with PyTorch's defaults: γ = 1e-3, betas (0.9, 0.999), ε = 1e-8, λ = 1e-2, no
-         * amsgrad.
-         *
-         * @return a builder
-         */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Builds a {@link Config}; validation happens in {@link #build()}. */
-        public static final class Builder {
-            private double learningRate = 1e-3;
-            private double beta1 = 0.9;
-            private double beta2 = 0.999;
-            private double epsilon = 1e-8;
-            private double weightDecay = 1e-2;
-            private boolean amsgrad;
-
-            private Builder() {
-            }
-
-            /**
-             * Sets the learning rate γ.
-             *
-             * @param learningRate γ; ≥ 0
-             * @return this builder
-             */
-            public Builder learningRate(double learningRate) {
-                this.learningRate = learningRate;
-                return this;
-            }
-
-            /**
-             * Sets the betas.
-             *
-             * @param beta1 β₁; in [0, 1)
-             * @param beta2 β₂; in [0, 1)
-             * @return this builder
-             */
-            public Builder betas(double beta1, double beta2) {
-                this.beta1 = beta1;
-                this.beta2 = beta2;
-                return this;
-            }
-
-            /**
-             * Sets ε.
-             *
-             * @param epsilon ε; ≥ 0
-             * @return this builder
-             */
-            public Builder epsilon(double epsilon) {
-                this.epsilon = epsilon;
-                return this;
-            }
-
-            /**
-             * Sets the decoupled weight decay λ.
-             *
-             * @param weightDecay λ; ≥ 0
-             * @return this builder
-             */
-            public Builder weightDecay(double weightDecay) {
-                this.weightDecay = weightDecay;
-                return this;
-            }
-
-            /**
-             * Enables or disables AMSGrad.
-             *
-             * @param amsgrad true to use the running maximum of the second moment
-             * @return this builder
-             */
-            public Builder amsgrad(boolean amsgrad) {
-                this.amsgrad = amsgrad;
-                return this;
-            }
-
-            /**
-             * Validates and builds the config.
-             *
-             * @return the config
-             * @throws IllegalArgumentException as {@link Config#Config} does
-             */
-            public Config build() {
-                return new Config(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad);
-            }
-        }
-    }
-
-    private final Config config;
+    private final AdamConfig config;
 
     /**
      * Creates the optimizer; no state is allocated until the first {@link #step()}.
@@ -152,7 +29,7 @@ public final class AdamW extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      * @param config     the hyperparameters
      */
-    public AdamW(Parameters parameters, Config config) {
+    public AdamW(Parameters parameters, AdamConfig config) {
         super(parameters, config.learningRate(), Adam.bufferNames(config.amsgrad()));
         this.config = config;
     }
@@ -163,7 +40,7 @@ public final class AdamW extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      */
     public AdamW(Parameters parameters) {
-        this(parameters, Config.builder().build());
+        this(parameters, AdamConfig.adamW().build());
     }
 
     /**
@@ -171,7 +48,7 @@ public final class AdamW extends AbstractOptimizer {
      *
      * @return the config
      */
-    public Config config() {
+    public AdamConfig config() {
         return config;
     }
 
@@ -189,7 +66,7 @@ public final class AdamW extends AbstractOptimizer {
     /**
      * Describes the optimizer.
      *
-     * @return e.g. {@code AdamW(Config[learningRate=0.001, beta1=0.9, ...])}
+     * @return e.g. {@code AdamW(AdamConfig[learningRate=0.001, beta1=0.9, ...])}
      */
     @Override
     public String toString() {

@@ -21,8 +21,8 @@ import org.seq4j.kernel.FloatActivations;
  *   dW_ih    += da_tᵀ·x_t        db_ih += Σ_b da_t        dx_t     = da_t·W_ih           (B, I)
  *   dW_hh    += da_tᵀ·h_{t−1}    db_hh += Σ_b da_t        dh_{t−1} = da_t·W_hh           (B, H)
  * </pre>
- * The output {@code y_t = W_hy·h_t} of the textbook Elman network is a separate head
- * ({@link PerStepHead}).
+ * The output {@code y_t = W_hy·h_t} of the textbook Elman network is a separate
+ * {@link org.seq4j.nn.Linear} over the layer's output.
  */
 public final class ElmanCell extends RecurrentCell {
 

@@ -377,13 +377,7 @@ public final class RecurrentLayer implements Module {
     /** Inverted dropout: mask entries are 0 with probability p, else 1/(1 − p); dropped = out ⊙ mask. */
     private static void applyDropout(FMatrixRMaj out, FMatrixRMaj mask, FMatrixRMaj dropped, float p,
                                      RandomGenerator random) {
-        float keep = 1f / (1f - p);
-        int n = out.getNumElements();
-        for (int i = 0; i < n; i++) {
-            float m = random.nextFloat() < p ? 0f : keep;
-            mask.data[i] = m;
-            dropped.data[i] = out.data[i] * m;
-        }
+        org.seq4j.nn.Dropout.apply(p, random, out.data, mask.data, dropped.data, out.getNumElements());
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import org.seq4j.tensor.Tensors;
  *
  * Made by {@link RecurrentLayer#newState(int)}, starting at zero. The state can be loaded, e.g. from a
  * forward pass over a prompt ({@link RecurrentLayer.Cache#finalHidden()}) or from a conditioning vector
- * ({@link InitialStateHead}), with {@link #setTo}.
+ * ({@link InitialState}), with {@link #setTo}.
  *
  * <h2>Selecting sequences (beam search)</h2>
  * {@link #reorder(int[])} gathers the sequences of a state in place, {@link #select(int[])} into a new

@@ -25,6 +25,11 @@ class Word2VecTrainerTest {
      * that words of the same group share contexts and should end up closer than words of different groups.
      */
     Path topicCorpus(int lines, long seed) throws IOException {
+        return topicCorpus(dir, lines, seed);
+    }
+
+    /** {@link #topicCorpus(int, long)} in the given folder. */
+    static Path topicCorpus(Path dir, int lines, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder text = new StringBuilder();
         for (int l = 0; l < lines; l++) {

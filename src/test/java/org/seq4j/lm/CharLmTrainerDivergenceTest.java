@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.Sgd;
 import org.seq4j.rnn.CellType;
@@ -63,7 +64,7 @@ class CharLmTrainerDivergenceTest {
 
     @Test
     void aLossFarAboveTheUniformPredictionIsDivergence() throws IOException {
-        CharLmTrainer trainer = trainer(p -> new Adam(p, Adam.Config.builder().learningRate(10).build()));
+        CharLmTrainer trainer = trainer(p -> new Adam(p, AdamConfig.adam().learningRate(10).build()));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> {
             for (int s = 0; s < 500; s++) {
                 trainer.step();

@@ -154,6 +154,85 @@ class CrossEntropyLossTest {
     }
 
     @Test
+    void exampleWeightsWeighRowsAsTheirCopiesWouldAndZeroWeightsIgnoreRows() {
+        CrossEntropyLoss loss = CrossEntropyLoss.builder().classWeights(0.5f, 2f, 1f).build();
+        FMatrixRMaj logits = uniform(3, 3, 2.0, new SplittableRandom(6));
+        int[] targets = {0, 2, 1};
+        float[] weights = {2f, 0f, 1f};
+        // row 0 twice, row 1 ignored, row 2 once
+        FMatrixRMaj copies = new FMatrixRMaj(3, 3);
+        System.arraycopy(logits.data, 0, copies.data, 0, 3);
+        System.arraycopy(logits.data, 0, copies.data, 3, 3);
+        System.arraycopy(logits.data, 6, copies.data, 6, 3);
+        int[] copyTargets = {0, 0, 1};
+        FMatrixRMaj p = new FMatrixRMaj(3, 3);
+        FMatrixRMaj pCopies = new FMatrixRMaj(3, 3);
+        assertEquals(loss.forward(copies, copyTargets, pCopies), loss.forward(logits, targets, weights, p), 1e-12);
+        FMatrixRMaj d = new FMatrixRMaj(3, 3);
+        FMatrixRMaj dCopies = new FMatrixRMaj(3, 3);
+        loss.backward(p, targets, weights, 0.5, d);
+        loss.backward(pCopies, copyTargets, 0.5, dCopies);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(dCopies.get(0, c) + dCopies.get(1, c), d.get(0, c), 1e-7);
+            assertEquals(0f, d.get(1, c), 0f);
+            assertEquals(dCopies.get(2, c), d.get(2, c), 1e-7);
+        }
+
+        int[] ignored = {0, CrossEntropyLoss.DEFAULT_IGNORE_INDEX, 1};
+        assertEquals(loss.forward(logits, ignored, p), loss.forward(logits, targets, new float[] {1f, 0f, 1f}, p),
+                1e-12);
+    }
+
+    @Test
+    void passesGradientCheckWithExampleWeights() {
+        CrossEntropyLoss loss = CrossEntropyLoss.builder().classWeights(0.5f, 2f, 1f, 0.25f, 3f).build();
+        float[] exampleWeights = {1f, 3f, 0f, 0.5f, 2f, 1f, 1f};
+        FMatrixRMaj logits = uniform(TARGETS.length, CLASSES, 3.0, new SplittableRandom(7));
+        FMatrixRMaj probabilities = new FMatrixRMaj(TARGETS.length, CLASSES);
+        FMatrixRMaj dLogits = new FMatrixRMaj(TARGETS.length, CLASSES);
+        GradientCheck.builder(() -> 1.5 * loss.forward(logits, TARGETS, exampleWeights, probabilities))
+                .input("logits", logits, dLogits).build().run(() -> {
+                    loss.forward(logits, TARGETS, exampleWeights, probabilities);
+                    loss.backward(probabilities, TARGETS, exampleWeights, 1.5, dLogits);
+                }).assertPassed();
+    }
+
+    @Test
+    void predictionNeedsNoTargets() {
+        FMatrixRMaj logits = uniform(TARGETS.length, CLASSES, 3.0, new SplittableRandom(8));
+        FMatrixRMaj fromForward = new FMatrixRMaj(TARGETS.length, CLASSES);
+        new CrossEntropyLoss().forward(logits, TARGETS, fromForward);
+        FMatrixRMaj probabilities = new FMatrixRMaj(TARGETS.length, CLASSES);
+        CrossEntropyLoss.probabilities(logits, probabilities);
+        assertArrayEquals(fromForward.data, probabilities.data);   // the very values of forward
+
+        int[] classes = new int[TARGETS.length];
+        CrossEntropyLoss.predictedClasses(logits, classes);
+        for (int n = 0; n < TARGETS.length; n++) {
+            for (int c = 0; c < CLASSES; c++) {
+                assertTrue(probabilities.get(n, classes[n]) >= probabilities.get(n, c), "row " + n);
+            }
+        }
+        CrossEntropyLoss.predictedClasses(new FMatrixRMaj(new float[][] {{1f, 3f, 3f}, {-1f, -2f, -3f}}), classes = new int[2]);
+        assertArrayEquals(new int[] {1, 0}, classes);   // the first of equal maxima
+        assertMessage(() -> CrossEntropyLoss.predictedClasses(logits, new int[2]),
+                "logits must be (N, C) with C ≥ 1 and classes N entries but were (7, 5) and 2 entries");
+    }
+
+    @Test
+    void rejectsBadExampleWeights() {
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        FMatrixRMaj logits = new FMatrixRMaj(2, 3);
+        FMatrixRMaj p = new FMatrixRMaj(2, 3);
+        assertMessage(() -> loss.forward(logits, new int[] {0, 1}, new float[] {1f}, p),
+                "exampleWeights must have N = 2 entries but had 1");
+        assertMessage(() -> loss.backward(p, new int[] {0, 1}, new float[] {1f, -2f}, 1.0, p),
+                "exampleWeights[1] must be finite and non-negative but was -2.0");
+        assertMessage(() -> loss.forward(logits, new int[] {0, 1}, new float[] {Float.POSITIVE_INFINITY, 1f}, p),
+                "exampleWeights[0] must be finite and non-negative but was Infinity");
+    }
+
+    @Test
     void describesItsConfiguration() {
         CrossEntropyLoss loss = CrossEntropyLoss.builder().classWeights(0.5f, 2f).ignoreIndex(0).build();
         assertEquals("CrossEntropyLoss(reduction=MEAN, ignoreIndex=0, classWeights=[0.5, 2.0])", loss.toString());

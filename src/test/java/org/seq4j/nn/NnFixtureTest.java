@@ -63,7 +63,9 @@ class NnFixtureTest {
         FMatrixRMaj weights = matrix(f, "weight");
         String[][] cases = { // name, weighted, reduction
                 {"mean", "no", "MEAN"}, {"sum", "no", "SUM"}, {"weighted_mean", "yes", "MEAN"},
-                {"weighted_sum", "yes", "SUM"}, {"weighted_ignore_1", "yes", "MEAN"}, {"large_logits", "yes", "MEAN"}};
+                {"weighted_sum", "yes", "SUM"}, {"weighted_ignore_1", "yes", "MEAN"}, {"large_logits", "yes", "MEAN"},
+                {"examples_mean", "no", "MEAN"}, {"examples_weighted_mean", "yes", "MEAN"},
+                {"examples_weighted_sum", "yes", "SUM"}};
         for (String[] c : cases) {
             String name = c[0];
             CrossEntropyLoss loss = CrossEntropyLoss.builder()
@@ -73,11 +75,14 @@ class NnFixtureTest {
                     .build();
             FMatrixRMaj logits = matrix(f, name + ".logits");
             int[] targets = ints(f, name + ".targets");
+            float[] exampleWeights = f.contains(name + ".example_weights")
+                    ? matrix(f, name + ".example_weights").data : null;
             FMatrixRMaj probabilities = new FMatrixRMaj(logits.numRows, logits.numCols);
-            assertMatches(name + ".loss", scalar(f, name + ".loss"), loss.forward(logits, targets, probabilities));
+            assertMatches(name + ".loss", scalar(f, name + ".loss"),
+                    loss.forward(logits, targets, exampleWeights, probabilities));
 
             FMatrixRMaj dLogits = new FMatrixRMaj(logits.numRows, logits.numCols);
-            loss.backward(probabilities, targets, scalar(f, name + ".dloss"), dLogits);
+            loss.backward(probabilities, targets, exampleWeights, scalar(f, name + ".dloss"), dLogits);
             assertMatches(name + ".logits.grad", matrix(f, name + ".logits.grad"), dLogits);
         }
     }
@@ -94,6 +99,13 @@ class NnFixtureTest {
             FMatrixRMaj dInput = new FMatrixRMaj(input.numRows, input.numCols);
             loss.backward(input, target, scalar(f, name + ".dloss"), dInput);
             assertMatches(name + ".input.grad", matrix(f, name + ".input.grad"), dInput);
+
+            // per-row weights, on the same input
+            float[] rowWeights = matrix(f, "example_weights").data;
+            String weighted = "examples_" + name;
+            assertMatches(weighted + ".loss", scalar(f, weighted + ".loss"), loss.forward(input, target, rowWeights));
+            loss.backward(input, target, rowWeights, scalar(f, weighted + ".dloss"), dInput);
+            assertMatches(weighted + ".input.grad", matrix(f, weighted + ".input.grad"), dInput);
         }
     }
 }

@@ -35,6 +35,7 @@ import org.seq4j.lm.TrainingSummary;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
@@ -449,7 +450,7 @@ public final class CharRnnMain {
     }
 
     private static Function<Parameters, Optimizer> adam(double lr) {
-        return p -> new Adam(p, Adam.Config.builder().learningRate(lr).build());
+        return p -> new Adam(p, AdamConfig.adam().learningRate(lr).build());
     }
 
     private static String describe(CharLanguageModel model) {

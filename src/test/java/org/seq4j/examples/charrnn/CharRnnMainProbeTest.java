@@ -35,6 +35,7 @@ import org.seq4j.lm.CharLmTrainer;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.random.SplitMix64;
 
@@ -317,7 +318,7 @@ class CharRnnMainProbeTest {
         assertTrue(r.err().contains("diverged at step") && r.err().contains("keeps step")
                 && r.err().contains("lower --lr"), r::toString);
         long kept = Long.parseLong(r.err().replaceAll("(?s).*keeps step (\\d+).*", "$1"));
-        Function<Parameters, Optimizer> adam = p -> new Adam(p, Adam.Config.builder().learningRate(10).build());
+        Function<Parameters, Optimizer> adam = p -> new Adam(p, AdamConfig.adam().learningRate(10).build());
         CharLmTrainer saved = CharLmTrainer.resume(checkpoint, text, adam);
         assertEquals(kept, saved.stepCount());
         for (Parameter p : saved.model().parameters()) {
@@ -372,7 +373,7 @@ class CharRnnMainProbeTest {
         Result sample = refused(2, says(), "sample", "--checkpoint", broken.toString());
         assertTrue(sample.err().contains("nan.safetensors"), sample::toString);
 
-        Function<Parameters, Optimizer> adam = p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build());
+        Function<Parameters, Optimizer> adam = p -> new Adam(p, AdamConfig.adam().learningRate(2e-3).build());
         CharLmTrainer trainer = CharLmTrainer.resume(checkpoint, text, adam);
         trainer.model().parameters().get("rnn.weight_hh_l0").value().data[1] = Float.POSITIVE_INFINITY;
         Path brokenRun = dir.resolve("nan-run.safetensors");
