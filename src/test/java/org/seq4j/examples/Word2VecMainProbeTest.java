@@ -110,6 +110,9 @@ class Word2VecMainProbeTest {
                 Arguments.of(List.of("-train"), "-train needs a value"),
                 Arguments.of(List.of("-train", "-output", "x"), "-train needs a value"),
                 Arguments.of(List.of("-train", "c.txt"), "-train needs -output"),
+                Arguments.of(List.of("-trainer", "fast"), "-trainer must be exact or batched but was 'fast'"),
+                Arguments.of(List.of("-trainer", "batched", "-batch", "0"), "-batch must be from 1"),
+                Arguments.of(List.of("-trainer", "batched", "-hs", "1"), "negative sampling only"),
                 Arguments.of(List.of("stray"), "unexpected argument 'stray'"));
     }
 
@@ -185,10 +188,12 @@ class Word2VecMainProbeTest {
     @Test
     void aLearningRateThatOverflowsStopsTrainingAndWritesNothing() {
         Path output = dir.resolve("v.txt");
-        Result r = refused(1, says("training diverged", "NaN", "nothing was written to " + output, "-alpha"),
-                small("-alpha", "1e30"));
-        assertFalse(Files.exists(output));
-        assertTrue(r.out().isEmpty(), r::toString);
+        for (String trainer : new String[] {"exact", "batched"}) {
+            Result r = refused(1, says("training diverged", "NaN", "nothing was written to " + output, "-alpha"),
+                    small("-alpha", "1e30", "-trainer", trainer));
+            assertFalse(Files.exists(output));
+            assertTrue(r.out().isEmpty(), r::toString);
+        }
     }
 
     @Test
