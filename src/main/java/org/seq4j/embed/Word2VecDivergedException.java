@@ -3,7 +3,7 @@ package org.seq4j.embed;
 /**
  * word2vec training stopped because a word vector became NaN or infinite (a learning rate far too large,
  * such as {@code alpha = 1e30}, overflows the updates within a few words). {@link Word2VecTrainer} checks
- * the vectors of the sentence just trained every {@value Word2VecTrainer#WORDS_PER_UPDATE} words and
+ * the vectors of the sentence just trained every 10,000 words and
  * every vector at the end, so it never returns a model with a non-finite vector. The message names the
  * word, the element and how far training had come.
  */

@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * module {@code jdk.incubator.vector} ({@link RowDots}); the vectors then differ in their last bits from a
  * run without it.
  *
- * <p>Non-finite values: every {@value #WORDS_PER_UPDATE} words a thread checks the input vectors of the
+ * <p>Non-finite values: every 10,000 words a thread checks the input vectors of the
  * sentence it has just trained, and after the last epoch every input vector is checked; a NaN or infinite
  * element stops training with a {@link Word2VecDivergedException} (all threads stop at their next check),
  * so no model with a non-finite vector is returned. The checks allocate nothing.
