@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;

@@ -23,7 +23,7 @@ import org.seq4j.examples.Probes.Result;
 
 /**
  * Probes of {@code examples/run word2vec-query} and {@code word2vec-eval}: bad command lines and files give
- * one line and status 2; hyphenated words are queryable; a byte-order mark before the header is accepted.
+ * one line and status 2; hyphenated words are queryable; a byte-order mark before the header is named.
  */
 class Word2VecQueryEvalProbeTest {
 
@@ -104,14 +104,14 @@ class Word2VecQueryEvalProbeTest {
     }
 
     @Test
-    void aByteOrderMarkBeforeTheHeaderIsAccepted() throws IOException {
+    void aByteOrderMarkBeforeTheHeaderIsOneLineNamingIt() throws IOException {
         ByteArrayOutputStream marked = new ByteArrayOutputStream();
         marked.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         marked.write(Files.readAllBytes(vectors));
         Path bom = Files.write(dir.resolve("bom.txt"), marked.toByteArray());
-        Result r = Probes.run(query("king\n"), bom.toString(), "-n", "1");
-        assertSucceeded(r);
-        assertTrue(r.out().startsWith("9 words x 3"), r::toString);
+        Result r = assertRefused("word2vec-query", query("king\n"), dir, 2, says("bom.txt", "byte-order mark"),
+                bom.toString());
+        assertFalse(r.err().contains("\uFEFF"), r::toString);
     }
 
     @Test

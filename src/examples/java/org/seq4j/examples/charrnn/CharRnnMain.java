@@ -32,7 +32,6 @@ import org.seq4j.lm.TrainingDivergedException;
 import org.seq4j.lm.TrainingListener;
 import org.seq4j.lm.TrainingSchedule;
 import org.seq4j.lm.TrainingSummary;
-import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.AdamConfig;
@@ -219,7 +218,6 @@ public final class CharRnnMain {
         CharLmTrainer trainer;
         if (resume != null) {
             trainer = resume(resume, text, data, options.has("data"));
-            checkFinite(trainer.model(), "--resume", resume);
             settings.checkAgainst(trainer, resume);
             if (steps <= trainer.stepCount()) {
                 throw CliException.usage("--steps " + steps + " is not beyond the checkpoint's step "
@@ -400,7 +398,6 @@ public final class CharRnnMain {
         long seed = options.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         PathChecks.inputFile("--checkpoint", file);
         CharLanguageModel model = CharLanguageModel.load(file);
-        checkFinite(model, "--checkpoint", file);
         TextGenerator generator = model.generator(new SamplingOptions(temperature, topK), new SplitMix64(seed));
         try {
             generator.prime(prime);
@@ -417,19 +414,6 @@ public final class CharRnnMain {
             }
         }
         out.println(line);
-    }
-
-    /** Refuses a model with a NaN or infinite weight (the state of a run that diverged). */
-    private static void checkFinite(CharLanguageModel model, String flag, Path file) {
-        for (Parameter p : model.parameters()) {
-            float[] v = p.value().data;
-            for (int i = 0, n = p.numElements(); i < n; i++) {
-                if (!Float.isFinite(v[i])) {
-                    throw CliException.input(flag + " " + file + " holds a non-finite weight (" + v[i] + " in '"
-                            + p.name() + "'), as a run that diverged leaves; use an earlier checkpoint");
-                }
-            }
-        }
     }
 
     private void printSample(CharLanguageModel model, String title, long step) {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import org.seq4j.embed.CorpusFormatException;
 import org.seq4j.embed.WordVectorsFormatException;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.SafetensorsFormatException;
-import org.seq4j.lm.CheckpointFormatException;
 import org.seq4j.nn.StateDictMismatchException;
 import org.seq4j.text.VocabularyFormatException;
 
