@@ -1,8 +1,6 @@
 package org.seq4j.examples.classify;
 
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,18 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.BucketBatcher;
 import org.seq4j.data.TokenBatch;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Heap;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
 import org.seq4j.embed.Word2VecConfig;
 import org.seq4j.embed.Word2VecModel;
 import org.seq4j.embed.Word2VecTrainer;
@@ -59,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Prints both models' accuracy, the positive class's precision, recall and F1 (spam, or the class given
  * by {@code --positive}), their confusion matrices and per-class reports, and last a line
- * {@code summary key=value …}. Progress goes to the log (standard error).
+ * {@code summary key=value …}. Progress goes to the log (standard error). Runs under the examples'
+ * {@link Cli#run}: a bad option or input file is one line on standard error and exit status 2.
  */
 public final class ClassifyMain {
 
@@ -100,14 +99,13 @@ public final class ClassifyMain {
             "                         weights of the loss (default balanced: N / (C·count))",
             "  --baseline-l2 LAMBDA   L2 penalty of the logistic regression (default 1e-4)",
             "  --seed S               seed of the split, the initialisation and the batches (default 1)",
-            "  --help                 this text");
+            "  --verbose              print the stack trace of a failure; --help prints this text");
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyMain.class);
 
-    private static final Set<String> VALUES = Set.of("data", "positive", "test-fraction", "min-count", "max-length",
+    private static final String[] VALUES = {"data", "positive", "test-fraction", "min-count", "max-length",
             "cell", "embedding", "hidden", "layers", "dropout", "word2vec-epochs", "word2vec-corpus", "epochs", "batch-size", "lr",
-            "clip", "class-weights", "baseline-l2", "seed");
-    private static final Set<String> SWITCHES = Set.of("bidirectional");
+            "clip", "class-weights", "baseline-l2", "seed"};
     /** The corpus of the word2vec examples, added to the training messages for word2vec by default. */
     private static final String WORD2VEC_CORPUS = "/word2vec/corpus.txt.gz";
 
@@ -120,16 +118,11 @@ public final class ClassifyMain {
      * @param args the command line (see {@code --help})
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int status = run(args, out, err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
     /**
-     * Runs the example.
+     * Runs the example under the examples' handler: a mistake is one line on {@code err}.
      *
      * @param args the command line
      * @param out  results
@@ -137,33 +130,12 @@ public final class ClassifyMain {
      * @return 0 when done, 2 for a bad command line or input file, 1 for a failure during the work
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            Options options = Options.parse(args);
-            if (options.help) {
-                out.println(USAGE);
-                return 0;
-            }
-            new ClassifyMain().classify(Settings.of(options), out);
-            out.flush();
-            return 0;
-        } catch (UsageException | IllegalArgumentException e) {   // a bad option, file, or value for the library
-            out.flush();
-            err.println(NAME + ": " + oneLine(e.getMessage()));
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            out.flush();
-            err.println(NAME + ": " + e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())));
-            return 1;
-        }
+        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> new ClassifyMain().classify(Settings.of(a), o));
     }
 
-    private static String oneLine(String message) {
-        return message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
-    }
-
-    private void classify(Settings s, PrintStream out) throws IOException, UsageException {
-        if (s.word2vecCorpus != null && !Files.isRegularFile(s.word2vecCorpus)) {
-            throw new UsageException("no such file: " + s.word2vecCorpus + " (--word2vec-corpus)");
+    private void classify(Settings s, PrintStream out) throws IOException {
+        if (s.word2vecCorpus != null) {
+            PathChecks.inputFile("--word2vec-corpus", s.word2vecCorpus);
         }
         LabeledTexts data = s.data == null ? LabeledTexts.readBundled() : LabeledTexts.read(s.data);
         int positive = positiveClass(data, s.positive);
@@ -180,7 +152,7 @@ public final class ClassifyMain {
         int[] trainIndices = split[0];
         int[] testIndices = split[1];
         if (testIndices.length == 0 || trainIndices.length == 0) {
-            throw new UsageException("the split leaves " + trainIndices.length + " training and " + testIndices.length
+            throw CliException.input("the split leaves " + trainIndices.length + " training and " + testIndices.length
                     + " test messages; use more data or another --test-fraction");
         }
         int[] trainLabels = data.labels(trainIndices);
@@ -202,6 +174,9 @@ public final class ClassifyMain {
         // the baseline: bag-of-words counts, logistic regression
         long start = System.nanoTime();
         BagOfWords bagOfWords = new BagOfWords(vocabulary);
+        Heap.require(4.0 * Math.max(trainIds.length, testIds.length) * bagOfWords.numFeatures(),
+                "the bag-of-words features (" + Math.max(trainIds.length, testIds.length) + " messages x "
+                        + bagOfWords.numFeatures() + " words, dense floats; a larger --min-count makes fewer words)");
         LogisticRegression baseline = LogisticRegression.fit(bagOfWords.features(trainIds), trainLabels,
                 data.numClasses(), LogisticRegression.Config.builder().l2(s.baselineL2).build());
         ClassificationMetrics baselineMetrics = ClassificationMetrics.of(testLabels,
@@ -409,11 +384,11 @@ public final class ClassifyMain {
         return ids;
     }
 
-    private static int positiveClass(LabeledTexts data, String positive) throws UsageException {
+    private static int positiveClass(LabeledTexts data, String positive) {
         if (positive != null) {
             int c = data.classes.indexOf(positive);
             if (c < 0) {
-                throw new UsageException("--positive " + positive + " is not a label of the data (labels: "
+                throw CliException.usage("--positive " + positive + " is not a label of the data (labels: "
                         + String.join(", ", data.classes) + ")");
             }
             return c;
@@ -436,120 +411,37 @@ public final class ClassifyMain {
         return Math.round((System.nanoTime() - start) / 1e8) / 10.0;
     }
 
-    /** A bad command line or input file: one line on standard error, exit status 2. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
     /** The checked settings of a run. */
     private record Settings(Path data, String positive, double testFraction, int minCount, int maxLength,
                             CellType cell, boolean bidirectional, int embedding, int hidden, int layers, float dropout,
                             int word2vecEpochs, Path word2vecCorpus, int epochs, int batchSize, double lr, double clip,
                             boolean balanced, double baselineL2, long seed) {
 
-        static Settings of(Options o) throws UsageException {
-            String cell = o.values.getOrDefault("cell", "gru");
-            CellType type = switch (cell) {
-                case "gru" -> CellType.GRU;
+        static Settings of(String[] args) {
+            Options o = Options.spec("--").values(VALUES).switches("bidirectional").parse(args, 0);
+            CellType cell = switch (o.oneOf("cell", "gru", "gru", "lstm")) {
                 case "lstm" -> CellType.LSTM;
-                default -> throw new UsageException("--cell must be gru or lstm but was '" + cell + "'");
+                default -> CellType.GRU;
             };
-            String weights = o.values.getOrDefault("class-weights", "balanced");
-            if (!weights.equals("balanced") && !weights.equals("none")) {
-                throw new UsageException("--class-weights must be balanced or none but was '" + weights + "'");
-            }
-            return new Settings(o.values.containsKey("data") ? Path.of(o.values.get("data")) : null,
-                    o.values.get("positive"),
+            return new Settings(o.path("data", null),
+                    o.string("positive", null),
                     o.doubleValue("test-fraction", 0.2, 0.01, 0.99),
                     o.intValue("min-count", 2, 1, Integer.MAX_VALUE),
                     o.intValue("max-length", 100, 1, 100_000),
-                    type, o.switches.contains("bidirectional"),
+                    cell, o.has("bidirectional"),
                     o.intValue("embedding", 64, 1, 4096),
                     o.intValue("hidden", 64, 1, 4096),
                     o.intValue("layers", 1, 1, 16),
                     (float) o.doubleValue("dropout", 0.3, 0, 0.95),
                     o.intValue("word2vec-epochs", 3, 0, 1000),
-                    o.values.containsKey("word2vec-corpus") ? Path.of(o.values.get("word2vec-corpus")) : null,
+                    o.path("word2vec-corpus", null),
                     o.intValue("epochs", 8, 0, 100_000),
                     o.intValue("batch-size", 32, 1, 100_000),
-                    o.doubleValue("lr", 3e-3, 1e-9, 10),
-                    o.doubleValue("clip", 5, 1e-6, 1e9),
-                    weights.equals("balanced"),
+                    o.positiveValue("lr", 3e-3, 0, 10),
+                    o.positiveValue("clip", 5, 0, 1e9),
+                    o.oneOf("class-weights", "balanced", "balanced", "none").equals("balanced"),
                     o.doubleValue("baseline-l2", 1e-4, 0, 1e6),
-                    o.longValue("seed", 1));
-        }
-    }
-
-    /** The command line: {@code --name value} options and {@code --name} switches, each at most once. */
-    static final class Options {
-        final Map<String, String> values = new HashMap<>();
-        final Set<String> switches = new HashSet<>();
-        boolean help;
-
-        static Options parse(String[] args) throws UsageException {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    o.help = true;
-                    continue;
-                }
-                String name = arg.startsWith("--") ? arg.substring(2) : null;
-                if (name != null && SWITCHES.contains(name)) {
-                    if (!o.switches.add(name)) {
-                        throw new UsageException(arg + " is given twice");
-                    }
-                } else if (name != null && VALUES.contains(name)) {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException(arg + " needs a value");
-                    }
-                    if (o.values.put(name, args[++i]) != null) {
-                        throw new UsageException(arg + " is given twice");
-                    }
-                } else {
-                    throw new UsageException("unknown option '" + arg + "'; see 'examples/run classify --help'");
-                }
-            }
-            return o;
-        }
-
-        int intValue(String name, int fallback, int min, int max) throws UsageException {
-            return (int) longValue(name, fallback, min, max);
-        }
-
-        long longValue(String name, long fallback) throws UsageException {
-            return longValue(name, fallback, Long.MIN_VALUE, Long.MAX_VALUE);
-        }
-
-        long longValue(String name, long fallback, long min, long max) throws UsageException {
-            return value(name, fallback, min, max, Long::parseLong, "a whole number");
-        }
-
-        double doubleValue(String name, double fallback, double min, double max) throws UsageException {
-            return value(name, fallback, min, max, Double::parseDouble, "a number");
-        }
-
-        /** The option's value parsed and checked to lie in [min, max], or the fallback when absent. */
-        private <T extends Comparable<T>> T value(String name, T fallback, T min, T max, Function<String, T> parse,
-                                                  String what) throws UsageException {
-            String v = values.get(name);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                T x = parse.apply(v);
-                if (x.compareTo(min) >= 0 && x.compareTo(max) <= 0) {   // false for NaN
-                    return x;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new UsageException("--" + name + " must be " + what + " in [" + min + ", " + max + "] but was '"
-                    + v + "'");
+                    o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE));
         }
     }
 }

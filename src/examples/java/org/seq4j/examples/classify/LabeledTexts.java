@@ -1,14 +1,8 @@
 package org.seq4j.examples.classify;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,11 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.TextFiles;
 
 /**
  * A labelled text set read from {@code label<TAB>text} lines: the texts, their class indices, and the class
  * names in sorted order (so {@code ham} is 0 and {@code spam} 1). Blank lines are skipped; a line without a
- * tab, or with an empty label, is an error naming the line.
+ * tab, or with an empty label, is an input error naming the line (exit status 2).
  */
 final class LabeledTexts {
 
@@ -45,60 +41,49 @@ final class LabeledTexts {
         return classes.size();
     }
 
-    /** Reads a {@code label<TAB>text} file (UTF-8; gzip if the name ends in {@code .gz}). */
-    static LabeledTexts read(Path file) throws ClassifyMain.UsageException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, file.toString());
-        } catch (NoSuchFileException e) {
-            throw new ClassifyMain.UsageException("no such file: " + file);
-        } catch (CharacterCodingException e) {
-            throw new ClassifyMain.UsageException(file + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new ClassifyMain.UsageException("cannot read " + file + ": " + e.getMessage());
-        }
+    /** Reads a {@code label<TAB>text} file: UTF-8 text, checked by the examples' {@link TextFiles}. */
+    static LabeledTexts read(Path file) throws IOException {
+        // the text, its lines, tokens and ids: some tens of bytes of heap per byte of text
+        return parse(TextFiles.readUtf8("--data", file, 40), "--data " + file);
     }
 
     /** Reads the bundled SMS Spam Collection from the class path. */
-    static LabeledTexts readBundled() throws IOException, ClassifyMain.UsageException {
+    static LabeledTexts readBundled() throws IOException {
         try (InputStream in = LabeledTexts.class.getResourceAsStream(BUNDLED)) {
             if (in == null) {
                 throw new IOException("the bundled data " + BUNDLED + " is not on the class path");
             }
-            return parse(new GZIPInputStream(in), "the bundled SMS Spam Collection");
+            return parse(new String(new GZIPInputStream(in).readAllBytes(), StandardCharsets.UTF_8),
+                    "the bundled SMS Spam Collection");
         }
     }
 
-    private static LabeledTexts parse(InputStream in, String source) throws IOException, ClassifyMain.UsageException {
+    private static LabeledTexts parse(String text, String source) {
         List<String> names = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder))) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                int tab = line.indexOf('\t');
-                if (tab < 0) {
-                    throw new ClassifyMain.UsageException(source + ", line " + number
-                            + ": expected label<TAB>text but found no tab");
-                }
-                String label = line.substring(0, tab).strip();
-                if (label.isEmpty()) {
-                    throw new ClassifyMain.UsageException(source + ", line " + number + ": the label is empty");
-                }
-                names.add(label);
-                texts.add(line.substring(tab + 1));
+        String[] lines = text.split("\r?\n", -1);
+        for (int number = 1; number <= lines.length; number++) {
+            String line = lines[number - 1];
+            if (line.isBlank()) {
+                continue;
             }
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                throw CliException.input(source + ", line " + number
+                        + ": expected label<TAB>text but found no tab; give one labelled text per line");
+            }
+            String label = line.substring(0, tab).strip();
+            if (label.isEmpty()) {
+                throw CliException.input(source + ", line " + number + ": the label before the tab is empty");
+            }
+            names.add(label);
+            texts.add(line.substring(tab + 1));
         }
         TreeMap<String, Integer> index = new TreeMap<>();
         names.forEach(n -> index.put(n, 0));
         if (index.size() < 2) {
-            throw new ClassifyMain.UsageException(source + " must hold at least two classes but holds "
-                    + (index.isEmpty() ? "no example" : "only '" + index.firstKey() + "'"));
+            throw CliException.input(source + " must hold at least two classes but holds "
+                    + (index.isEmpty() ? "no labelled text" : "only '" + index.firstKey() + "'"));
         }
         List<String> classes = new ArrayList<>(index.keySet());
         for (int c = 0; c < classes.size(); c++) {

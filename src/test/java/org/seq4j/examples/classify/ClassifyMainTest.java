@@ -1,13 +1,11 @@
 package org.seq4j.examples.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.examples.Probes.assertSucceeded;
+import static org.seq4j.examples.Probes.says;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.examples.Probes;
+import org.seq4j.examples.Probes.Result;
 
 /** Runs the example in-process on tiny data: the summary line, determinism, and the errors of bad input. */
 class ClassifyMainTest {
@@ -26,20 +26,15 @@ class ClassifyMainTest {
     @TempDir
     Path dir;
 
-    /** The result of one run. */
-    private record Run(int status, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
+    private static final Probes.Main MAIN = ClassifyMain::run;
+
+    private static Result run(String... args) {
+        return Probes.run(MAIN, args);
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ClassifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static String lastLine(Result r) {
+        String[] lines = r.out().strip().split("\n");
+        return lines[lines.length - 1];
     }
 
     /** The base options with more options and switches, a value given again replacing the base's. */
@@ -88,9 +83,9 @@ class ClassifyMainTest {
     @Test
     void printsTheSummaryOfBothModelsAndIsDeterministic() throws IOException {
         String data = tinyData(120, false).toString();
-        Run first = run(with(TINY, "--data", data, "--bidirectional"));
-        assertEquals(0, first.status(), first.err());
-        String summary = first.lastLine();
+        Result first = run(with(TINY, "--data", data, "--bidirectional"));
+        assertSucceeded(first);
+        String summary = lastLine(first);
         assertTrue(summary.startsWith("summary model=bigru positive=spam test=24 accuracy="), summary);
         for (String key : new String[] {"precision=", "recall=", "f1=", "macro_f1=", "baseline_accuracy=",
                                          "baseline_f1="}) {
@@ -105,12 +100,12 @@ class ClassifyMainTest {
     @Test
     void takesAnyLabelsAndReportsTheRarestOrTheChosenClass() throws IOException {
         String data = tinyData(90, true).toString();
-        Run rarest = run(with(TINY, "--data", data, "--cell", "lstm", "--epochs", "1"));
-        assertEquals(0, rarest.status(), rarest.err());
+        Result rarest = run(with(TINY, "--data", data, "--cell", "lstm", "--epochs", "1"));
+        assertSucceeded(rarest);
         // 18 offers, 36 chats, 36 questions: 4 + 7 + 7 test messages
-        assertTrue(rarest.lastLine().startsWith("summary model=lstm positive=offer test=18 "), rarest.lastLine());
-        Run chosen = run(with(TINY, "--data", data, "--epochs", "1", "--positive", "question"));
-        assertTrue(chosen.lastLine().contains(" positive=question "), chosen.lastLine());
+        assertTrue(lastLine(rarest).startsWith("summary model=lstm positive=offer test=18 "), lastLine(rarest));
+        Result chosen = run(with(TINY, "--data", data, "--epochs", "1", "--positive", "question"));
+        assertTrue(lastLine(chosen).contains(" positive=question "), lastLine(chosen));
     }
 
     @Test
@@ -118,15 +113,15 @@ class ClassifyMainTest {
         String data = tinyData(80, false).toString();
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, "you call now\nsee you at home later\nwin a free prize now\n".repeat(20));
-        Run run = run(with(TINY, "--data", data, "--word2vec-epochs", "2", "--word2vec-corpus", corpus.toString()));
-        assertEquals(0, run.status(), run.err());
-        assertTrue(run.out().contains("embedding 8 (word2vec ("), run.out());
-        assertTrue(run.lastLine().startsWith("summary model=gru "), run.lastLine());
+        Result r = run(with(TINY, "--data", data, "--word2vec-epochs", "2", "--word2vec-corpus", corpus.toString()));
+        assertSucceeded(r);
+        assertTrue(r.out().contains("embedding 8 (word2vec ("), r.out());
+        assertTrue(lastLine(r).startsWith("summary model=gru "), lastLine(r));
     }
 
     @Test
     void answersHelp() {
-        Run help = run("--help");
+        Result help = run("--help");
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("usage: examples/run classify"), help.out());
     }
@@ -140,30 +135,21 @@ class ClassifyMainTest {
         Files.writeString(oneClass, "ham\ta\nham\tb\n");
         Path notUtf8 = dir.resolve("latin1.tsv");
         Files.write(notUtf8, new byte[] {'h', 'a', 'm', '\t', (byte) 0xE9, '\n'});
-        String[][] bad = {
-            {"--epochs"},
-            {"--epochs", "many"},
-            {"--epochs", "-1"},
-            {"--lr", "0"},
-            {"--cell", "rnn"},
-            {"--class-weights", "sqrt"},
-            {"--frobnicate"},
-            {"--epochs", "1", "--epochs", "2"},
+        String[][] refused = {
+            {"--epochs"}, {"--epochs", "many"}, {"--epochs", "-1"}, {"--lr", "0"}, {"--cell", "rnn"},
+            {"--class-weights", "sqrt"}, {"--frobnicate"}, {"--epochs", "1", "--epochs", "2"},
             {"--bidirectional", "--bidirectional"},
-            {"--word2vec-corpus", dir.resolve("missing.txt").toString()},
-            {"--data", dir.resolve("missing.tsv").toString()},
-            {"--data", noTab.toString()},
-            {"--data", oneClass.toString()},
-            {"--data", notUtf8.toString()},
-            {"--data", data.toString(), "--positive", "eggs"},
         };
-        for (String[] args : bad) {
-            Run r = run(args);
-            assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
-            String message = r.err().strip();
-            assertTrue(message.startsWith("classify: "), message);
-            assertFalse(message.contains("\n"), "one line: " + message);
+        for (String[] args : refused) {
+            Probes.assertRefused("classify", MAIN, dir, 2, says(), args);
         }
-        assertTrue(run("--data", noTab.toString()).err().contains("line 2"));
+        Probes.assertRefused("classify", MAIN, dir, 2, says("missing.tsv"), "--data", dir.resolve("missing.tsv").toString());
+        Probes.assertRefused("classify", MAIN, dir, 2, says("missing.txt"), "--word2vec-corpus",
+                dir.resolve("missing.txt").toString());
+        Probes.assertRefused("classify", MAIN, dir, 2, says("line 2", "no tab"), "--data", noTab.toString());
+        Probes.assertRefused("classify", MAIN, dir, 2, says("only 'ham'"), "--data", oneClass.toString());
+        Probes.assertRefused("classify", MAIN, dir, 2, says("not UTF-8"), "--data", notUtf8.toString());
+        Probes.assertRefused("classify", MAIN, dir, 2, says("eggs", "ham, spam"), "--data", data.toString(),
+                "--positive", "eggs");
     }
 }
