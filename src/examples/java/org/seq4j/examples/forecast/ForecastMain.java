@@ -371,7 +371,8 @@ public final class ForecastMain {
 
         out.printf(Locale.ROOT, "model: %s%s (H=%d) over W=%d %ss, input %s, target %s, Adam lr %s, batch %d%n",
                 s.layers() > 1 ? s.layers() + "-layer " : "", "LSTM", s.hidden(), s.window(), series.stepName(),
-                s.input().name().toLowerCase(Locale.ROOT), s.target().name().toLowerCase(Locale.ROOT), s.lr(),
+                s.input() == SeriesWindows.Input.LEVEL_AND_DIFFERENCE ? "level and difference"
+                        : s.input().name().toLowerCase(Locale.ROOT), s.target().name().toLowerCase(Locale.ROOT), s.lr(),
                 s.batch());
         long start = System.nanoTime();
         ForecastModel model = new ForecastModel(windows.features(), s.hidden(), s.layers(), s.seed());

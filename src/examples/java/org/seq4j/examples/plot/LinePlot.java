@@ -126,7 +126,7 @@ public final class LinePlot {
             for (Series curve : curves) {
                 drawCurve(g, frame, curve);
             }
-            legend(g, curves);
+            legend(g, frame, curves);
         } finally {
             g.dispose();
         }
@@ -235,7 +235,8 @@ public final class LinePlot {
         g.setStroke(new BasicStroke(1f));
     }
 
-    private static void legend(Graphics2D g, List<Series> curves) {
+    /** The legend, in the corner of the frame that hides the fewest points. */
+    private static void legend(Graphics2D g, Frame frame, List<Series> curves) {
         if (curves.isEmpty()) {
             return;
         }
@@ -247,8 +248,33 @@ public final class LinePlot {
         }
         int boxWidth = textWidth + 56;
         int boxHeight = 20 * curves.size() + 10;
-        int x = WIDTH - RIGHT - boxWidth - 10;
-        int y = TOP + 10;
+        int[][] corners = {
+            {WIDTH - RIGHT - boxWidth - 10, TOP + 10},                       // top right first
+            {LEFT + 10, TOP + 10},
+            {WIDTH - RIGHT - boxWidth - 10, HEIGHT - BOTTOM - boxHeight - 10},
+            {LEFT + 10, HEIGHT - BOTTOM - boxHeight - 10},
+        };
+        int x = corners[0][0];
+        int y = corners[0][1];
+        int fewest = Integer.MAX_VALUE;
+        for (int[] corner : corners) {
+            int hidden = 0;
+            for (Series curve : curves) {
+                for (int i = 0; i < curve.x().length; i++) {
+                    int px = frame.x(curve.x()[i]);
+                    int py = frame.y(curve.y()[i]);
+                    if (px >= corner[0] - 5 && px <= corner[0] + boxWidth + 5 && py >= corner[1] - 5
+                            && py <= corner[1] + boxHeight + 5) {
+                        hidden++;
+                    }
+                }
+            }
+            if (hidden < fewest) {
+                fewest = hidden;
+                x = corner[0];
+                y = corner[1];
+            }
+        }
         g.setColor(new Color(255, 255, 255, 220));
         g.fillRect(x, y, boxWidth, boxHeight);
         g.setColor(Color.LIGHT_GRAY);
