@@ -1,19 +1,12 @@
 package org.seq4j.examples.forecast;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.SeriesGaps;
@@ -21,7 +14,10 @@ import org.seq4j.data.SeriesWindows;
 import org.seq4j.eval.LinearAutoregression;
 import org.seq4j.eval.NaiveForecasts;
 import org.seq4j.eval.RegressionMetrics;
-import org.seq4j.examples.forecast.Options.UsageException;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
 import org.seq4j.examples.plot.LinePlot;
 import org.seq4j.optim.Adam;
 import org.seq4j.optim.AdamConfig;
@@ -81,8 +77,10 @@ public final class ForecastMain {
             "  --plot FILE.png      draw the forecasts against the truth over the test part (with two series,",
             "                       FILE-co2.png and FILE-elnino.png)");
 
-    private static final Set<String> OPTIONS = Set.of("series", "column", "period", "window", "hidden", "layers",
-            "input", "target", "epochs", "time-limit", "batch", "lr", "test-fraction", "score-on", "seed", "plot");
+    private static final String NAME = "forecast";
+
+    private static final String[] OPTIONS = {"series", "column", "period", "window", "hidden", "layers",
+            "input", "target", "epochs", "time-limit", "batch", "lr", "test-fraction", "score-on", "seed", "plot"};
 
     /** Gradient clipping: the global norm of all gradients is at most this. */
     private static final double CLIP_NORM = 1.0;
@@ -95,123 +93,88 @@ public final class ForecastMain {
     }
 
     /**
-     * Runs the example; exits with status 2 and a one-line message on bad options or files.
+     * Runs the example and exits with its status.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int status = run(args, out, err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
     /**
-     * Runs the example in-process.
+     * Runs the example without exiting the JVM.
      *
      * @param args the command line
-     * @param out  results
-     * @param err  the one-line message of a bad option or file
-     * @return the exit status: 0 done, 2 bad options or input, 1 failure while writing the plot
+     * @param out  the figures, the summary line and the usage
+     * @param err  the one-line message of a failure
+     * @return the exit status: 0 done, 2 bad usage or input, 1 a failure during the work
      */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            out.println(USAGE);
-            return 0;
-        }
-        try {
-            Options options = Options.parse(args, OPTIONS);
-            List<ForecastSeries> series = series(options);
-            List<Settings> settings = new ArrayList<>();
-            List<Path> plots = new ArrayList<>();
-            for (ForecastSeries s : series) {          // every option checked before any training
-                settings.add(Settings.of(options, s));
-                plots.add(plotFile(options, s, series.size() > 1));
-            }
-            List<String> summary = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int k = 0; k < series.size(); k++) {
-                ForecastSeries s = series.get(k);
-                Path plot = plots.get(k);
-                Result result = forecast(s, settings.get(k), out);
-                if (plot != null) {
-                    result.plot(plot, s);
-                    out.println("plot: " + plot);
-                }
-                summary.add(result.summaryFields(s.name()));
-                out.println();
-            }
-            summary.add(String.format(Locale.ROOT, "seconds=%.0f", (System.nanoTime() - start) / 1e9));
-            out.println("summary " + String.join(" ", summary));
-            return 0;
-        } catch (UsageException e) {
-            err.println("forecast: " + e.getMessage() + "; see 'examples/run forecast --help'");
-            return 2;
-        } catch (ForecastSeries.FormatException e) {
-            err.println("forecast: " + e.getMessage());
-            return 2;
-        } catch (NoSuchFileException e) {
-            err.println("forecast: no such file: " + e.getFile());
-            return 2;
-        } catch (CharacterCodingException e) {
-            err.println("forecast: the series file is not UTF-8 text: " + e);
-            return 2;
-        } catch (IllegalArgumentException e) {    // a library check of the data, e.g. a series too short
-            err.println("forecast: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("forecast: cannot read or write a file: " + e.getMessage());
-            return 1;
-        }
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run(NAME, USAGE, args, out, err, ForecastMain::forecastAll);
     }
 
-    private static List<ForecastSeries> series(Options options) throws UsageException, IOException,
-            ForecastSeries.FormatException {
+    /** Checks every option and file, then forecasts each series in turn and prints the summary line. */
+    private static void forecastAll(String[] args, PrintStream out) throws IOException {
+        Options options = Options.spec("--").values(OPTIONS).parse(args, 0);
+        List<ForecastSeries> series = series(options);
+        List<Settings> settings = new ArrayList<>();
+        List<Path> plots = new ArrayList<>();
+        for (ForecastSeries s : series) {          // every option and file checked before any training
+            settings.add(Settings.of(options, s));
+            plots.add(plotFile(options, s, series.size() > 1));
+        }
+        List<String> summary = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int k = 0; k < series.size(); k++) {
+            ForecastSeries s = series.get(k);
+            Result result = forecast(s, settings.get(k), out);
+            if (plots.get(k) != null) {
+                result.plot(plots.get(k), s);
+                out.println("plot: " + plots.get(k));
+            }
+            summary.add(result.summaryFields(s.name()));
+            out.println();
+        }
+        summary.add(String.format(Locale.ROOT, "seconds=%.0f", (System.nanoTime() - start) / 1e9));
+        out.println("summary " + String.join(" ", summary));
+    }
+
+    private static List<ForecastSeries> series(Options options) throws IOException {
         String name = options.string("series", null);
         if (name == null) {
             if (options.has("column")) {
-                throw new UsageException("--column needs --series FILE.csv");
+                throw CliException.usage("--column needs --series FILE.csv");
             }
             return List.of(ForecastSeries.co2(), ForecastSeries.elnino());
         }
-        ForecastSeries series;
-        if (name.equals("co2")) {
-            series = ForecastSeries.co2();
-        } else if (name.equals("elnino")) {
-            series = ForecastSeries.elnino();
-        } else {
-            Path file = Path.of(name);
-            if (!Files.isRegularFile(file)) {
-                throw new UsageException("--series must be co2, elnino or a CSV file, but '" + name
-                        + "' is neither a bundled series nor a file");
+        if (name.equals("co2") || name.equals("elnino")) {
+            if (options.has("column")) {
+                throw CliException.usage("--column applies to a CSV file, not to the bundled series " + name);
             }
-            return List.of(ForecastSeries.csv(file, options.string("column", null)));
+            return List.of(name.equals("co2") ? ForecastSeries.co2() : ForecastSeries.elnino());
         }
-        if (options.has("column")) {
-            throw new UsageException("--column applies to a CSV file, not to the bundled series " + name);
-        }
-        return List.of(series);
+        return List.of(ForecastSeries.csv(options.path("series", null), options.string("column", null)));
     }
 
-    private static Path plotFile(Options options, ForecastSeries series, boolean several) throws UsageException {
-        String plot = options.string("plot", null);
+    /** The plot file of a series, checked: null without --plot; with several series, FILE-NAME.png. */
+    private static Path plotFile(Options options, ForecastSeries series, boolean several) {
+        Path plot = options.path("plot", null);
         if (plot == null) {
             return null;
         }
-        Path file = Path.of(plot).toAbsolutePath();
-        if (!Files.isDirectory(file.getParent())) {
-            throw new UsageException("--plot " + plot + ": the directory " + file.getParent() + " does not exist");
+        if (several) {
+            String file = plot.getFileName().toString();
+            int dot = file.lastIndexOf('.');
+            String named = dot > 0 ? file.substring(0, dot) + "-" + series.name() + file.substring(dot)
+                    : file + "-" + series.name();
+            plot = plot.resolveSibling(named);
         }
-        if (!several) {
-            return Path.of(plot);
+        PathChecks.outputFile("--plot", plot);
+        if (series.source() == ForecastSeries.Source.FILE) {
+            PathChecks.distinct(List.of(new PathChecks.Arg("--series", options.path("series", null))),
+                    List.of(new PathChecks.Arg("--plot", plot)));
         }
-        int dot = plot.lastIndexOf('.');
-        int slash = plot.lastIndexOf('/');
-        return dot > slash + 1
-                ? Path.of(plot.substring(0, dot) + "-" + series.name() + plot.substring(dot))
-                : Path.of(plot + "-" + series.name());
+        return plot;
     }
 
     /** The settings of one series' run: the options given, else that series' defaults. */
@@ -219,7 +182,7 @@ public final class ForecastMain {
                     SeriesWindows.Target target, int epochs, double timeLimit, int batch, double lr,
                     double testFraction, boolean validation, long seed) {
 
-        static Settings of(Options options, ForecastSeries series) throws UsageException {
+        static Settings of(Options options, ForecastSeries series) {
             boolean co2 = series.source() == ForecastSeries.Source.CO2;
             return new Settings(
                     options.intValue("period", series.period(), 0, 1_000_000),
@@ -231,34 +194,34 @@ public final class ForecastMain {
                     options.intValue("epochs", co2 ? 15 : 60, 1, 1_000_000),
                     options.doubleValue("time-limit", 0, 0, 1e9),
                     options.intValue("batch", 32, 1, 100_000),
-                    options.doubleValue("lr", 3e-3, 0, 10),
-                    options.doubleValue("test-fraction", 0.1, 1e-6, 0.9),
+                    options.positiveValue("lr", 3e-3, 0, 10),
+                    options.positiveValue("test-fraction", 0.1, 0, 0.9),
                     validation(options.string("score-on", "test")),
-                    options.longValue("seed", 1));
+                    options.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE));
         }
 
-        private static SeriesWindows.Input input(String name) throws UsageException {
+        private static SeriesWindows.Input input(String name) {
             return switch (name) {
                 case "level" -> SeriesWindows.Input.LEVEL;
                 case "difference" -> SeriesWindows.Input.DIFFERENCE;
                 case "both" -> SeriesWindows.Input.LEVEL_AND_DIFFERENCE;
-                default -> throw new UsageException("--input must be level, difference or both but was '" + name + "'");
+                default -> throw CliException.usage("--input must be level, difference or both but was '" + name + "'");
             };
         }
 
-        private static boolean validation(String name) throws UsageException {
+        private static boolean validation(String name) {
             return switch (name) {
                 case "test" -> false;
                 case "validation" -> true;
-                default -> throw new UsageException("--score-on must be test or validation but was '" + name + "'");
+                default -> throw CliException.usage("--score-on must be test or validation but was '" + name + "'");
             };
         }
 
-        private static SeriesWindows.Target target(String name) throws UsageException {
+        private static SeriesWindows.Target target(String name) {
             return switch (name) {
                 case "difference" -> SeriesWindows.Target.DIFFERENCE;
                 case "value" -> SeriesWindows.Target.VALUE;
-                default -> throw new UsageException("--target must be difference or value but was '" + name + "'");
+                default -> throw CliException.usage("--target must be difference or value but was '" + name + "'");
             };
         }
     }
@@ -323,7 +286,7 @@ public final class ForecastMain {
     }
 
     /** Trains and scores the LSTM and the baselines on one series, printing the figures. */
-    static Result forecast(ForecastSeries series, Settings s, PrintStream out) throws UsageException {
+    static Result forecast(ForecastSeries series, Settings s, PrintStream out) {
         double[] raw = series.values();
         if (s.validation()) {      // the test part is never read: score on the end of the rest
             raw = Arrays.copyOf(raw, raw.length - (int) Math.round(s.testFraction() * raw.length));
@@ -331,22 +294,27 @@ public final class ForecastMain {
         int n = raw.length;
         int missing = SeriesGaps.countMissing(raw);
         if (missing == n) {
-            throw new UsageException(series.name() + " has no value");
+            throw CliException.input(series.name() + " has no value: every one is missing");
         }
         double[] filled = SeriesGaps.interpolate(raw);
         boolean[] observed = SeriesGaps.observed(raw);
         int testStart = n - (int) Math.round(s.testFraction() * n);
+        if (testStart == n) {
+            throw CliException.usage(String.format(Locale.ROOT, "%s has %d %ss: --test-fraction %s of them holds"
+                    + " no %s; give a longer series or a larger fraction", series.name(), n, series.stepName(),
+                    s.testFraction(), series.stepName()));
+        }
         SeriesWindows windows;
         try {
             windows = SeriesWindows.fit(filled, s.window(), s.input(), s.target(), testStart);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(series.name() + " is too short for a window of " + s.window()
+            throw CliException.usage(series.name() + " is too short for a window of " + s.window()
                     + " and a test part of " + (n - testStart) + " " + series.stepName() + "s: " + e.getMessage());
         }
         int[] trainTargets = observedIn(observed, windows.firstTarget(), testStart);
         int[] testTargets = observedIn(observed, Math.max(Math.max(windows.firstTarget(), s.period()), testStart), n);
         if (trainTargets.length <= s.window() || testTargets.length == 0) {
-            throw new UsageException(series.name() + " has " + trainTargets.length + " training and "
+            throw CliException.usage(series.name() + " has " + trainTargets.length + " training and "
                     + testTargets.length + " test targets with a window of " + s.window()
                     + ": too few (shorten --window or change --test-fraction)");
         }

@@ -1,18 +1,16 @@
 package org.seq4j.examples.forecast;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.TextFiles;
 
 /**
  * A series to forecast, as read from its CSV file: the values ({@code NaN} where missing) in time order,
@@ -28,8 +26,8 @@ import java.util.Locale;
  * @param timeLabel   the label of that axis
  * @param period      steps per season for the seasonal-naive forecast, 0 for none
  */
-record ForecastSeries(Source source, String name, String description, String unit, String stepName, double[] values,
-                      double[] time, String timeLabel, int period) {
+record ForecastSeries(Source source, String name, String description, String unit, String stepName,
+                      double[] values, double[] time, String timeLabel, int period) {
 
     /** Where a series comes from. */
     enum Source {
@@ -41,22 +39,23 @@ record ForecastSeries(Source source, String name, String description, String uni
         FILE
     }
 
-    /** A bad input file: its message names the file and the line. */
-    static final class FormatException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        FormatException(String message) {
-            super(message);
-        }
-    }
+    /**
+     * Heap per byte of a CSV file while it is read: the text, its lines and fields (a few objects per
+     * line of a few bytes) and two doubles per value.
+     */
+    private static final double HEAP_BYTES_PER_CSV_BYTE = 64;
 
     /** One line of values: its number in the file (from 1, the header) and its fields. */
     private record Row(int line, String[] fields) {
     }
 
+    /** The lines of a CSV text: the header's fields and the rows after it. */
+    private record Table(String[] header, List<Row> rows) {
+    }
+
     /** Mauna Loa weekly CO2 (bundled): {@code date,co2} rows, {@code YYYYMMDD}, empty where missing. */
-    static ForecastSeries co2() throws IOException, FormatException {
-        List<Row> rows = bundledRows("co2.csv", 2);
+    static ForecastSeries co2() throws IOException {
+        List<Row> rows = table(bundled("co2.csv"), "co2.csv", 2).rows();
         double[] values = new double[rows.size()];
         double[] time = new double[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
@@ -65,63 +64,60 @@ record ForecastSeries(Source source, String name, String description, String uni
                 LocalDate date = LocalDate.parse(row.fields()[0], DateTimeFormatter.BASIC_ISO_DATE);
                 time[r] = date.getYear() + (date.getDayOfYear() - 1.0) / date.lengthOfYear();
             } catch (DateTimeParseException e) {
-                throw new FormatException("co2.csv line " + row.line() + ": bad date '" + row.fields()[0] + "'");
+                throw CliException.input("co2.csv line " + row.line() + ": bad date '" + row.fields()[0] + "'");
             }
             values[r] = value(row.fields()[1], "co2.csv", row.line());
         }
-        return new ForecastSeries(Source.CO2, "co2", "Mauna Loa weekly atmospheric CO2", "ppm", "week", values, time, "year", 52);
+        return new ForecastSeries(Source.CO2, "co2", "Mauna Loa weekly atmospheric CO2", "ppm", "week", values,
+                time, "year", 52);
     }
 
     /** El Niño monthly sea surface temperature (bundled): one row per year, {@code YEAR,JAN..DEC}. */
-    static ForecastSeries elnino() throws IOException, FormatException {
-        List<Row> rows = bundledRows("elnino.csv", 13);
+    static ForecastSeries elnino() throws IOException {
+        List<Row> rows = table(bundled("elnino.csv"), "elnino.csv", 13).rows();
         double[] values = new double[rows.size() * 12];
         double[] time = new double[values.length];
         for (int r = 0; r < rows.size(); r++) {
             Row row = rows.get(r);
-            int year = (int) value(row.fields()[0], "elnino.csv", row.line());
+            double year = value(row.fields()[0], "elnino.csv", row.line());
             for (int m = 0; m < 12; m++) {
                 values[12 * r + m] = value(row.fields()[m + 1], "elnino.csv", row.line());
                 time[12 * r + m] = year + m / 12.0;
             }
         }
-        return new ForecastSeries(Source.ELNINO, "elnino", "El Niño region monthly sea surface temperature", "°C", "month",
-                values, time, "year", 12);
+        return new ForecastSeries(Source.ELNINO, "elnino", "El Niño region monthly sea surface temperature", "°C",
+                "month", values, time, "year", 12);
     }
 
     /**
      * One column of a CSV file with a header line: values in time order, equally spaced; an empty field,
      * {@code NA} or {@code NaN} is a missing value.
      *
-     * @param file   the file
+     * @param file   the file, UTF-8
      * @param column the column's header name or its number from 1; null for the last column
+     * @throws CliException (input) if the file is not UTF-8 text, a line has another number of fields than
+     *                      the header, the column does not exist or a value is not a number
+     * @throws IOException  if reading fails
      */
-    static ForecastSeries csv(Path file, String column) throws IOException, FormatException {
-        String source = file.getFileName().toString();
-        List<Row> rows;
-        String[] header;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            if (first == null || first.isBlank()) {
-                throw new FormatException(source + " is empty: expected a header line, then one value per line");
-            }
-            header = split(first);
-            rows = rows(reader, source, header.length);
-        }
+    static ForecastSeries csv(Path file, String column) throws IOException {
+        String source = "--series " + file;
+        Table table = table(TextFiles.readUtf8("--series", file, HEAP_BYTES_PER_CSV_BYTE), source, -1);
+        String[] header = table.header();
         int index = columnIndex(header, column, source);
+        List<Row> rows = table.rows();
         double[] values = new double[rows.size()];
         double[] time = new double[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             values[r] = value(rows.get(r).fields()[index], source, rows.get(r).line());
             time[r] = r;
         }
-        String stem = source.replaceFirst("\\.[^.]*$", "");
+        String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         String name = stem.replaceAll("[^A-Za-z0-9_-]", "_");
-        return new ForecastSeries(Source.FILE, name.isEmpty() ? "series" : name, "column '" + header[index] + "' of " + source,
-                "", "step", values, time, "step", 0);
+        return new ForecastSeries(Source.FILE, name.isEmpty() ? "series" : name,
+                "column '" + header[index] + "' of " + file.getFileName(), "", "step", values, time, "step", 0);
     }
 
-    private static int columnIndex(String[] header, String column, String source) throws FormatException {
+    private static int columnIndex(String[] header, String column, String source) {
         if (column == null) {
             return header.length - 1;
         }
@@ -136,44 +132,46 @@ record ForecastSeries(Source source, String name, String description, String uni
                 return number - 1;
             }
         }
-        throw new FormatException(source + " has no column '" + column + "': its header has "
+        throw CliException.usage("--column " + column + ": " + source + " has no such column; its header has "
                 + String.join(", ", header) + " (give a name or a number from 1 to " + header.length + ")");
     }
 
-    /** The rows of a bundled file after its header line, each of {@code columns} fields. */
-    private static List<Row> bundledRows(String file, int columns) throws IOException, FormatException {
-        InputStream in = ForecastSeries.class.getResourceAsStream("/forecast/" + file);
-        if (in == null) {
-            throw new IOException("the bundled data file forecast/" + file + " is missing from the class path");
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            reader.readLine();
-            return rows(reader, file, columns);
+    private static String bundled(String file) throws IOException {
+        try (InputStream in = ForecastSeries.class.getResourceAsStream("/forecast/" + file)) {
+            if (in == null) {
+                throw new IOException("the bundled data file forecast/" + file + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    /** The rows left in {@code reader} (its header line already read), each of {@code columns} fields. */
-    private static List<Row> rows(BufferedReader reader, String source, int columns)
-            throws IOException, FormatException {
+    /**
+     * The header and the rows of a CSV text, each row of as many fields as the header ({@code columns}, or
+     * the header's count when negative); blank lines are skipped.
+     */
+    private static Table table(String text, String source, int columns) {
+        String[] lines = text.split("\r?\n", -1);
+        if (lines[0].isBlank()) {
+            throw CliException.input(source + ": the first line must be a header (the column names) but is empty");
+        }
+        String[] header = split(lines[0]);
+        int expected = columns < 0 ? header.length : columns;
         List<Row> rows = new ArrayList<>();
-        String line;
-        int lineNumber = 1;
-        while ((line = reader.readLine()) != null) {
-            lineNumber++;
-            if (line.isBlank()) {
+        for (int l = 1; l < lines.length; l++) {
+            if (lines[l].isBlank()) {
                 continue;
             }
-            String[] fields = split(line);
-            if (fields.length != columns) {
-                throw new FormatException(source + " line " + lineNumber + ": expected " + columns
-                        + " comma-separated fields but found " + fields.length);
+            String[] fields = split(lines[l]);
+            if (fields.length != expected) {
+                throw CliException.input(source + " line " + (l + 1) + ": expected " + expected
+                        + " comma-separated fields, as the header has, but found " + fields.length);
             }
-            rows.add(new Row(lineNumber, fields));
+            rows.add(new Row(l + 1, fields));
         }
         if (rows.isEmpty()) {
-            throw new FormatException(source + " has a header but no values");
+            throw CliException.input(source + " has a header but no values");
         }
-        return rows;
+        return new Table(header, rows);
     }
 
     private static String[] split(String line) {
@@ -184,7 +182,7 @@ record ForecastSeries(Source source, String name, String description, String uni
         return fields;
     }
 
-    private static double value(String field, String source, int line) throws FormatException {
+    private static double value(String field, String source, int line) {
         if (field.isEmpty() || field.equalsIgnoreCase("NA") || field.equalsIgnoreCase("NaN")) {
             return Double.NaN;
         }
@@ -196,17 +194,17 @@ record ForecastSeries(Source source, String name, String description, String uni
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new FormatException(source + " line " + line + ": '" + field + "' is not a finite number"
+        throw CliException.input(source + " line " + line + ": '" + field + "' is not a finite number"
                 + " (a missing value is an empty field, NA or NaN)");
     }
 
-    /** The unit in parentheses after a word, or nothing. */
+    /**
+     * A word with the unit in parentheses after it.
+     *
+     * @param word the word
+     * @return {@code word (unit)}, or the word alone for a series without a unit
+     */
     String inUnits(String word) {
         return unit.isEmpty() ? word : word + " (" + unit + ")";
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "%s: %s, %d %ss", name, description, values.length, stepName);
     }
 }

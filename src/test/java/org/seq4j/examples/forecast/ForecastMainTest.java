@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.examples.Probes.assertRefused;
+import static org.seq4j.examples.Probes.assertSucceeded;
+import static org.seq4j.examples.Probes.says;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.examples.Probes;
+import org.seq4j.examples.Probes.Result;
 
-/** Runs the example in-process on a small made-up series, and on bad options and files. */
+/**
+ * Runs the example in-process on a small made-up series, and probes it with bad options and files (one
+ * line, exit status 2, no file changed).
+ */
 class ForecastMainTest {
 
     private static final int N = 240;
@@ -49,30 +55,25 @@ class ForecastMainTest {
         Files.writeString(csv, text);
     }
 
-    private record Run(int status, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
+    private static final Probes.Main MAIN = ForecastMain::run;
 
-        Map<String, String> summary() {
-            String line = lastLine();
-            assertTrue(line.startsWith("summary "), line);
-            Map<String, String> fields = new HashMap<>();
-            for (String field : line.substring("summary ".length()).split(" ")) {
-                String[] kv = field.split("=", 2);
-                fields.put(kv[0], kv[1]);
-            }
-            return fields;
+    /** The key=value fields of the last line, which must be the summary. */
+    private static Map<String, String> summary(Result run) {
+        String[] lines = run.out().strip().split("\n");
+        String line = lines[lines.length - 1];
+        assertTrue(line.startsWith("summary "), line);
+        Map<String, String> fields = new HashMap<>();
+        for (String field : line.substring("summary ".length()).split(" ")) {
+            String[] kv = field.split("=", 2);
+            fields.put(kv[0], kv[1]);
         }
+        return fields;
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ForecastMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result run(String... args) {
+        Result result = Probes.run(MAIN, args);
+        assertSucceeded(result);
+        return result;
     }
 
     private static String[] small(String... more) {
@@ -85,9 +86,8 @@ class ForecastMainTest {
     @Test
     void forecastsAColumnOfACsvFileAndDrawsThePlot() throws IOException {
         Path plot = dir.resolve("plot.png");
-        Run run = run(small("--column", "value", "--plot", plot.toString()));
-        assertEquals(0, run.status(), run.err());
-        Map<String, String> summary = run.summary();
+        Result run = run(small("--column", "value", "--plot", plot.toString()));
+        Map<String, String> summary = summary(run);
         assertEquals("24", summary.get("made-up.points"));
         assertEquals("test", summary.get("made-up.scored_on"));   // the last 10% of 240, all observed
         for (String key : List.of("rmse_lstm", "rmse_last_value", "rmse_seasonal_naive", "rmse_linear_ar")) {
@@ -110,11 +110,10 @@ class ForecastMainTest {
 
     @Test
     void theSameSeedGivesTheSameFigures() {
-        Run first = run(small("--input", "both", "--target", "value", "--seed", "4"));
-        Run second = run(small("--input", "both", "--target", "value", "--seed", "4"));
-        assertEquals(0, first.status(), first.err());
-        Map<String, String> a = first.summary();
-        Map<String, String> b = second.summary();
+        Result first = run(small("--input", "both", "--target", "value", "--seed", "4"));
+        Result second = run(small("--input", "both", "--target", "value", "--seed", "4"));
+        Map<String, String> a = summary(first);
+        Map<String, String> b = summary(second);
         a.remove("seconds");
         b.remove("seconds");
         assertEquals(a, b);
@@ -130,14 +129,13 @@ class ForecastMainTest {
         Path changed = dir.resolve("made-up-changed.csv");
         Files.write(changed, lines);
 
-        Run run = run(small("--score-on", "validation"));
-        assertEquals(0, run.status(), run.err());
-        Map<String, String> summary = run.summary();
+        Result run = run(small("--score-on", "validation"));
+        Map<String, String> summary = summary(run);
         assertEquals("validation", summary.get("made-up.scored_on"));
         assertEquals("22", summary.get("made-up.points"));     // 10% of the 216 before the test part
         String[] args = small("--score-on", "validation");
         args[1] = changed.toString();
-        Map<String, String> other = run(args).summary();
+        Map<String, String> other = summary(run(args));
         summary.remove("seconds");
         other.remove("seconds");
         Map<String, String> renamed = new HashMap<>();
@@ -147,60 +145,55 @@ class ForecastMainTest {
 
     @Test
     void withoutAPeriodThereIsNoSeasonalBaseline() {
-        Run run = run("--series", csv.toString(), "--window", "6", "--hidden", "4", "--epochs", "1");
-        assertEquals(0, run.status(), run.err());
-        assertFalse(run.summary().containsKey("made-up.rmse_seasonal_naive"), run.lastLine());
-        assertTrue(run.summary().containsKey("made-up.rmse_linear_ar"), run.lastLine());
+        Result run = run("--series", csv.toString(), "--window", "6", "--hidden", "4", "--epochs", "1");
+        assertFalse(summary(run).containsKey("made-up.rmse_seasonal_naive"), run.out());
+        assertTrue(summary(run).containsKey("made-up.rmse_linear_ar"), run.out());
     }
 
     @Test
     void helpPrintsTheUsage() {
-        Run run = run("--help");
-        assertEquals(0, run.status());
+        Result run = run("--help");
         assertTrue(run.out().startsWith("usage: examples/run forecast"), run.out());
     }
 
     @Test
-    void badOptionsAndFilesAreOneLineWithStatusTwo() throws IOException {
-        Path badValue = dir.resolve("bad-value.csv");
-        Files.writeString(badValue, "a\n1\n2\nabc\n");
-        Path badRow = dir.resolve("bad-row.csv");
-        Files.writeString(badRow, "a,b\n1,2\n3\n");
-        Path latin1 = dir.resolve("latin1.csv");
-        Files.write(latin1, "temp\u00e9rature\n1\n2\n".getBytes(StandardCharsets.ISO_8859_1));
-        Path empty = dir.resolve("empty.csv");
-        Files.writeString(empty, "");
-        String[][] cases = {
-            {"--widow", "3"},
-            {"--window", "3", "--window", "4"},
-            {"--window", "abc"},
-            {"--window", "0"},
-            {"--lr", "-1"},
-            {"--input", "sideways"},
-            {"--epochs"},
-            {"stray"},
-            {"--series", "nowhere.csv"},
-            {"--series", "co2", "--column", "2"},
-            {"--column", "2"},
-            {"--series", csv.toString(), "--column", "missing"},
-            {"--series", badValue.toString()},
-            {"--series", badRow.toString()},
-            {"--series", latin1.toString()},
-            {"--series", empty.toString()},
-            {"--series", dir.toString()},
-            {"--series", csv.toString(), "--window", "500"},
-            {"--series", "co2", "--plot", dir.resolve("no/such/dir/plot.png").toString()},
+    void badOptionsAndFilesAreOneLineWithStatusTwoAndWriteNothing() throws IOException {
+        Path bad = Files.createDirectories(dir.resolve("bad"));
+        Path badValue = Files.writeString(bad.resolve("bad-value.csv"), "a\n1\n2\nabc\n");
+        Path badRow = Files.writeString(bad.resolve("bad-row.csv"), "a,b\n1,2\n3\n");
+        Path latin1 = Files.write(bad.resolve("latin1.csv"),
+                "temp\u00e9rature\n1\n2\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path headerOnly = Files.writeString(bad.resolve("header-only.csv"), "a\n\n");
+        String file = csv.toString();
+        Object[][] cases = {
+            {says("unknown option '--widow'", "did you mean --window?"), new String[] {"--widow", "3"}},
+            {says("--window is given twice"), new String[] {"--window", "3", "--window", "4"}},
+            {says("--window must be a whole number"), new String[] {"--window", "abc"}},
+            {says("--window must be from 1"), new String[] {"--window", "0"}},
+            {says("--lr must be"), new String[] {"--lr", "-1"}},
+            {says("--input must be level, difference or both"), new String[] {"--input", "sideways"}},
+            {says("--score-on must be test or validation"), new String[] {"--score-on", "train"}},
+            {says("--epochs needs a value"), new String[] {"--epochs"}},
+            {says("unexpected argument 'stray'"), new String[] {"stray"}},
+            {says("no such file"), new String[] {"--series", bad.resolve("nowhere.csv").toString()}},
+            {says("is a directory"), new String[] {"--series", bad.toString()}},
+            {says("--column applies to a CSV file"), new String[] {"--series", "co2", "--column", "2"}},
+            {says("--column needs --series FILE.csv"), new String[] {"--column", "2"}},
+            {says("--column missing", "its header has step, ignored, value"),
+                new String[] {"--series", file, "--column", "missing"}},
+            {says("bad-value.csv line 4: 'abc' is not a finite number"), new String[] {"--series", badValue.toString()}},
+            {says("bad-row.csv line 3: expected 2 comma-separated fields"), new String[] {"--series", badRow.toString()}},
+            {says("is not UTF-8 text"), new String[] {"--series", latin1.toString()}},
+            {says("has a header but no values"), new String[] {"--series", headerOnly.toString()}},
+            {says("too short for a window of 500"), new String[] {"--series", file, "--window", "500"}},
+            {says("the directory of --plot"), new String[] {"--series", "co2", "--plot",
+                bad.resolve("no/such/dir/plot.png").toString()}},
+            {says("is the same file as --series"), new String[] {"--series", file, "--plot", file}},
         };
-        for (String[] args : cases) {
-            Run run = run(args);
-            String what = String.join(" ", args);
-            assertEquals(2, run.status(), what + ": " + run.err());
-            assertEquals(1, run.err().strip().split("\n").length, what + ": " + run.err());
-            assertTrue(run.err().startsWith("forecast: "), what + ": " + run.err());
-            assertFalse(run.err().contains("\tat "), what + ": " + run.err());
-            assertTrue(run.out().isEmpty(), what + " printed: " + run.out());
+        for (Object[] c : cases) {
+            Result r = assertRefused("forecast", MAIN, dir, 2, (String[]) c[0], (String[]) c[1]);
+            assertTrue(r.out().isEmpty(), String.join(" ", (String[]) c[1]) + " printed: " + r.out());
         }
-        assertTrue(run("--series", badValue.toString()).err().contains("bad-value.csv line 4: 'abc' is not a finite number"));
     }
 
     @Test
