@@ -13,6 +13,8 @@ public record Standardization(double mean, double std) {
     /**
      * Validates the statistics.
      *
+     * @param mean the mean subtracted; finite
+     * @param std  the scale divided by; positive and finite
      * @throws IllegalArgumentException if {@code mean} is not finite or {@code std} is not positive and finite
      */
     public Standardization {
