@@ -23,6 +23,7 @@
  *       the JSON reader and writer.</li>
  *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
  *   <li>{@link org.seq4j.text}: tokenizers, and word and character vocabularies with special tokens.</li>
+ *   <li>{@link org.seq4j.eval}: evaluation metrics and the baselines models are measured against.</li>
  * </ul>
  *
  * <p>Exported: the API packages. Not exported: {@code org.seq4j.kernel}, the raw-array matrix kernels,

@@ -1,6 +1,5 @@
 /**
- * Evaluation of trained models: classification metrics, and the simple classifiers that serve as baselines
- * and probes beside the sequence models.
+ * Evaluation of sequence models: metrics, and the baselines and probes a model is measured against.
  *
  * <ul>
  *   <li>{@link org.seq4j.eval.ClassificationMetrics}: confusion matrix, accuracy, per-class precision,
@@ -10,6 +9,11 @@
  *       balanced class weights for imbalanced data.</li>
  *   <li>{@link org.seq4j.eval.BagOfWords}: unigram-count features of token-id sequences over a
  *       vocabulary, the input of the classic bag-of-words baseline.</li>
+ *   <li>{@link org.seq4j.eval.RegressionMetrics}: RMSE and MAE of continuous predictions.</li>
+ *   <li>{@link org.seq4j.eval.NaiveForecasts}: the last-value and seasonal-naive one-step-ahead
+ *       forecasts.</li>
+ *   <li>{@link org.seq4j.eval.LinearAutoregression}: a least-squares linear autoregression over a window
+ *       of past values.</li>
  * </ul>
  *
  * <h2>Shapes</h2>
