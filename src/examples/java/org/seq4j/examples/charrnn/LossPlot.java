@@ -27,19 +27,19 @@ final class LossPlot {
      * @throws IOException if the file cannot be written
      */
     static void write(Path file, String title, List<Point> train, List<Point> validation) throws IOException {
-        LinePlot.Panel panel = new LinePlot.Panel(title, "step", "cross-entropy (nats per character)", false)
-                .add(series("training loss", 0, 1.5f, false, train))
-                .add(series("validation loss", 1, 2.5f, true, validation));
-        LinePlot.write(file, null, 1, List.of(panel));
+        LinePlot.write(file, title, "step", "cross-entropy (nats per character)", List.of(
+                curve("training loss", LinePlot.BLUE, 1.5f, false, train),
+                curve("validation loss", LinePlot.RED, 2.5f, true, validation)), true);
     }
 
-    private static LinePlot.Series series(String label, int color, float width, boolean markers, List<Point> points) {
-        double[] x = new double[points.size()];
-        double[] y = new double[points.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = points.get(i).step();
-            y[i] = points.get(i).loss();
+    private static LinePlot.Series curve(String label, java.awt.Color color, float width, boolean markers,
+                                         List<Point> points) {
+        double[] steps = new double[points.size()];
+        double[] losses = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            steps[i] = points.get(i).step();
+            losses[i] = points.get(i).loss();
         }
-        return new LinePlot.Series(label, LinePlot.color(color), width, false, markers, x, y);
+        return new LinePlot.Series(label, color, width, markers, steps, losses);
     }
 }

@@ -1,10 +1,7 @@
 package org.seq4j.examples.gradientflow;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +20,9 @@ import org.seq4j.check.GateSaturation;
 import org.seq4j.check.GradientFlow;
 import org.seq4j.check.GradientFlowReport;
 import org.seq4j.check.WeightSpectrum;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Options;
 import org.seq4j.examples.plot.LinePlot;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.RecurrentConfig;
@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class GradientFlowMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(GradientFlowMain.class);
+
+    static final String NAME = "gradient-flow";
 
     static final String USAGE = String.join("\n",
             "usage: examples/run gradient-flow [options]",
@@ -78,7 +80,7 @@ public final class GradientFlowMain {
     static final double SOLVED_MSE = 0.01;
     private static final double[] RADII = {0.9, 1.0, 1.1};
     /** The colours of the RNNs scaled to each of {@link #RADII}: blue, cyan, red. */
-    private static final int[] RADIUS_COLORS = {0, 9, 1};
+    private static final int[] RADIUS_COLORS = {0, 9, 3};
 
     private final PrintStream out;
     private final Settings settings;
@@ -105,158 +107,90 @@ public final class GradientFlowMain {
      * @param args the command line
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err));
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
     /**
-     * Runs the example.
+     * Runs the example under the examples' handler: {@code --help}, one-line errors.
      *
      * @param args the command line
      * @param out  results
-     * @param err  the one-line message of a bad command line
+     * @param err  the one-line message of a failure
      * @return 0 when done, 2 for a bad command line or output directory, 1 for a failure during the work
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Settings settings;
-        try {
-            if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-                out.println(USAGE);
-                return 0;
-            }
-            settings = parse(args);
-            Files.createDirectories(settings.outDir());
-            if (!Files.isWritable(settings.outDir())) {
-                throw new UsageException("cannot write into " + settings.outDir());
-            }
-        } catch (UsageException e) {
-            err.println("gradient-flow: " + e.getMessage() + " (see --help)");
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            err.println("gradient-flow: cannot create the output directory: " + e.getMessage());
-            return 2;
-        }
-        try {
-            new GradientFlowMain(out, settings).run();
-            return 0;
-        } catch (IOException e) {
-            err.println("gradient-flow: cannot write a picture: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("gradient-flow: interrupted");
-            return 1;
-        }
+        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> {
+            Settings settings = parse(a);
+            prepareOutput(settings.outDir());
+            new GradientFlowMain(o, settings).run();
+        });
     }
 
     // ----------------------------------------------------------------------------------------------
     // Command line
 
-    /** A bad command line: one line on stderr, exit status 2. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    static Settings parse(String[] args) throws UsageException {
-        Map<String, String> values = new LinkedHashMap<>();
-        List<String> known = List.of("steps", "lengths", "cells", "hidden", "batch", "lr", "clip", "forget-bias", "test",
-                "distance", "threads", "seed", "out");
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {
-                throw new UsageException("unknown option '" + arg + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new UsageException(arg + " needs a value");
-            }
-            if (values.put(arg.substring(2), args[++i]) != null) {
-                throw new UsageException(arg + " is given twice");
-            }
-        }
+    static Settings parse(String[] args) {
+        Options options = Options.spec("--").values("steps", "lengths", "cells", "hidden", "batch", "lr", "clip",
+                "forget-bias", "test", "distance", "threads", "seed", "out").parse(args, 0);
         List<Integer> lengths = new ArrayList<>();
-        for (String part : values.getOrDefault("lengths", "50,100,200").split(",", -1)) {
-            int length = integer("lengths", part.trim(), 2, 10_000);
+        for (String part : options.string("lengths", "50,100,200").split(",", -1)) {
+            int length;
+            try {
+                length = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw CliException.usage("--lengths must be whole numbers separated by commas but held '" + part + "'");
+            }
+            if (length < 2 || length > 10_000) {
+                throw CliException.usage("--lengths must be from 2 to 10000 but held " + length);
+            }
             if (lengths.contains(length)) {
-                throw new UsageException("--lengths lists " + length + " twice");
+                throw CliException.usage("--lengths lists " + length + " twice");
             }
             lengths.add(length);
         }
         List<CellType> cells = new ArrayList<>();
-        for (String part : values.getOrDefault("cells", "rnn,lstm,gru").split(",", -1)) {
+        for (String part : options.string("cells", "rnn,lstm,gru").split(",", -1)) {
             CellType cell = switch (part.trim()) {
                 case "rnn" -> CellType.RNN_TANH;
                 case "lstm" -> CellType.LSTM;
                 case "gru" -> CellType.GRU;
-                default -> throw new UsageException("--cells takes rnn, lstm and gru but was given '" + part + "'");
+                default -> throw CliException.usage("--cells takes rnn, lstm and gru but held '" + part + "'");
             };
             if (cells.contains(cell)) {
-                throw new UsageException("--cells lists " + part.trim() + " twice");
+                throw CliException.usage("--cells lists " + part.trim() + " twice");
             }
             cells.add(cell);
         }
+        double forgetBias = "none".equals(options.string("forget-bias", null)) ? Double.NaN
+                : options.doubleValue("forget-bias", 1, -100, 100);
         return new Settings(
-                integer("steps", values.getOrDefault("steps", "2500"), 1, 10_000_000),
+                options.intValue("steps", 2500, 1, 10_000_000),
                 List.copyOf(lengths),
                 List.copyOf(cells),
-                integer("hidden", values.getOrDefault("hidden", "32"), 1, 4096),
-                integer("batch", values.getOrDefault("batch", "32"), 1, 4096),
-                positive("lr", values.getOrDefault("lr", "0.01"), 1.0),
-                positive("clip", values.getOrDefault("clip", "1"), 1e6),
-                "none".equals(values.get("forget-bias")) ? Double.NaN
-                        : number("forget-bias", values.getOrDefault("forget-bias", "1"), 100),
-                integer("test", values.getOrDefault("test", "512"), 1, 1_000_000),
-                integer("distance", values.getOrDefault("distance", "100"), 1, 10_000),
-                integer("threads", values.getOrDefault("threads", "2"), 1, 256),
-                longValue("seed", values.getOrDefault("seed", "1")),
-                Path.of(values.getOrDefault("out", "gradient-flow")));
+                options.intValue("hidden", 32, 1, 4096),
+                options.intValue("batch", 32, 1, 4096),
+                options.positiveValue("lr", 0.01, 0, 1),
+                options.positiveValue("clip", 1, 0, 1e6),
+                forgetBias,
+                options.intValue("test", 512, 1, 1_000_000),
+                options.intValue("distance", 100, 1, 10_000),
+                options.intValue("threads", 2, 1, 256),
+                options.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
+                options.path("out", Path.of("gradient-flow")));
     }
 
-    private static int integer(String name, String text, int min, int max) throws UsageException {
-        try {
-            int v = Integer.parseInt(text);
-            if (v < min || v > max) {
-                throw new UsageException("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer but was '" + text + "'");
+    /** Creates the output directory, or says in one line why it cannot be used. */
+    private static void prepareOutput(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CliException.input("--out " + dir + " is a file; give a directory");
         }
-    }
-
-    private static long longValue(String name, String text) throws UsageException {
         try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer but was '" + text + "'");
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw CliException.input("cannot create the directory --out " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static double number(String name, String text, double bound) throws UsageException {
-        try {
-            double v = Double.parseDouble(text);
-            if (!(Math.abs(v) <= bound)) {
-                throw new UsageException("--" + name + " must be in [" + -bound + ", " + bound + "] but was " + text);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a number but was '" + text + "'");
-        }
-    }
-
-    private static double positive(String name, String text, double max) throws UsageException {
-        try {
-            double v = Double.parseDouble(text);
-            if (!(v > 0 && v <= max)) {
-                throw new UsageException("--" + name + " must be in (0, " + max + "] but was " + text);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a number but was '" + text + "'");
+        if (!Files.isWritable(dir)) {
+            throw CliException.input("cannot write into --out " + dir + ": permission denied; choose another place");
         }
     }
 
@@ -264,7 +198,7 @@ public final class GradientFlowMain {
     private static int colorOf(CellType cell) {
         return switch (cell) {
             case RNN_TANH, RNN_RELU -> 0;
-            case LSTM -> 3;
+            case LSTM -> 1;
             case GRU -> 4;
         };
     }
@@ -395,7 +329,7 @@ public final class GradientFlowMain {
 
     private LinePlot.Panel panel(String title, List<Measured> models) {
         LinePlot.Panel panel = new LinePlot.Panel(title, "distance d from the loss step", "‖∂L/∂h_{T−1−d}‖ (log scale)",
-                true).legend(LinePlot.Corner.BOTTOM_LEFT);
+                true);
         int steps = settings.distance();
         for (Measured m : models) {
             panel.add(LinePlot.Series.line(m.label(), LinePlot.color(m.color()), distances(steps),
@@ -506,7 +440,7 @@ public final class GradientFlowMain {
             summary.put("baseline_T" + length, format(baseline));
             LinePlot.Panel panel = new LinePlot.Panel("T = " + length, "training step", "test MSE (log scale)", true)
                     .reference(String.format(Locale.ROOT, "predict 1: %.3f", baseline), baseline)
-                    .legend(LinePlot.Corner.BOTTOM_LEFT);
+                    .xFromZero();
             for (AddingRun.Result r : results) {
                 AddingRun.Setting s = r.setting();
                 if (s.length() != length) {

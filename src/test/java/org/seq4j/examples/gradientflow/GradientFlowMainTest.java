@@ -2,53 +2,47 @@ package org.seq4j.examples.gradientflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.examples.Probes.assertRefused;
+import static org.seq4j.examples.Probes.assertSucceeded;
+import static org.seq4j.examples.Probes.says;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.examples.Probes;
+import org.seq4j.examples.Probes.Result;
 
-/** The gradient-flow example in-process, at a tiny size: its output, determinism and exit codes. */
+/** The gradient-flow example in-process, at a tiny size: its output, determinism and refusals. */
 class GradientFlowMainTest {
+
+    private static final Probes.Main MAIN = GradientFlowMain::run;
 
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = GradientFlowMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private String[] tiny(String... more) {
         String[] base = {"--steps", "4", "--lengths", "6,8", "--cells", "rnn,lstm", "--hidden", "4", "--batch", "3",
-            "--test", "5", "--distance", "7", "--seed", "3", "--out", dir.toString()};
+            "--test", "5", "--distance", "7", "--seed", "3", "--out", dir.resolve("out").toString()};
         String[] args = new String[base.length + more.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(more, 0, args, base.length, more.length);
         return args;
     }
 
+    private static String lastLine(Result r) {
+        String[] lines = r.out().strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
     @Test
     void aTinyRunEndsWithItsSummaryAndIsDeterministic() throws IOException {
-        Outcome first = run(tiny("--threads", "2"));
-        assertEquals(0, first.status(), first.err());
-        String summary = first.lastLine();
+        Result first = Probes.run(MAIN, tiny("--threads", "2"));
+        assertSucceeded(first);
+        String summary = lastLine(first);
         assertTrue(summary.startsWith("summary "), summary);
         for (String key : new String[] {"gain_rnn0.9_linear=", "gain_rnn1.1=", "gain_lstm=", "baseline_T6=",
             "mse_rnn_T6=", "mse_lstm_T8_clip=", "gain_lstm_trained=", "solved="}) {
@@ -56,17 +50,18 @@ class GradientFlowMainTest {
         }
         assertTrue(summary.matches(".* solved=[0-8]/8( .*|$)"), "2 lengths × 2 cells × 2 clip settings: " + summary);
         for (String png : new String[] {"gradient-norms.png", "adding-curves.png"}) {
-            byte[] bytes = Files.readAllBytes(dir.resolve(png));
+            byte[] bytes = Files.readAllBytes(dir.resolve("out").resolve(png));
             assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
         }
-        Outcome second = run(tiny("--threads", "1"));
+        Result second = Probes.run(MAIN, tiny("--threads", "1"));
+        assertSucceeded(second);
         assertEquals(first.out(), second.out(), "same seed, same output, whatever the number of threads");
     }
 
     @Test
     void helpAndBadCommandLines() throws IOException {
-        Outcome help = run("--help");
-        assertEquals(0, help.status());
+        Result help = Probes.run(MAIN, "--help");
+        assertSucceeded(help);
         assertTrue(help.out().startsWith("usage: examples/run gradient-flow"), help.out());
 
         String[][] bad = {
@@ -75,16 +70,10 @@ class GradientFlowMainTest {
             {"--forget-bias", "many"}, {"positional"},
         };
         for (String[] args : bad) {
-            Outcome o = run(args);
-            assertEquals(2, o.status(), String.join(" ", args));
-            assertEquals(1, o.err().strip().split("\n").length, "one line: " + o.err());
-            assertTrue(o.err().startsWith("gradient-flow: "), o.err());
-            assertEquals("", o.out());
+            assertRefused(GradientFlowMain.NAME, MAIN, dir, 2, says(), args);
         }
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        Outcome o = run("--out", file.toString(), "--steps", "1");
-        assertEquals(2, o.status(), o.err());
-        assertTrue(o.err().startsWith("gradient-flow: "), o.err());
+        assertRefused(GradientFlowMain.NAME, MAIN, dir, 2, says("is a file"), "--out", file.toString(), "--steps", "1");
     }
 
     @Test
