@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  *   examples/run gradient-flow [options]
  * </pre>
  * (a) {@code ‖∂L/∂h_t‖} against the distance from the loss step for an Elman RNN whose {@code W_hh} is
- * scaled to spectral radius 0.9, 1.0 and 1.1, an LSTM and a GRU, at their initialisation
+ * scaled to spectral radius 0.9, 1.0 and 1.1, an LSTM and a GRU: linearised at {@code h = 0}, on a batch
+ * of the adding problem at initialisation, and after training (the models of (b) at the longest length)
  * ({@code gradient-norms.png}); (b) the adding problem at several lengths for each cell, with and
  * without gradient clipping: the final test MSE against the baseline of predicting 1
- * ({@code adding-curves.png} holds the learning curves).
+ * ({@code adding-curves.png} holds the learning curves). See {@code docs/gradient-flow.md}.
  */
 public final class GradientFlowMain {
 
