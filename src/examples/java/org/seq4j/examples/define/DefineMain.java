@@ -86,19 +86,19 @@ public final class DefineMain {
             "  --heldout X         fraction of the words held out (default 0.1)",
             "  --senses K          definitions per word, in WordNet's order (default 3)",
             "  --max-length N      tokens kept of a definition (default 20)",
-            "  --vocab N           decoder vocabulary, 4 special tokens included (default 3000)",
+            "  --vocab N           decoder vocabulary, 4 special tokens included (default 2000)",
             "model and training:",
-            "  --embedding N       token embedding size E (default 128)",
-            "  --hidden N          LSTM hidden size H (default 256)",
+            "  --embedding N       token embedding size E (default 64)",
+            "  --hidden N          LSTM hidden size H (default 128)",
             "  --layers N          LSTM layers (default 1)",
-            "  --dropout X         dropout on embeddings, between layers and before the output (default 0.3)",
+            "  --dropout X         dropout on embeddings, between layers and before the output (default 0.1)",
             "  --feed-vector 0|1   also give the vector to every step, beside the token (default 0)",
-            "  --epochs N          training epochs (default 8)",
-            "  --batch N           definitions per batch (default 32)",
-            "  --lr X              Adam learning rate (default 0.002)",
+            "  --epochs N          training epochs (default 10)",
+            "  --batch N           definitions per batch (default 64)",
+            "  --lr X              Adam learning rate (default 0.005)",
             "  --clip X            clip the global gradient norm to X (default 5)",
             "  --w2v-dim N         word2vec vector size (default 100)",
-            "  --w2v-epochs N      word2vec epochs (default 5)",
+            "  --w2v-epochs N      word2vec epochs (default 3)",
             "  --show N            generated definitions to print (default 12)",
             "  --seed N            seed of the split, the weights, dropout and word2vec (default 1)");
 
@@ -115,18 +115,18 @@ public final class DefineMain {
         d.put("heldout", "0.1");
         d.put("senses", "3");
         d.put("max-length", "20");
-        d.put("vocab", "3000");
-        d.put("embedding", "128");
-        d.put("hidden", "256");
+        d.put("vocab", "2000");
+        d.put("embedding", "64");
+        d.put("hidden", "128");
         d.put("layers", "1");
-        d.put("dropout", "0.3");
+        d.put("dropout", "0.1");
         d.put("feed-vector", "0");
-        d.put("epochs", "8");
-        d.put("batch", "32");
-        d.put("lr", "0.002");
+        d.put("epochs", "10");
+        d.put("batch", "64");
+        d.put("lr", "0.005");
         d.put("clip", "5");
         d.put("w2v-dim", "100");
-        d.put("w2v-epochs", "5");
+        d.put("w2v-epochs", "3");
         d.put("show", "12");
         d.put("seed", "1");
         return Collections.unmodifiableMap(d);
@@ -235,30 +235,27 @@ public final class DefineMain {
         }
 
         private static int integer(Map<String, String> o, String name, int min, int max) throws DefineException {
-            String v = o.get(name);
-            int value;
-            try {
-                value = Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw DefineException.usage("--" + name + " must be an integer but was '" + v + "'");
-            }
-            if (value < min || value > max) {
-                throw DefineException.usage("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
-            }
-            return value;
+            return (int) number(o, name, min, max, true);
         }
 
         private static double real(Map<String, String> o, String name, double min, double max)
                 throws DefineException {
+            return number(o, name, min, max, false);
+        }
+
+        private static double number(Map<String, String> o, String name, double min, double max, boolean integral)
+                throws DefineException {
             String v = o.get(name);
             double value;
             try {
-                value = Double.parseDouble(v);
+                value = integral ? Integer.parseInt(v) : Double.parseDouble(v);
             } catch (NumberFormatException e) {
-                throw DefineException.usage("--" + name + " must be a number but was '" + v + "'");
+                throw DefineException.usage("--" + name + " must be " + (integral ? "an integer" : "a number")
+                        + " but was '" + v + "'");
             }
             if (!(value >= min && value <= max)) {
-                throw DefineException.usage("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
+                String range = integral ? "[" + (long) min + ", " + (long) max + "]" : "[" + min + ", " + max + "]";
+                throw DefineException.usage("--" + name + " must be in " + range + " but was " + v);
             }
             return value;
         }
@@ -346,8 +343,8 @@ public final class DefineMain {
         writeLines(s.outDir().resolve("nearest-hypotheses.txt"), nearestHypotheses);
         writeReferences(s.outDir().resolve("nearest-references.tsv"), test, nearestReferences);
 
-        out.printf(Locale.ROOT, "held-out perplexity per token: model %.2f, unigram %.2f; the model given the "
-                + "vector of another held-out word: %.2f%n", modelPerplexity, unigramPerplexity, shuffledPerplexity);
+        out.printf(Locale.ROOT, "held-out perplexity per word (token, <eos> included): model %.2f, unigram %.2f; "
+                + "the model given another held-out word's vector: %.2f%n", modelPerplexity, unigramPerplexity, shuffledPerplexity);
         out.println("held-out corpus BLEU-4 (each hypothesis against the closest of the word's definitions):");
         out.println("  model (greedy)          " + modelBleu);
         out.println("  nearest training word   " + nearestBleu);
