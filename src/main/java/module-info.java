@@ -16,12 +16,14 @@
  *       sampling, exact-resume checkpoints.</li>
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
- *   <li>{@link org.seq4j.eval}: evaluation metrics (BLEU).</li>
+ *   <li>{@link org.seq4j.eval}: BLEU, classification metrics, logistic regression and bag-of-words features, the
+ *       baselines and probes beside the sequence models.</li>
  *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
  *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
  *       the JSON reader and writer.</li>
  *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
  *   <li>{@link org.seq4j.text}: tokenizers, and word and character vocabularies with special tokens.</li>
+ *   <li>{@link org.seq4j.eval}: evaluation metrics and the baselines models are measured against.</li>
  * </ul>
  *
  * <p>Exported: the API packages. Not exported: {@code org.seq4j.kernel}, the raw-array matrix kernels,

@@ -2,8 +2,6 @@ package org.seq4j.examples.define;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +13,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +27,12 @@ import org.seq4j.embed.WordVectors;
 import org.seq4j.embed.WordVectorsFormatException;
 import org.seq4j.eval.Bleu;
 import org.seq4j.eval.BleuScore;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.random.SplitMix64;
@@ -102,35 +104,9 @@ public final class DefineMain {
             "  --show N            generated definitions to print (default 12)",
             "  --seed N            seed of the split, the weights, dropout and word2vec (default 1)");
 
-    /** The options and their defaults. */
-    private static final Map<String, String> DEFAULTS = defaults();
-
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("out", "define-out");
-        d.put("data", null);
-        d.put("corpus", null);
-        d.put("vectors", null);
-        d.put("words", "4000");
-        d.put("heldout", "0.1");
-        d.put("senses", "3");
-        d.put("max-length", "20");
-        d.put("vocab", "2000");
-        d.put("embedding", "64");
-        d.put("hidden", "128");
-        d.put("layers", "1");
-        d.put("dropout", "0.1");
-        d.put("feed-vector", "0");
-        d.put("epochs", "10");
-        d.put("batch", "64");
-        d.put("lr", "0.005");
-        d.put("clip", "5");
-        d.put("w2v-dim", "100");
-        d.put("w2v-epochs", "3");
-        d.put("show", "12");
-        d.put("seed", "1");
-        return Collections.unmodifiableMap(d);
-    }
+    private static final String[] OPTIONS = {"out", "data", "corpus", "vectors", "words", "heldout", "senses",
+        "max-length", "vocab", "embedding", "hidden", "layers", "dropout", "feed-vector", "epochs", "batch", "lr",
+        "clip", "w2v-dim", "w2v-epochs", "show", "seed"};
 
     /** Word2vec settings that are not options: word2vec.c's defaults, with a minimum count of 5. */
     private static final int W2V_MIN_COUNT = 5;
@@ -150,40 +126,19 @@ public final class DefineMain {
      * @param args the command line
      */
     public static void main(String[] args) {
-        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        System.exit(run(args, stdout, stderr));
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
     /**
-     * Runs the example: {@code --help} prints the usage; a bad option or input file gives one line on
-     * {@code err} and status 2; a failure while writing the output directory, status 1.
+     * Runs the example without exiting the JVM.
      *
      * @param args the command line; not modified
-     * @param out  where the results go
-     * @param err  where a problem is reported
-     * @return the exit status: 0, 1 or 2
+     * @param out  the figures, the generated definitions, the summary line and the usage
+     * @param err  the one-line message of a failure
+     * @return the exit status: 0 done, 2 bad usage or input, 1 a failure during the work
      */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-                out.println(USAGE);
-                return 0;
-            }
-            Settings settings = Settings.parse(args);
-            new DefineMain(settings, out).execute();
-            out.flush();
-            return 0;
-        } catch (DefineException e) {
-            out.flush();
-            err.println(NAME + ": " + e.getMessage()
-                    + (e.isUsage() ? "; see 'examples/run " + NAME + " --help'" : ""));
-            return 2;
-        } catch (IOException e) {
-            out.flush();
-            err.println(NAME + ": " + e);
-            return 1;
-        }
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> new DefineMain(Settings.parse(a), o).execute());
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -194,70 +149,29 @@ public final class DefineMain {
                     int maxLength, int vocab, int embedding, int hidden, int layers, float dropout, boolean feedVector, int epochs,
                     int batch, double lr, double clip, int w2vDim, int w2vEpochs, int show, long seed) {
 
-        static Settings parse(String[] args) throws DefineException {
-            Map<String, String> given = new HashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!a.startsWith("--") || !DEFAULTS.containsKey(a.substring(2))) {
-                    throw DefineException.usage("unknown option '" + a + "'");
+        /** Parses and checks the options, and that the input files exist and are readable. */
+        static Settings parse(String[] args) {
+            Options o = Options.spec("--").values(OPTIONS).parse(args, 0);
+            Settings s = new Settings(o.path("out", Path.of("define-out")), o.path("data", null),
+                    o.path("corpus", null), o.path("vectors", null), o.intValue("words", 4000, 2, 1_000_000),
+                    o.doubleValue("heldout", 0.1, 0.001, 0.9), o.intValue("senses", 3, 1, 100),
+                    o.intValue("max-length", 20, 1, 1000), o.intValue("vocab", 2000, 5, 10_000_000),
+                    o.intValue("embedding", 64, 1, 100_000), o.intValue("hidden", 128, 1, 100_000),
+                    o.intValue("layers", 1, 1, 16), (float) o.doubleValue("dropout", 0.1, 0, 0.95),
+                    o.zeroOrOne("feed-vector", false), o.intValue("epochs", 10, 0, 100_000),
+                    o.intValue("batch", 64, 1, 100_000), o.positiveValue("lr", 0.005, 0, 10),
+                    o.positiveValue("clip", 5, 0, 1e9), o.intValue("w2v-dim", 100, 1, 10_000),
+                    o.intValue("w2v-epochs", 3, 1, 1000), o.intValue("show", 12, 0, 1_000_000),
+                    o.intValue("seed", 1, 0, Integer.MAX_VALUE));
+            for (String input : List.of("data", "corpus", "vectors")) {
+                if (o.has(input)) {
+                    PathChecks.inputFile("--" + input, o.path(input, null));
                 }
-                String name = a.substring(2);
-                if (i + 1 >= args.length) {
-                    throw DefineException.usage(a + " needs a value");
-                }
-                if (given.put(name, args[++i]) != null) {
-                    throw DefineException.usage(a + " is given twice");
-                }
             }
-            Map<String, String> o = new HashMap<>(DEFAULTS);
-            o.putAll(given);
-            return new Settings(Path.of(o.get("out")), path(o, "data"), path(o, "corpus"), path(o, "vectors"),
-                    integer(o, "words", 2, 1_000_000), real(o, "heldout", 0.001, 0.9),
-                    integer(o, "senses", 1, 100), integer(o, "max-length", 1, 1000),
-                    integer(o, "vocab", 5, 10_000_000), integer(o, "embedding", 1, 100_000),
-                    integer(o, "hidden", 1, 100_000), integer(o, "layers", 1, 16),
-                    (float) real(o, "dropout", 0, 0.95), integer(o, "feed-vector", 0, 1) == 1,
-                    integer(o, "epochs", 0, 100_000),
-                    integer(o, "batch", 1, 100_000), real(o, "lr", 1e-9, 10), real(o, "clip", 1e-9, 1e9),
-                    integer(o, "w2v-dim", 1, 10_000), integer(o, "w2v-epochs", 1, 1000),
-                    integer(o, "show", 0, 1_000_000), integer(o, "seed", 0, Integer.MAX_VALUE));
-        }
-
-        private static Path path(Map<String, String> o, String name) throws DefineException {
-            String v = o.get(name);
-            if (v == null) {
-                return null;
+            if (Files.exists(s.outDir()) && !Files.isDirectory(s.outDir())) {
+                throw CliException.input("--out " + s.outDir() + " is not a directory; give a directory");
             }
-            if (v.isEmpty()) {
-                throw DefineException.usage("--" + name + " must not be empty");
-            }
-            return Path.of(v);
-        }
-
-        private static int integer(Map<String, String> o, String name, int min, int max) throws DefineException {
-            return (int) number(o, name, min, max, true);
-        }
-
-        private static double real(Map<String, String> o, String name, double min, double max)
-                throws DefineException {
-            return number(o, name, min, max, false);
-        }
-
-        private static double number(Map<String, String> o, String name, double min, double max, boolean integral)
-                throws DefineException {
-            String v = o.get(name);
-            double value;
-            try {
-                value = integral ? Integer.parseInt(v) : Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw DefineException.usage("--" + name + " must be " + (integral ? "an integer" : "a number")
-                        + " but was '" + v + "'");
-            }
-            if (!(value >= min && value <= max)) {
-                String range = integral ? "[" + (long) min + ", " + (long) max + "]" : "[" + min + ", " + max + "]";
-                throw DefineException.usage("--" + name + " must be in " + range + " but was " + v);
-            }
-            return value;
+            return s;
         }
     }
 
@@ -268,20 +182,15 @@ public final class DefineMain {
     private record Word(String text, List<List<String>> definitions) {
     }
 
-    private void execute() throws DefineException, IOException {
+    private void execute() throws IOException {
         long startNanos = System.nanoTime();
         Settings s = settings;
-        if (Files.exists(s.outDir()) && !Files.isDirectory(s.outDir())) {
-            throw DefineException.input("--out " + s.outDir() + " is not a directory");
-        }
-        Files.createDirectories(s.outDir());
-
         // 1. words, definitions and the split
         WordNetDefinitions wordnet = WordNetDefinitions.read(s.data());
         Map<String, Long> corpusCounts = countCorpus(s.corpus());
         List<Word> words = selectWords(wordnet, corpusCounts);
         if (words.size() < 2) {
-            throw DefineException.input("only " + words.size() + " WordNet words occur at least " + W2V_MIN_COUNT
+            throw CliException.input("only " + words.size() + " WordNet words occur at least " + W2V_MIN_COUNT
                     + " times in the corpus; at least 2 are needed");
         }
         shuffle(words, new SplittableRandom(SplitMix64.streamSeed(s.seed(), 1)));
@@ -295,7 +204,7 @@ public final class DefineMain {
         WordVectors vectors = wordVectors(wordnet, heldout);
         List<Word> missing = words.stream().filter(w -> !vectors.contains(w.text())).toList();
         if (!missing.isEmpty()) {
-            throw DefineException.input("the word vectors have no vector for " + missing.size() + " of the words, e.g. '"
+            throw CliException.input("the word vectors have no vector for " + missing.size() + " of the words, e.g. '"
                     + missing.get(0).text() + "'");
         }
         FMatrixRMaj trainVectors = unitVectors(vectors, train);   // (N_train, F)
@@ -338,6 +247,7 @@ public final class DefineMain {
         List<String> nearestReferences = closestReferences(nearestHypotheses, test);
         BleuScore modelBleu = Bleu.corpusOfLines(modelHypotheses, modelReferences);
         BleuScore nearestBleu = Bleu.corpusOfLines(nearestHypotheses, nearestReferences);
+        Files.createDirectories(s.outDir());
         writeLines(s.outDir().resolve("model-hypotheses.txt"), modelHypotheses);
         writeReferences(s.outDir().resolve("model-references.tsv"), test, modelReferences);
         writeLines(s.outDir().resolve("nearest-hypotheses.txt"), nearestHypotheses);
@@ -365,7 +275,7 @@ public final class DefineMain {
     }
 
     /** Counts the whitespace-separated tokens of the word2vec corpus. */
-    private Map<String, Long> countCorpus(Path corpus) throws DefineException, IOException {
+    private Map<String, Long> countCorpus(Path corpus) throws IOException {
         Map<String, Long> counts = new HashMap<>();
         Tokenizer tokenizer = new WhitespaceTokenizer();
         String source = corpus == null ? "the bundled corpus" : corpus.toString();
@@ -377,7 +287,7 @@ public final class DefineMain {
                 }
             }
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw DefineException.input(source + " is not UTF-8 text");
+            throw CliException.input(source + " is not UTF-8 text");
         }
         return counts;
     }
@@ -426,15 +336,15 @@ public final class DefineMain {
      * new ones trained on the corpus plus the definitions of the synsets that hold no held-out word.
      */
     private WordVectors wordVectors(WordNetDefinitions wordnet, Set<String> heldout)
-            throws DefineException, IOException {
+            throws IOException {
         Settings s = settings;
         if (s.vectors() != null) {
             try {
                 return WordVectors.read(s.vectors());
             } catch (java.nio.file.NoSuchFileException e) {
-                throw DefineException.input("no such file: " + s.vectors());
+                throw CliException.input("no such file: " + s.vectors());
             } catch (WordVectorsFormatException e) {
-                throw DefineException.input(s.vectors() + ": " + e.getMessage());
+                throw CliException.input(s.vectors() + ": " + e.getMessage());
             }
         }
         List<String> sortedHeldout = new ArrayList<>(heldout);
@@ -443,6 +353,7 @@ public final class DefineMain {
                 "data " + describe(s.data()), "held-out words " + sortedHeldout.hashCode() + " " + sortedHeldout.size(),
                 "skip-gram dim " + s.w2vDim() + " epochs " + s.w2vEpochs() + " min-count " + W2V_MIN_COUNT
                         + " seed " + s.seed()) + "\n";
+        Files.createDirectories(s.outDir());
         Path cache = s.outDir().resolve("vectors.bin");
         Path keyFile = s.outDir().resolve("vectors.key");
         if (Files.isRegularFile(cache) && Files.isRegularFile(keyFile)
@@ -482,7 +393,7 @@ public final class DefineMain {
      * lemmas is held out, lower-cased, as tokens of [a-z0-9'] (the corpus's normalisation).
      */
     private long writeWord2VecText(Path text, WordNetDefinitions wordnet, Set<String> heldout)
-            throws DefineException, IOException {
+            throws IOException {
         long definitions = 0;
         String source = settings.corpus() == null ? "the bundled corpus" : settings.corpus().toString();
         try (BufferedReader reader = WordNetDefinitions.open(settings.corpus(), BUNDLED_CORPUS, source);
@@ -683,7 +594,7 @@ public final class DefineMain {
         Settings s = settings;
         BucketBatcher batcher = BucketBatcher.builder(trainSet.inputs()).batchSize(s.batch()).padIndex(pad)
                 .seed(SplitMix64.streamSeed(s.seed(), 3)).build();
-        Optimizer adam = new Adam(model.parameters(), Adam.Config.builder().learningRate(s.lr()).build());
+        Optimizer adam = new Adam(model.parameters(), AdamConfig.adam().learningRate(s.lr()).build());
         SplittableRandom dropoutRandom = new SplittableRandom(SplitMix64.streamSeed(s.seed(), 4));
         FMatrixRMaj batchVectors = new FMatrixRMaj(1, trainVectors.numCols);
         long trainTokens = trainSet.tokens();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.seq4j.examples.cli.CliException;
 
 /**
  * WordNet synsets as the define example reads them: a tab-separated file with a header line naming at
@@ -48,15 +49,15 @@ final class WordNetDefinitions {
      *
      * @param file the file, or null for the bundled one
      * @return the synsets in file order
-     * @throws DefineException if the file is missing or not in the format
+     * @throws CliException (input) if the file is missing or not in the format
      * @throws IOException     if reading fails otherwise
      */
-    static WordNetDefinitions read(Path file) throws DefineException, IOException {
+    static WordNetDefinitions read(Path file) throws IOException {
         String source = file == null ? "the bundled WordNet definitions" : file.toString();
         try (BufferedReader reader = open(file, BUNDLED, source)) {
             return parse(reader, source);
         } catch (CharacterCodingException e) {
-            throw DefineException.input(source + " is not UTF-8 text");
+            throw CliException.input(source + " is not UTF-8 text");
         }
     }
 
@@ -67,24 +68,24 @@ final class WordNetDefinitions {
      * @param resource the class-path resource read when {@code file} is null
      * @param source   the name used in messages
      * @return a reader that rejects malformed UTF-8
-     * @throws DefineException if the file does not exist or is not gzip where its name says so
+     * @throws CliException (input) if the file does not exist or is not gzip where its name says so
      * @throws IOException     if opening fails otherwise
      */
-    static BufferedReader open(Path file, String resource, String source) throws DefineException, IOException {
+    static BufferedReader open(Path file, String resource, String source) throws IOException {
         InputStream in;
         if (file == null) {
             in = WordNetDefinitions.class.getResourceAsStream(resource);
             if (in == null) {
-                throw DefineException.input("the bundled file " + resource + " is not on the class path");
+                throw CliException.input("the bundled file " + resource + " is not on the class path");
             }
         } else {
             if (Files.isDirectory(file)) {
-                throw DefineException.input(source + " is a directory");
+                throw CliException.input(source + " is a directory");
             }
             try {
                 in = Files.newInputStream(file);
             } catch (NoSuchFileException e) {
-                throw DefineException.input("no such file: " + source);
+                throw CliException.input("no such file: " + source);
             }
         }
         if (file == null || file.getFileName().toString().endsWith(".gz")) {
@@ -92,7 +93,7 @@ final class WordNetDefinitions {
                 in = new GZIPInputStream(in, 1 << 16);
             } catch (java.util.zip.ZipException e) {
                 in.close();
-                throw DefineException.input(source + " is not a gzip file");
+                throw CliException.input(source + " is not a gzip file");
             }
         }
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
@@ -101,16 +102,16 @@ final class WordNetDefinitions {
     }
 
     private static WordNetDefinitions parse(BufferedReader reader, String source)
-            throws DefineException, IOException {
+            throws IOException {
         String header = reader.readLine();
         if (header == null) {
-            throw DefineException.input(source + " is empty");
+            throw CliException.input(source + " is empty");
         }
         List<String> columns = Arrays.asList(header.split("\t", -1));
         int lemmas = columns.indexOf("lemmas");
         int definition = columns.indexOf("definition");
         if (lemmas < 0 || definition < 0) {
-            throw DefineException.input(source + ": the header line must name the columns 'lemmas' and "
+            throw CliException.input(source + ": the header line must name the columns 'lemmas' and "
                     + "'definition' (tab-separated) but was '" + abbreviate(header) + "'");
         }
         List<Synset> synsets = new ArrayList<>();
@@ -123,17 +124,17 @@ final class WordNetDefinitions {
             }
             String[] fields = line.split("\t", -1);
             if (fields.length != columns.size()) {
-                throw DefineException.input(source + " line " + number + ": " + fields.length
+                throw CliException.input(source + " line " + number + ": " + fields.length
                         + " tab-separated fields where the header has " + columns.size());
             }
             List<String> words = List.of(fields[lemmas].trim().split(" +"));
             if (fields[lemmas].isBlank() || fields[definition].isBlank()) {
-                throw DefineException.input(source + " line " + number + ": empty lemmas or definition");
+                throw CliException.input(source + " line " + number + ": empty lemmas or definition");
             }
             synsets.add(new Synset(words, fields[definition].trim()));
         }
         if (synsets.isEmpty()) {
-            throw DefineException.input(source + " holds no synset");
+            throw CliException.input(source + " holds no synset");
         }
         return new WordNetDefinitions(synsets);
     }

@@ -2,10 +2,9 @@ package org.seq4j.examples.define;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.examples.Probes.says;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seq4j.eval.Bleu;
+import org.seq4j.examples.Probes;
+import org.seq4j.examples.Probes.Result;
 
 /**
  * The define example end to end on tiny data (a few seconds): the summary line, determinism (a second
@@ -69,22 +70,13 @@ class DefineMainTest {
         return a.toArray(new String[0]);
     }
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = DefineMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    private static final Probes.Main MAIN = DefineMain::run;
 
     @Test
     void runsEndToEndDeterministicallyAndWritesFilesForBleuPy() throws IOException {
         writeData();
-        Outcome first = run(args());
-        assertEquals(0, first.status(), first.err());
+        Result first = Probes.run(MAIN, args());
+        Probes.assertSucceeded(first);
         String[] lines = first.out().split("\n");
         String summary = lines[lines.length - 1];
         Matcher m = Pattern.compile("summary words=20 heldout=5 perplexity=([0-9.]+) unigram_perplexity=([0-9.]+) "
@@ -95,8 +87,8 @@ class DefineMainTest {
         assertTrue(Files.notExists(dir.resolve("out/word2vec-text.txt")));
 
         // the second run reads the cached vectors and repeats the first, figure for figure
-        Outcome second = run(args());
-        assertEquals(0, second.status(), second.err());
+        Result second = Probes.run(MAIN, args());
+        Probes.assertSucceeded(second);
         assertEquals(first.out(), second.out());
 
         // the hypothesis and reference files give the printed BLEU
@@ -110,37 +102,42 @@ class DefineMainTest {
     }
 
     @Test
-    void badInputIsOneLineAndStatusTwo() throws IOException {
+    void badOptionsAndFilesAreOneLineWithStatusTwoAndChangeNothing() throws IOException {
         writeData();
-        assertBad(run("--epochs"), "--epochs needs a value");
-        assertBad(run("--epoch", "3"), "unknown option '--epoch'");
-        assertBad(run("--epochs", "three"), "--epochs must be an integer but was 'three'");
-        assertBad(run("--heldout", "1.5"), "--heldout must be in");
-        assertBad(run("--seed", "1", "--seed", "2"), "--seed is given twice");
-        assertBad(run(args("--data", "x")), "--data is given twice");
-        Path missing = dir.resolve("missing.tsv");
-        assertBad(run("--data", missing.toString(), "--out", dir.resolve("o").toString()),
-                "no such file: " + missing);
+        Path out = dir.resolve("o");
+        String o = out.toString();
+        refused(says("--epochs needs a value"), "--epochs");
+        refused(says("unknown option '--epoch'"), "--epoch", "3");
+        refused(says("--epochs must be a whole number", "'three'"), "--epochs", "three");
+        refused(says("--heldout must be"), "--heldout", "1.5");
+        refused(says("--feed-vector must be 0 or 1"), "--feed-vector", "2");
+        refused(says("--seed is given twice"), "--seed", "1", "--seed", "2");
+        refused(says("--data", "no such file"), "--data", dir.resolve("missing.tsv").toString(), "--out", o);
+        refused(says("--vectors", "is a directory"), "--vectors", dir.toString(), "--out", o);
+        Path file = dir.resolve("corpus.txt");
+        refused(says("--out", "is not a directory"), "--out", file.toString());
         Path noHeader = dir.resolve("bad.tsv");
         Files.writeString(noHeader, "n\tapple\ta fruit\n");
-        assertBad(run("--data", noHeader.toString(), "--out", dir.resolve("o").toString()),
-                "must name the columns 'lemmas' and 'definition'");
+        refused(says("must name the columns 'lemmas' and 'definition'"), "--data", noHeader.toString(), "--out", o);
         Path ragged = dir.resolve("ragged.tsv");
         Files.writeString(ragged, "pos\tlemmas\tdefinition\nn\tapple\n");
-        assertBad(run("--data", ragged.toString(), "--out", dir.resolve("o").toString()),
-                "line 2: 2 tab-separated fields where the header has 3");
+        refused(says("line 2: 2 tab-separated fields where the header has 3"), "--data", ragged.toString(),
+                "--out", o);
+        Path latin1 = dir.resolve("latin1.tsv");
+        Files.write(latin1, "pos\tlemmas\tdefinition\nn\tcaf\u00e9\ta drink\n".getBytes(StandardCharsets.ISO_8859_1));
+        refused(says("is not UTF-8 text"), "--data", latin1.toString(), "--out", o);
         Path notGzip = dir.resolve("corpus.gz");
         Files.writeString(notGzip, "plain text");
-        assertBad(run("--corpus", notGzip.toString(), "--out", dir.resolve("o").toString()), "is not a gzip file");
+        refused(says("is not a gzip file"), "--data", dir.resolve("definitions.tsv").toString(), "--corpus",
+                notGzip.toString(), "--out", o);
+        assertTrue(Files.notExists(out), "a refused run created its output directory");
 
-        Outcome help = run("--help");
-        assertEquals(0, help.status());
+        Result help = Probes.run(MAIN, "--help");
+        Probes.assertSucceeded(help);
         assertTrue(help.out().startsWith("usage: examples/run define"), help.out());
     }
 
-    private static void assertBad(Outcome outcome, String message) {
-        assertEquals(2, outcome.status(), outcome.err());
-        assertEquals(1, outcome.err().lines().count(), outcome.err());
-        assertTrue(outcome.err().startsWith("define: ") && outcome.err().contains(message), outcome.err());
+    private void refused(String[] fragments, String... args) {
+        Probes.assertRefused("define", MAIN, dir, 2, fragments, args);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.data.TokenBatch;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 
 /**
@@ -72,7 +73,7 @@ class DefinitionDecoderTest {
         TokenBatch batch = TokenBatch.of(INPUTS, PAD);
         int[] targets = timeMajorTargets(batch);
         FMatrixRMaj v = vectors(3, 3, 9);
-        Optimizer adam = new Adam(model.parameters(), Adam.Config.builder().learningRate(0.05).build());
+        Optimizer adam = new Adam(model.parameters(), AdamConfig.adam().learningRate(0.05).build());
         double first = model.forward(batch, targets, v, null);
         for (int step = 0; step < 150; step++) {
             model.parameters().zeroGrad();
