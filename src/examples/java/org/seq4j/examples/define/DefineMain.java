@@ -146,8 +146,9 @@ public final class DefineMain {
 
     /** The validated command line. */
     record Settings(Path outDir, Path data, Path corpus, Path vectors, int words, double heldout, int senses,
-                    int maxLength, int vocab, int embedding, int hidden, int layers, float dropout, boolean feedVector, int epochs,
-                    int batch, double lr, double clip, int w2vDim, int w2vEpochs, int show, long seed) {
+                    int maxLength, int vocab, int embedding, int hidden, int layers, float dropout,
+                    boolean feedVector, int epochs, int batch, double lr, double clip, int w2vDim, int w2vEpochs,
+                    int show, long seed) {
 
         /** Parses and checks the options, and that the input files exist and are readable. */
         static Settings parse(String[] args) {
@@ -204,8 +205,8 @@ public final class DefineMain {
         WordVectors vectors = wordVectors(wordnet, heldout);
         List<Word> missing = words.stream().filter(w -> !vectors.contains(w.text())).toList();
         if (!missing.isEmpty()) {
-            throw CliException.input("the word vectors have no vector for " + missing.size() + " of the words, e.g. '"
-                    + missing.get(0).text() + "'");
+            throw CliException.input("the word vectors have no vector for " + missing.size()
+                    + " of the words, e.g. '" + missing.get(0).text() + "'");
         }
         FMatrixRMaj trainVectors = unitVectors(vectors, train);   // (N_train, F)
         FMatrixRMaj testVectors = unitVectors(vectors, test);     // (N_test, F)
@@ -225,7 +226,8 @@ public final class DefineMain {
 
         // 4. training
         DefinitionDecoder model = new DefinitionDecoder(vectors.dimension(), vocabulary.size(), pad, s.embedding(),
-                s.hidden(), s.layers(), s.dropout(), s.feedVector(), new SplittableRandom(SplitMix64.streamSeed(s.seed(), 2)));
+                s.hidden(), s.layers(), s.dropout(), s.feedVector(),
+                new SplittableRandom(SplitMix64.streamSeed(s.seed(), 2)));
         train(model, trainSet, trainVectors, testSet, testVectors, pad);
 
         // 5. evaluation
@@ -254,7 +256,8 @@ public final class DefineMain {
         writeReferences(s.outDir().resolve("nearest-references.tsv"), test, nearestReferences);
 
         out.printf(Locale.ROOT, "held-out perplexity per word (token, <eos> included): model %.2f, unigram %.2f; "
-                + "the model given another held-out word's vector: %.2f%n", modelPerplexity, unigramPerplexity, shuffledPerplexity);
+                        + "the model given another held-out word's vector: %.2f%n", modelPerplexity, unigramPerplexity,
+                shuffledPerplexity);
         out.println("held-out corpus BLEU-4 (each hypothesis against the closest of the word's definitions):");
         out.println("  model (greedy)          " + modelBleu);
         out.println("  nearest training word   " + nearestBleu);
@@ -269,9 +272,9 @@ public final class DefineMain {
         }
         LOG.info(String.format(Locale.ROOT, "done in %.0f s; hypotheses and references in %s",
                 (System.nanoTime() - startNanos) / 1e9, s.outDir()));
-        out.printf(Locale.ROOT, "summary words=%d heldout=%d perplexity=%.2f unigram_perplexity=%.2f bleu=%.2f "
-                        + "nearest_bleu=%.2f%n", words.size(), test.size(), modelPerplexity, unigramPerplexity,
-                modelBleu.score(), nearestBleu.score());
+        out.printf(Locale.ROOT, "summary words=%d heldout=%d perplexity=%.2f unigram_perplexity=%.2f "
+                        + "other_vector_perplexity=%.2f bleu=%.2f nearest_bleu=%.2f%n", words.size(), test.size(),
+                modelPerplexity, unigramPerplexity, shuffledPerplexity, modelBleu.score(), nearestBleu.score());
     }
 
     /** Counts the whitespace-separated tokens of the word2vec corpus. */
@@ -618,11 +621,12 @@ public final class DefineMain {
                     lastLog = now;
                     double rate = tokens / ((now - epochNanos) / 1e9);
                     double left = ((s.epochs() - epoch) * (double) trainTokens - tokens) / rate;
-                    LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.0f%%, loss %.3f, %.0f tokens/s, about %.0f s left",
-                            epoch + 1, s.epochs(), 100.0 * tokens / trainTokens, lossSum / tokens, rate, left));
+                    LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.0f%%, loss %.3f, %.0f tokens/s, "
+                                    + "about %.0f s left", epoch + 1, s.epochs(), 100.0 * tokens / trainTokens, lossSum / tokens, rate, left));
                 }
             }
-            double heldoutPerplexity = Math.exp(testSet.negativeLogLikelihood(model, testVectors, pad) / testSet.tokens());
+            double heldoutPerplexity = Math.exp(testSet.negativeLogLikelihood(model, testVectors, pad)
+                    / testSet.tokens());
             double seconds = (System.nanoTime() - epochNanos) / 1e9;
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d done: training loss %.3f (perplexity %.1f), held-out "

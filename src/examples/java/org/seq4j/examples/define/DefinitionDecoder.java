@@ -34,8 +34,9 @@ import org.seq4j.rnn.RecurrentState;
  * of {@code E + F} columns ("seed and input" in Noraset et al. 2017), so that the LSTM need not carry it
  * in its state. The gradient flows back the same way: the loss into the output layer, through dropout into
  * the LSTM, whose {@code dx} (its first E columns) reaches the embedding and whose {@code dh0}, {@code dc0}
- * reach the initial-state projection. Greedy decoding steps a frozen copy of the LSTM ({@link RecurrentLayer#freeze()}) from the
- * same initial state, feeding back the most likely token until {@code <eos>}.
+ * reach the initial-state projection. Greedy decoding steps a frozen copy of the LSTM
+ * ({@link RecurrentLayer#freeze()}) from the same initial state, feeding back the most likely token until
+ * {@code <eos>}.
  *
  * <p>Shapes: B words, F vector size, E embedding, H hidden, L layers, V vocabulary, T steps. The buffers
  * are kept at the size of the largest batch seen and reshaped for each batch.

@@ -80,7 +80,7 @@ class DefineMainTest {
         String[] lines = first.out().split("\n");
         String summary = lines[lines.length - 1];
         Matcher m = Pattern.compile("summary words=20 heldout=5 perplexity=([0-9.]+) unigram_perplexity=([0-9.]+) "
-                + "bleu=([0-9.]+) nearest_bleu=([0-9.]+)").matcher(summary);
+                + "other_vector_perplexity=[0-9.]+ bleu=([0-9.]+) nearest_bleu=([0-9.]+)").matcher(summary);
         assertTrue(m.matches(), summary);
         assertTrue(Double.parseDouble(m.group(1)) > 1 && Double.parseDouble(m.group(2)) > 1, summary);
         assertTrue(Files.exists(dir.resolve("out/vectors.bin")));

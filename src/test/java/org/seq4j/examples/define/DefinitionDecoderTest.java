@@ -29,6 +29,9 @@ class DefinitionDecoderTest {
     private static final int[][] INPUTS = {{BOS, 3, 4, 5}, {BOS, 6}, {BOS, 4, 3}};
     private static final int[][] TARGETS = {{3, 4, 5, EOS}, {6, EOS}, {4, 3, EOS}};
 
+    private static final TokenBatch BATCH = TokenBatch.of(INPUTS, PAD);
+    private static final int[] BATCH_TARGETS = timeMajorTargets(BATCH);
+
     private static int[] timeMajorTargets(TokenBatch batch) {
         int b = batch.batchSize();
         int[] targets = new int[batch.maxLength() * b];
@@ -54,15 +57,13 @@ class DefinitionDecoderTest {
     @ValueSource(booleans = {false, true})
     void gradientsMatchFiniteDifferences(boolean feed) {
         DefinitionDecoder model = new DefinitionDecoder(3, 7, PAD, 4, 5, 2, 0.25f, feed, new SplittableRandom(11));
-        TokenBatch batch = TokenBatch.of(INPUTS, PAD);
-        int[] targets = timeMajorTargets(batch);
         FMatrixRMaj v = vectors(3, 3, 5);
         // the same dropout masks in every evaluation: a new stream with one seed
-        GradientCheck.builder(() -> model.forward(batch, targets, v, new SplittableRandom(3)))
+        GradientCheck.builder(() -> model.forward(BATCH, BATCH_TARGETS, v, new SplittableRandom(3)))
                 .parameters(model.parameters()).build()
                 .run(() -> {
                     model.parameters().zeroGrad();
-                    model.forwardBackward(batch, targets, v, new SplittableRandom(3));
+                    model.forwardBackward(BATCH, BATCH_TARGETS, v, new SplittableRandom(3));
                 }).assertPassed();
     }
 
@@ -70,17 +71,15 @@ class DefinitionDecoderTest {
     @ValueSource(booleans = {false, true})
     void greedyDecodingRepeatsWhatTheModelLearned(boolean feed) {
         DefinitionDecoder model = new DefinitionDecoder(3, 7, PAD, 8, 16, 1, 0f, feed, new SplittableRandom(2));
-        TokenBatch batch = TokenBatch.of(INPUTS, PAD);
-        int[] targets = timeMajorTargets(batch);
         FMatrixRMaj v = vectors(3, 3, 9);
         Optimizer adam = new Adam(model.parameters(), AdamConfig.adam().learningRate(0.05).build());
-        double first = model.forward(batch, targets, v, null);
+        double first = model.forward(BATCH, BATCH_TARGETS, v, null);
         for (int step = 0; step < 150; step++) {
             model.parameters().zeroGrad();
-            model.forwardBackward(batch, targets, v, null);
+            model.forwardBackward(BATCH, BATCH_TARGETS, v, null);
             adam.step();
         }
-        double last = model.forward(batch, targets, v, null);
+        double last = model.forward(BATCH, BATCH_TARGETS, v, null);
         assertTrue(last < 0.05 * first, "loss " + first + " → " + last);
         int[][] generated = model.greedy(v, BOS, EOS, new int[] {PAD, BOS}, 10);
         for (int i = 0; i < 3; i++) {
