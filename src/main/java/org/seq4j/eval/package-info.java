@@ -9,6 +9,10 @@
  *       balanced class weights for imbalanced data.</li>
  *   <li>{@link org.seq4j.eval.BagOfWords}: unigram-count features of token-id sequences over a
  *       vocabulary, the input of the classic bag-of-words baseline.</li>
+ *   <li>{@link org.seq4j.eval.Bleu}: corpus BLEU-4 (Papineni et al. 2002, one reference per hypothesis),
+ *       the figure of the seq2seq peer benchmark's {@code bleu.py} with its tokenisation, and sentence BLEU
+ *       with add-one smoothing; {@link org.seq4j.eval.BleuScore} holds a corpus score with its n-gram
+ *       counts.</li>
  *   <li>{@link org.seq4j.eval.RegressionMetrics}: RMSE and MAE of continuous predictions.</li>
  *   <li>{@link org.seq4j.eval.NaiveForecasts}: the last-value and seasonal-naive one-step-ahead
  *       forecasts.</li>
