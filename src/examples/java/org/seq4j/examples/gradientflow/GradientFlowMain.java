@@ -66,7 +66,9 @@ public final class GradientFlowMain {
             "  --cells LIST     cells among rnn,lstm,gru (default rnn,lstm,gru)",
             "  --hidden N       hidden size H (default 32)",
             "  --batch N        sequences per training step B (default 32)",
-            "  --lr X           Adam learning rate (default 0.01)",
+            "  --optimizer NAME adam or sgd (default adam)",
+            "  --lr X           learning rate (default 0.01 for adam, 0.1 for sgd)",
+            "  --momentum X     SGD momentum (default 0; sgd only)",
             "  --clip X         largest global gradient norm of the clipped runs (default 1)",
             "  --forget-bias X  LSTM forget-gate bias: bias_ih[f] = X, bias_hh[f] = 0 (default 1); 'none' keeps",
             "                   PyTorch's initialisation, uniform in ±1/√H like every other bias",
@@ -88,7 +90,19 @@ public final class GradientFlowMain {
 
     /** The parsed command line. */
     record Settings(int steps, List<Integer> lengths, List<CellType> cells, int hidden, int batch, double learningRate,
-                    double clip, double forgetBias, int testSize, int distance, int threads, long seed, Path outDir) {
+                    double momentum, double clip, double forgetBias, int testSize, int distance, int threads, long seed,
+                    Path outDir) {
+
+        /** Adam, or SGD with {@link #momentum}. */
+        boolean adam() {
+            return Double.isNaN(momentum);
+        }
+
+        /** The optimiser and its learning rate, for people: {@code Adam lr 0.01}, {@code SGD lr 0.1}. */
+        String optimizer() {
+            return (adam() ? "Adam" : "SGD") + " lr " + learningRate
+                    + (adam() || momentum == 0 ? "" : " momentum " + momentum);
+        }
 
         /** The initialisation of a cell: PyTorch's, with the forget-gate bias for an LSTM if one is set. */
         RecurrentInit init(CellType cell) {
@@ -131,8 +145,12 @@ public final class GradientFlowMain {
     // Command line
 
     static Settings parse(String[] args) {
-        Options options = Options.spec("--").values("steps", "lengths", "cells", "hidden", "batch", "lr", "clip",
-                "forget-bias", "test", "distance", "threads", "seed", "out").parse(args, 0);
+        Options options = Options.spec("--").values("steps", "lengths", "cells", "hidden", "batch", "optimizer", "lr",
+                "momentum", "clip", "forget-bias", "test", "distance", "threads", "seed", "out").parse(args, 0);
+        boolean adam = options.oneOf("optimizer", "adam", "adam", "sgd").equals("adam");
+        if (adam && options.has("momentum")) {
+            throw CliException.usage("--momentum is for --optimizer sgd; Adam has none");
+        }
         List<Integer> lengths = new ArrayList<>();
         for (String part : options.string("lengths", "50,100,200").split(",", -1)) {
             int length;
@@ -170,7 +188,8 @@ public final class GradientFlowMain {
                 List.copyOf(cells),
                 options.intValue("hidden", 32, 1, 4096),
                 options.intValue("batch", 32, 1, 4096),
-                options.positiveValue("lr", 0.01, 0, 1),
+                options.positiveValue("lr", adam ? 0.01 : 0.1, 0, 10),
+                adam ? Double.NaN : options.doubleValue("momentum", 0, 0, 0.999),
                 options.positiveValue("clip", 1, 0, 1e6),
                 forgetBias,
                 options.intValue("test", 512, 1, 1_000_000),
@@ -391,7 +410,7 @@ public final class GradientFlowMain {
     private List<AddingRun.Result> addingProblem(Map<String, String> summary) throws IOException,
             InterruptedException {
         AddingRun.Hyper hyper = new AddingRun.Hyper(settings.hidden(), settings.batch(), settings.steps(),
-                settings.learningRate(), settings.clip(), settings.testSize(), 20, settings::init);
+                settings.learningRate(), settings.momentum(), settings.clip(), settings.testSize(), 20, settings::init);
         List<AddingRun.Setting> runs = new ArrayList<>();
         for (int length : settings.lengths()) {
             for (CellType cell : settings.cells()) {
@@ -404,9 +423,9 @@ public final class GradientFlowMain {
         for (int length : settings.lengths()) {
             tests.put(length, AddingRun.testSet(length, settings.testSize(), settings.seed()));
         }
-        out.printf(Locale.ROOT, "(b) the adding problem: %d configurations of %d steps, B = %d, H = %d, Adam lr %s, "
+        out.printf(Locale.ROOT, "(b) the adding problem: %d configurations of %d steps, B = %d, H = %d, %s, "
                         + "clipping at global norm %s, LSTM forget-gate bias %s, %d test sequences per length%n",
-                runs.size(), settings.steps(), settings.batch(), settings.hidden(), settings.learningRate(),
+                runs.size(), settings.steps(), settings.batch(), settings.hidden(), settings.optimizer(),
                 settings.clip(), Double.isNaN(settings.forgetBias()) ? "as PyTorch (±1/√H)" : settings.forgetBias(),
                 settings.testSize());
 
@@ -435,6 +454,7 @@ public final class GradientFlowMain {
         out.printf(Locale.ROOT, "%-5s %-6s %-5s %10s %10s %9s %10s %13s%n", "T", "cell", "clip", "test MSE",
                 "baseline", "ratio", "max |g|", "< " + SOLVED_MSE + " from");
         int solved = 0;
+        List<String> diverged = new ArrayList<>();
         List<LinePlot.Panel> panels = new ArrayList<>();
         for (int length : settings.lengths()) {
             double baseline = AddingRun.baseline(tests.get(length)[1]);
@@ -456,16 +476,23 @@ public final class GradientFlowMain {
                         r.maxGradNorm(), from < 0 ? "-" : "step " + from);
                 String key = "mse_" + cellName(s.cell()).toLowerCase(Locale.ROOT) + "_T" + length + (s.clip() ? "_clip" : "");
                 summary.put(key, r.diverged() ? "NaN" : format(r.testMse()));
-                LinePlot.Series curve = LinePlot.Series.line(s.label(), LinePlot.color(colorOf(s.cell())),
-                        r.curveSteps(), r.curveMse());
+                if (r.diverged()) {
+                    diverged.add(s.label() + " T=" + length + " at step " + r.divergedAt());
+                }
+                String label = r.diverged() ? s.label() + " (diverged at step " + r.divergedAt() + ")" : s.label();
+                LinePlot.Series curve = LinePlot.Series.line(label, LinePlot.color(colorOf(s.cell())), r.curveSteps(),
+                        r.curveMse());
                 panel.add(s.clip() ? curve : curve.asDashed());
             }
             panels.add(panel);
         }
         summary.put("solved", solved + "/" + results.size());
         out.println("solved: test MSE < " + SOLVED_MSE + " (" + solved + " of " + results.size() + ")");
+        if (!diverged.isEmpty()) {
+            out.println("diverged (loss or gradient not finite): " + String.join(", ", diverged));
+        }
         Path file = settings.outDir().resolve("adding-curves.png");
-        LinePlot.write(file, "The adding problem: test MSE while training (dashed: without clipping)",
+        LinePlot.write(file, "The adding problem, " + settings.optimizer() + ": test MSE while training (dashed: without clipping)",
                 1, panels);
         out.println("wrote " + file);
         return results;

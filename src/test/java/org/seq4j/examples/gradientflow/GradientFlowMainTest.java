@@ -59,6 +59,19 @@ class GradientFlowMainTest {
     }
 
     @Test
+    void sgdWithTooLargeAStepDivergesUnlessClipped() {
+        Result r = Probes.run(MAIN, "--optimizer", "sgd", "--lr", "5", "--steps", "40", "--lengths", "6", "--cells",
+                "rnn", "--hidden", "4", "--batch", "3", "--test", "5", "--distance", "3", "--seed", "3", "--out",
+                dir.resolve("out").toString());
+        assertSucceeded(r);
+        assertTrue(r.out().contains("SGD lr 5.0, clipping at global norm 1.0"), r.out());
+        assertTrue(r.out().contains("diverged (loss or gradient not finite): RNN T=6 at step "), r.out());
+        String summary = lastLine(r);
+        assertTrue(summary.contains(" mse_rnn_T6=NaN "), "the unclipped run diverged: " + summary);
+        assertTrue(summary.matches(".* mse_rnn_T6_clip=[0-9.e+-]+ .*"), "the clipped run did not: " + summary);
+    }
+
+    @Test
     void helpAndBadCommandLines() throws IOException {
         Result help = Probes.run(MAIN, "--help");
         assertSucceeded(help);
@@ -67,7 +80,8 @@ class GradientFlowMainTest {
         String[][] bad = {
             {"--steps", "ten"}, {"--steps", "0"}, {"--lr", "-1"}, {"--cells", "lstm,cnn"}, {"--cells", "gru,gru"},
             {"--lengths", "50,,100"}, {"--lengths", "1"}, {"--hidden"}, {"--bogus", "1"}, {"--seed", "1", "--seed", "2"},
-            {"--forget-bias", "many"}, {"positional"},
+            {"--forget-bias", "many"}, {"--optimizer", "rmsprop"}, {"--momentum", "0.9"},
+            {"--optimizer", "sgd", "--momentum", "1"}, {"positional"},
         };
         for (String[] args : bad) {
             assertRefused(GradientFlowMain.NAME, MAIN, dir, 2, says(), args);
