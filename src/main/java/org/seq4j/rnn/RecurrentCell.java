@@ -513,6 +513,24 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
         }
 
         /**
+         * The gate activations of the step, for diagnostics such as gate saturation: the gate blocks
+         * packed in the cell's order, each after its nonlinearity.
+         * <pre>
+         *   LSTM  [i | f | g | o] = [σ(a_i) | σ(a_f) | tanh(a_g) | σ(a_o)]           (B, 4H)
+         *   GRU   [r | z | n]     = [σ(…) | σ(…) | tanh(x_n + r ⊙ h_n)]             (B, 3H)
+         * </pre>
+         *
+         * @return (B, G·H); owned by the cache, overwritten by the next forward that reuses it; read only
+         * @throws IllegalStateException if the cell is an Elman cell (it has no gates)
+         */
+        public FMatrixRMaj gates() {
+            if (owner.type.gateCount() == 1) {
+                throw new IllegalStateException("an Elman " + owner.type + " cell has no gates");
+            }
+            return gates;
+        }
+
+        /**
          * Gradient with respect to the step's input {@code x}.
          *
          * @return (B, I); owned by the cache

@@ -183,6 +183,43 @@ class RecurrentCellTest {
     }
 
     @Test
+    void gatesAreTheActivationsThatMakeTheStep() {
+        // LSTM: h_t = o ⊙ tanh(f ⊙ c_{t−1} + i ⊙ g) from the four blocks of gates()
+        LstmCell lstm = new LstmCell(INPUT, HIDDEN, true, RecurrentInit.pytorchDefault(), new SplittableRandom(5));
+        SplittableRandom random = new SplittableRandom(6);
+        FMatrixRMaj x = uniform(random, BATCH, INPUT, 1.0);
+        FMatrixRMaj h = uniform(random, BATCH, HIDDEN, 1.0);
+        FMatrixRMaj c = uniform(random, BATCH, HIDDEN, 1.0);
+        RecurrentCell.StepCache step = lstm.forward(x, h, c);
+        FMatrixRMaj gates = step.gates();
+        assertEquals(4 * HIDDEN, gates.numCols);
+        for (int b = 0; b < BATCH; b++) {
+            for (int j = 0; j < HIDDEN; j++) {
+                float i = gates.get(b, j);
+                float f = gates.get(b, HIDDEN + j);
+                float g = gates.get(b, 2 * HIDDEN + j);
+                float o = gates.get(b, 3 * HIDDEN + j);
+                assertTrue(i > 0 && i < 1 && f > 0 && f < 1 && o > 0 && o < 1 && g > -1 && g < 1);
+                double cNew = f * c.get(b, j) + i * g;
+                assertEquals(cNew, step.cellState().get(b, j), 1e-6);
+                assertEquals(o * Math.tanh(cNew), step.hidden().get(b, j), 1e-6);
+            }
+        }
+        GruCell gru = new GruCell(INPUT, HIDDEN, true, RecurrentInit.pytorchDefault(), new SplittableRandom(5));
+        RecurrentCell.StepCache gruStep = gru.forward(x, h);
+        for (int b = 0; b < BATCH; b++) {
+            for (int j = 0; j < HIDDEN; j++) {   // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                float z = gruStep.gates().get(b, HIDDEN + j);
+                float n = gruStep.gates().get(b, 2 * HIDDEN + j);
+                assertEquals((1 - z) * n + z * h.get(b, j), gruStep.hidden().get(b, j), 1e-6);
+            }
+        }
+        ElmanCell rnn = new ElmanCell(CellType.RNN_TANH, INPUT, HIDDEN, true, RecurrentInit.pytorchDefault(),
+                new SplittableRandom(5));
+        assertThrows(IllegalStateException.class, () -> rnn.forward(x, h).gates());
+    }
+
+    @Test
     void elmanRejectsGatedTypes() {
         assertThrows(IllegalArgumentException.class, () -> new ElmanCell(CellType.LSTM, 2, 2, true,
                 RecurrentInit.pytorchDefault(), new SplittableRandom(1)));
