@@ -149,6 +149,17 @@ class Seq2SeqModelTest {
     }
 
     @Test
+    void pairsOfADataSetGiveTheLossOfTheirTokenBatches() {
+        Seq2SeqModel model = model(small().inputFeeding(true).dropout(0.2f).build(), 27);
+        int[] examples = {2, 0, 1};
+        int[][] sources = {SOURCES[2], SOURCES[0], SOURCES[1]};
+        int[][] targets = {TARGETS[2], TARGETS[0], TARGETS[1]};
+        double expected = model.forward(TokenBatch.of(sources, 0), TokenBatch.of(targets, 0), 0.5,
+                new SplitMix64(9), null).loss();
+        assertEquals(expected, model.forward(SOURCES, TARGETS, examples, 0.5, new SplitMix64(9), null).loss());
+    }
+
+    @Test
     void scheduledSamplingFeedsTheModelsOwnPredictions() {
         Seq2SeqModel model = model(small().build(), 24);
         double teacher = model.forward(sources(), targets(), 1.0, new SplitMix64(3), null).loss();
