@@ -39,7 +39,10 @@ trap 'rm -rf "$WORK"' EXIT
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
-simd="$(for f in avx2 avx512f; do [[ " $flags " == *" $f "* ]] && printf '%s ' "$f"; done)"
+simd=""
+for f in avx2 avx512f; do
+  if [[ " $flags " == *" $f "* ]]; then simd+="$f "; fi
+done
 echo "== machine: $cpu; ${simd:-no AVX2/AVX-512}; $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== java: $(java -version 2>&1 | head -1); torch: $("$PYTHON" -c 'import torch; print(torch.__version__)')"
 echo "== data: $DATA; split i % 20 == 0 test; $EPOCHS epochs; beam 5 on the first $BEAM_LIMIT test pairs"
