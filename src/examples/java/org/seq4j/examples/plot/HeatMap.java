@@ -6,14 +6,10 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.seq4j.io.AtomicFiles;
 
 /**
  * Draws a matrix of values in {@code [0, 1]} as a PNG heat map with a label on every row and column, with
@@ -111,16 +107,7 @@ public final class HeatMap {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", png)) {
-            throw new IOException("no PNG writer available");
-        }
-        AtomicFiles.write(file, channel -> {
-            ByteBuffer bytes = ByteBuffer.wrap(png.toByteArray());
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        });
+        Png.write(file, image);
     }
 
     /** The colour of a value: white at 0, dark blue at 1, linear in between. */

@@ -6,9 +6,7 @@ import static org.seq4j.examples.Probes.assertSucceeded;
 import static org.seq4j.examples.Probes.says;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +37,8 @@ class TranslateMainTest {
     }
 
     private static Result runWithInput(String input, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = TranslateMain.run(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Probes.run((a, out, err) -> TranslateMain.run(a,
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, err), args);
     }
 
     private static String lastLine(Result r) {
