@@ -8,7 +8,6 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.TokenBatch;
 import org.seq4j.kernel.Gemm;
-import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Module;
@@ -41,7 +40,8 @@ import org.seq4j.tensor.Tensors;
  *   d_t      = decoder(δ(tgt_emb(y_in,t)) [; h̃_{t−1}], s_{t−1})  (B, H) per step, δ between layers
  *   h̃_t      = tanh(W_c [c_t; d_t]) with c_t = Σ_s a_ts h̄_s (GlobalAttention), or d_t without attention
  *   z        = out(δ(h̃)) = δ(h̃)·W_outᵀ + b_out                 (N, Vt), the real target positions only
- *   loss     = mean over the N real target tokens of −log softmax(z)[y_out]      (ignore_index = &lt;pad&gt;)
+ *   loss     = mean over the N real target tokens of −log softmax(z)[y_out]
+ *              (PyTorch's cross_entropy with ignore_index = &lt;pad&gt;: the padded positions are not even computed)
  * </pre>
  * With input feeding ({@code [; h̃_{t−1}]}, {@code h̃_{−1} = 0}; the undropped {@code h̃}) the decoder input
  * is {@code E + H} wide.
@@ -122,7 +122,6 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     private final GlobalAttention attention;
     private final Linear output;
     private final Parameter outputBias;
-    private final CrossEntropyLoss loss = CrossEntropyLoss.builder().ignoreIndex(PAD_INDEX).build();
     private final Parameters parameters = new Parameters();
 
     /**
@@ -336,7 +335,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             outputRows(c, 0, c.tokens, random);
         }
         c.probabilities.reshape(c.tokens, config.targetVocabularySize());
-        c.lossValue = loss.forward(c.logits, c.targets, c.probabilities);
+        c.lossValue = TokenCrossEntropy.forward(c.logits, c.targets, c.tokens, c.probabilities);
         c.stage = TrainingCache.Stage.FILLED;
         return c;
     }
@@ -530,7 +529,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         int h = config.hiddenSize();
         int e = config.embeddingSize();
         // dz (N, Vt) in place of the probabilities; dδ(h̃) (N, H) = dz·W_out, and dW_out, db_out (+=)
-        loss.backward(c.probabilities, c.targets, 1.0, c.probabilities);
+        TokenCrossEntropy.backward(c.probabilities, c.targets, c.tokens);
         c.dHidden.reshape(c.tokens, h);
         output.backward(c.outputInput, c.probabilities, c.dHidden);
         if (c.dropping) {
@@ -936,7 +935,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         int tokens;
         long sourceTokenCount;
         // exact-length arrays: sourceTokens (S·B), sourceLengths (B), inputTokens (T·B) = <bos> y padded,
-        // inputLengths (B) = n + 1, targets (N) = y <eos> at the real positions in time-major order
+        // inputLengths (B) = n + 1; grow-only: targets (N) = y <eos> at the real positions, time-major order
         int[] sourceTokens = new int[0];
         int[] sourceLengths = new int[0];
         int[] inputTokens = new int[0];
@@ -1062,7 +1061,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             }
             tokens = n;
             sourceTokenCount = source;
-            targets = exactly(targets, n);
+            targets = grow(targets, n);
             compactRow = grow(compactRow, n);
             stepStart = grow(stepStart, steps + 1);
             int k = 0;
