@@ -182,8 +182,9 @@ public final class TranslateMain {
     private void dispatch(String[] args) throws IOException {
         if (args.length == 0 || args[0].startsWith("--")) {
             Options settings = TRAIN_OPTIONS.parse(args, 0).withDefaults(DEMO);
-            out.println("Training a small attention GRU (E=" + settings.string("embedding", "") + ", H="
-                    + settings.string("hidden", "") + ") for about " + settings.string("time-limit", "")
+            out.println("Training a small attention " + settings.string("cell", "gru").toUpperCase(Locale.ROOT)
+                    + " (E=" + settings.string("embedding", "") + ", H=" + settings.string("hidden", "")
+                    + ") for about " + settings.string("time-limit", "")
                     + " seconds, then translating test sentences.\nRun 'examples/run translate --help' for the "
                     + "options.\n");
             train(settings);
