@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.eval.SentenceEncoder;
 import org.seq4j.io.CheckpointFormatException;
-import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Module;
@@ -39,7 +38,8 @@ import org.seq4j.text.WordVocabulary;
  *   L = CE_prev + CE_next,  CE_d = mean over the targets w_1 … w_m &lt;eos&gt; of the batch of −log p(target)
  * </pre>
  * The loss is the sum of the two decoders' cross-entropies, each the mean over its real (unpadded) target
- * tokens of the batch (PyTorch's {@code cross_entropy(..., ignore_index=−100)} per decoder, added). The
+ * tokens of the batch (PyTorch's {@code cross_entropy(..., ignore_index=−100)} per decoder, added); the
+ * output layer and the softmax run on those real rows only, both decoders' rows in one product. The
  * equations of the decoder and their gradients are in {@link ConditionalGru}. Backward runs both decoders'
  * backward, adds their gradients with respect to {@code h_i}, and passes the sum into the encoder's final
  * state; the embedding receives the gradients of all three inputs.
@@ -82,7 +82,6 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
     private final ConditionalGru decoderPrevious;
     private final ConditionalGru decoderNext;
     private final Linear output;
-    private final CrossEntropyLoss loss = new CrossEntropyLoss();
     private final Parameters parameters = new Parameters();
     /** The buffers of {@link #encode}, made at its first use. */
     private Encoding encoding;
@@ -240,11 +239,13 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
         c.thought.reshape(b, config.dim());
         thoughtFromFinalStates(c.encoderCache.finalHidden(), b, c.thought);
 
-        // the two decoders, both before any backward
-        double previous = c.previous.forward(batch.previous, b, c.thought);
-        double next = c.next.forward(batch.next, b, c.thought);
-        c.previousLoss = previous;
-        c.nextLoss = next;
+        // the two decoders, both before any backward, then the output layer and the loss over their real rows
+        c.previous.forward(batch.previous, b, c.thought);
+        c.next.forward(batch.next, b, c.thought);
+        c.softmax.forward(c.previous.cache.output(), batch.previous.target, c.next.cache.output(),
+                batch.next.target, c.losses);
+        c.previousLoss = c.losses[0];
+        c.nextLoss = c.losses[1];
         c.filled = true;
         return c;
     }
@@ -266,6 +267,9 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
             throw new IllegalStateException("backward needs a forward first (and runs once per forward)");
         }
         int b = c.batch.batchSize();
+        c.previous.dOutput.reshape(c.batch.previous.input.length, config.dim());
+        c.next.dOutput.reshape(c.batch.next.input.length, config.dim());
+        c.softmax.backward(c.previous.dOutput, c.next.dOutput);
         FMatrixRMaj dPrev = c.previous.backward(c.batch.previous);
         FMatrixRMaj dNext = c.next.backward(c.batch.next);
         // the thought vector feeds both decoders: its gradient is the sum of theirs
@@ -480,8 +484,8 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
      *
      * <p>Buffers only grow; the encoder's caches are kept per sentence length {@code T_s} (for the batch
      * size they were made for), so a training loop that keeps one cache allocates nothing once it has seen
-     * each length. The memory is about {@code T·B·(12·D_e + 2·E)} floats per encoder length seen, plus
-     * {@code T·B·V} floats of probabilities per decoder.
+     * each length. The memory is about {@code T_s·B·(12·D_e + 2·E)} floats per encoder length seen, and
+     * {@code N·V} floats of logits and probabilities for the {@code N} real decoder targets of a batch.
      */
     public static final class Cache {
 
@@ -501,9 +505,12 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
         RecurrentLayer.Cache encoderCache;
         final DecoderPass previous;
         final DecoderPass next;
+        final VocabularySoftmax softmax;
+        final double[] losses = new double[2];
 
         Cache(SkipThoughtsModel owner) {
             this.owner = owner;
+            this.softmax = new VocabularySoftmax(owner.output);
             this.previous = new DecoderPass(owner, owner.decoderPrevious);
             this.next = new DecoderPass(owner, owner.decoderNext);
         }
@@ -588,9 +595,8 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
     static final class DecoderPass {
         private final SkipThoughtsModel model;
         private final ConditionalGru decoder;
-        // embedded, dx (T·B, E); probabilities (T·B, V): the logits, the softmax, then dLogits; dOutput (T·B, D)
+        // embedded (T·B, E); dOutput (T·B, D)
         final FMatrixRMaj embedded = new FMatrixRMaj(0, 0);
-        final FMatrixRMaj probabilities = new FMatrixRMaj(0, 0);
         final FMatrixRMaj dOutput = new FMatrixRMaj(0, 0);
         final ConditionalGru.Cache cache;
 
@@ -600,22 +606,15 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
             this.cache = decoder.newCache();
         }
 
-        /** The teacher-forced decoder from the thought vectors; returns its mean cross-entropy. */
-        double forward(TripleBatch.Padded p, int b, FMatrixRMaj thought) {
-            int rows = p.input.length;
-            embedded.reshape(rows, model.config.embeddingSize());
+        /** The teacher-forced decoder from the thought vectors. */
+        void forward(TripleBatch.Padded p, int b, FMatrixRMaj thought) {
+            embedded.reshape(p.input.length, model.config.embeddingSize());
             model.embedding.forward(p.input, embedded);
             decoder.forward(embedded, b, lengthsOrNull(p, b), thought, null, cache);
-            probabilities.reshape(rows, model.config.vocabularySize());
-            model.output.forward(cache.output(), probabilities);
-            return model.loss.forward(probabilities, p.target, probabilities);
         }
 
-        /** Adds into the decoder's, the output layer's and the embedding's gradients; returns dThought (B, D). */
+        /** Given dOutput, adds into the decoder's and the embedding's gradients; returns dThought (B, D). */
         FMatrixRMaj backward(TripleBatch.Padded p) {
-            model.loss.backward(probabilities, p.target, 1.0, probabilities);
-            dOutput.reshape(p.input.length, model.config.dim());
-            model.output.backward(cache.output(), probabilities, dOutput);
             decoder.backward(cache, dOutput, null);
             model.embedding.backward(p.input, cache.dx());
             return cache.dContext();
