@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.embed.WordVectors;
 import org.seq4j.eval.SentenceEncoder;
 import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.nn.Embedding;
@@ -343,18 +344,35 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
     }
 
     /**
-     * An encoder that reads words beyond the vocabulary through a vocabulary expansion: a word of the
-     * vocabulary reads its own embedding, another word its row of {@code expansion}, and a word neither
-     * knows {@code <unk>}. It shares this model's weights and buffers (it is not thread-safe with it).
+     * The model's own word vectors: the embedding rows of its vocabulary's words (special tokens left out),
+     * in vocabulary order. The target space of a vocabulary expansion
+     * ({@link org.seq4j.embed.EmbeddingSpaceMap#fit(WordVectors, WordVectors, double, boolean)}).
      *
-     * @param expansion the vectors of further words in this model's embedding space, E wide
-     * @return the encoder, of dimension D
-     * @throws IllegalArgumentException if the expansion's vectors are not E wide
+     * @return a copy of the rows, E wide
      */
-    public SentenceEncoder expandedEncoder(ExpandedVocabulary expansion) {
-        if (expansion == null || expansion.dimension() != config.embeddingSize()) {
-            throw new IllegalArgumentException("the expansion must hold vectors of the embedding size "
-                    + config.embeddingSize() + " but held " + (expansion == null ? "null" : expansion.dimension()));
+    public WordVectors wordVectors() {
+        int e = config.embeddingSize();
+        int first = vocabulary.specials().size();
+        List<String> words = vocabulary.tokens().subList(first, vocabulary.size());
+        float[] table = embedding.weight().value().data;
+        return WordVectors.of(words, Arrays.copyOfRange(table, first * e, vocabulary.size() * e), e);
+    }
+
+    /**
+     * An encoder that reads words beyond the vocabulary through a vocabulary expansion (Kiros et al. 2015,
+     * section 2.2): a word of the vocabulary reads its own embedding, another word its vector in
+     * {@code expanded} (vectors in this model's embedding space, e.g. word2vec vectors mapped by
+     * {@link org.seq4j.embed.EmbeddingSpaceMap}), and a word neither knows reads {@code <unk>}. It shares this
+     * model's weights and buffers, so it is not thread-safe with it.
+     *
+     * @param expanded vectors of further words, E wide
+     * @return the encoder, of dimension D
+     * @throws IllegalArgumentException if the vectors are not E wide
+     */
+    public SentenceEncoder expandedEncoder(WordVectors expanded) {
+        if (expanded == null || expanded.dimension() != config.embeddingSize()) {
+            throw new IllegalArgumentException("the expanded vectors must be of the embedding size "
+                    + config.embeddingSize() + " but were " + (expanded == null ? "null" : expanded.dimension()));
         }
         return new SentenceEncoder() {
             @Override
@@ -364,12 +382,12 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
 
             @Override
             public void encode(List<String> sentences, FMatrixRMaj out) {
-                SkipThoughtsModel.this.encode(sentences, expansion, out);
+                SkipThoughtsModel.this.encode(sentences, expanded, out);
             }
 
             @Override
             public String toString() {
-                return SkipThoughtsModel.this + " with " + expansion;
+                return SkipThoughtsModel.this + " with " + expanded.size() + " expanded words";
             }
         };
     }
@@ -378,7 +396,7 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
      * Encodes token lists: groups of equal length, at most {@link #ENCODE_BATCH} at a time, each read at its
      * full length (no padding), into unit thought vectors.
      */
-    void encode(List<String> sentences, ExpandedVocabulary expansion, FMatrixRMaj out) {
+    void encode(List<String> sentences, WordVectors expansion, FMatrixRMaj out) {
         if (sentences == null || out == null) {
             throw new IllegalArgumentException("sentences and out must not be null");
         }
@@ -416,14 +434,12 @@ public final class SkipThoughtsModel implements Module, SentenceEncoder {
                 for (int t = 0; t < len; t++) {
                     String word = words.get(t);
                     int id = vocabulary.indexOf(word);
-                    float[] src = table;
-                    int row = id;
-                    if (id < 0 && expansion != null && (row = expansion.row(word)) >= 0) {
-                        src = expansion.vectors().data;
-                    } else if (id < 0) {
-                        row = unk;
+                    int to = (t * b + r) * e;
+                    if (id < 0 && expansion != null && expansion.contains(word)) {
+                        System.arraycopy(expansion.vector(word), 0, w.x.data, to, e);
+                    } else {
+                        System.arraycopy(table, (id < 0 ? unk : id) * e, w.x.data, to, e);
                     }
-                    System.arraycopy(src, row * e, w.x.data, (t * b + r) * e, e);
                 }
             }
             w.rnn = encoder.forward(w.x, b, null, null, null, null, w.rnn);

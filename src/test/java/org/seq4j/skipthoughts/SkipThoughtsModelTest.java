@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
+import org.seq4j.embed.WordVectors;
 import org.seq4j.eval.SentenceEncoder;
 import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.io.TensorFile;
@@ -188,22 +189,19 @@ class SkipThoughtsModelTest {
     void anExpandedVocabularyReadsWordsBeyondTheModelsOwn() {
         SkipThoughtsModel model = tinyModel(SkipThoughtsConfig.Mode.UNI, 26);
         int e = model.config().embeddingSize();
-        // "rare" gets the embedding of w6, "w4" (in the vocabulary) keeps its own whatever the table says
-        FMatrixRMaj table = new FMatrixRMaj(2, e);
-        float[] embedding = model.embedding().weight().value().data;
-        System.arraycopy(embedding, 6 * e, table.data, 0, e);
-        ExpandedVocabulary expansion = new ExpandedVocabulary(List.of("rare", "w4"), table);
-        assertEquals(7 + 1, expansion.encodableWords(model.vocabulary()));
-        SentenceEncoder expanded = model.expandedEncoder(expansion);
+        WordVectors own = model.wordVectors();
+        assertEquals(List.of("w4", "w5", "w6", "w7", "w8", "w9", "w10"), own.words());
+        // "rare" gets the embedding of w6; "w4" (in the vocabulary) keeps its own whatever the table says
+        float[] table = new float[2 * e];
+        System.arraycopy(own.vector("w6"), 0, table, 0, e);
+        SentenceEncoder expanded = model.expandedEncoder(WordVectors.of(List.of("rare", "w4"), table, e));
         FMatrixRMaj a = new FMatrixRMaj(1, 1);
         FMatrixRMaj b = new FMatrixRMaj(1, 1);
         expanded.encode(List.of("w5 rare w4", "w5 zzz"), a);
         model.encode(List.of("w5 w6 w4", "w5 zzz"), b);
         assertArrayEquals(b.data, a.data, 1e-6f);
         assertThrows(IllegalArgumentException.class,
-                () -> model.expandedEncoder(new ExpandedVocabulary(List.of("x"), new FMatrixRMaj(1, e + 1))));
-        assertThrows(IllegalArgumentException.class,
-                () -> new ExpandedVocabulary(List.of("x", "x"), new FMatrixRMaj(2, e)));
+                () -> model.expandedEncoder(WordVectors.of(List.of("x"), new float[e + 1], e + 1)));
     }
 
     @Test
