@@ -62,7 +62,8 @@ import org.seq4j.text.WordVocabulary;
  * words as {@code <unk>} and returns the thought vector divided by its Euclidean norm (as the authors'
  * {@code encode(..., use_norm=True)}); a sentence without a token gives the zero vector, the encoder's
  * state before reading anything. {@link #expandedEncoder} reads words beyond the vocabulary through a
- * vocabulary expansion instead; {@link CombineSkip} concatenates a uni-skip and a bi-skip model.
+ * vocabulary expansion instead. combine-skip, a uni-skip and a bi-skip model's vectors side by side, is
+ * {@link org.seq4j.eval.ConcatenatedEncoder#of ConcatenatedEncoder.of(uniSkip, biSkip)}.
  *
  * <p>Training goes through {@link SkipThoughtsTrainer}; {@link #forward}/{@link #backward} are one step's
  * passes over a {@link TripleBatch}, with a caller-owned {@link Cache}. A model is not thread-safe: backward

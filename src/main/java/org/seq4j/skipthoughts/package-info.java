@@ -21,8 +21,8 @@
  *   <li>{@link org.seq4j.skipthoughts.SkipThoughtsModel} with its {@link org.seq4j.skipthoughts.SkipThoughtsConfig}:
  *       embedding, encoder (uni-skip or bi-skip), the two decoders and the shared output layer; the training
  *       passes over a {@link org.seq4j.skipthoughts.TripleBatch}; and sentence vectors as an
- *       {@link org.seq4j.eval.SentenceEncoder}, optionally through a vocabulary expansion. {@link org.seq4j.skipthoughts.CombineSkip} is
- *       combine-skip, a uni-skip and a bi-skip vector side by side.</li>
+ *       {@link org.seq4j.eval.SentenceEncoder}, optionally through a vocabulary expansion; combine-skip is
+ *       {@link org.seq4j.eval.ConcatenatedEncoder} of a uni-skip and a bi-skip model.</li>
  *   <li>{@link org.seq4j.skipthoughts.SentenceTriples}: documents of contiguous sentences, the vocabulary,
  *       and the triples of neighbouring sentences.</li>
  *   <li>{@link org.seq4j.skipthoughts.SkipThoughtsTrainer} with its

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.embed.WordVectors;
+import org.seq4j.eval.ConcatenatedEncoder;
 import org.seq4j.eval.SentenceEncoder;
 import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.io.TensorFile;
@@ -205,10 +206,10 @@ class SkipThoughtsModelTest {
     }
 
     @Test
-    void combineSkipPlacesTheTwoVectorsSideBySide() {
+    void combineSkipIsTheTwoUnitVectorsSideBySide() {
         SkipThoughtsModel uni = tinyModel(SkipThoughtsConfig.Mode.UNI, 27);
         SkipThoughtsModel bi = tinyModel(SkipThoughtsConfig.Mode.BI, 28);
-        CombineSkip combined = new CombineSkip(uni, bi);
+        ConcatenatedEncoder combined = ConcatenatedEncoder.of(uni, bi);
         assertEquals(8, combined.dimension());
         List<String> s = List.of("w4 w5", "w6");
         FMatrixRMaj out = new FMatrixRMaj(1, 1);
