@@ -19,8 +19,8 @@ same JSON line:
             targets (w1 .. wm <eos>) of both decoders through one nn.Linear(D, V); loss =
             cross_entropy(prev) + cross_entropy(next), each a mean over its targets
   step      zero_grad, forward, backward, clip_grad_norm_(10), Adam(2e-3)
-  encoding  the first --encode raw sentences: tokenize, group by length, batches of at most 128 of one
-            length through the encoder (no_grad), vectors divided by their norm
+  encoding  the first --encode raw sentences: tokenize (whole sentences, not cut), group by length,
+            batches of at most 128 of one length through the encoder (no_grad), vectors divided by their norm
 
 Usage: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/skipthoughts_torch.py --mode uni --dim 256 --threads 2
 """
@@ -225,7 +225,7 @@ def main():
     raw = [line for doc in docs for line in doc][:args.encode]
 
     def encode():
-        tokens = [[index.get(w, UNK) for w in tokenize(s)[:args.max_length]] for s in raw]
+        tokens = [[index.get(w, UNK) for w in tokenize(s)] for s in raw]          # not cut, as seq4j's encode
         out = torch.zeros(len(raw), args.dim)
         by_length = collections.defaultdict(list)
         for i, s in enumerate(tokens):
