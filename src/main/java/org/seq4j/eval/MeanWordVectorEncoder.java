@@ -1,8 +1,16 @@
 package org.seq4j.eval;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.embed.Word2VecConfig;
+import org.seq4j.embed.Word2VecTrainer;
 import org.seq4j.embed.WordVectors;
 import org.seq4j.text.Tokenizer;
 
@@ -19,7 +27,8 @@ import org.seq4j.text.Tokenizer;
  *
  * <p>The tokenizer must split sentences the way the vectors' training corpus was split and normalised
  * (the same lower-casing, the same treatment of punctuation), or the lookups miss: for vectors trained by
- * seq4j on text written as {@code String.join(" ", tokenizer.tokenize(line))}, pass that tokenizer.
+ * seq4j on text written as {@code String.join(" ", tokenizer.tokenize(line))}, pass that tokenizer;
+ * {@link #train} does exactly that.
  * Lookups are exact and case-sensitive ({@link WordVectors#indexOf}). Immutable and safe to share between
  * threads.
  */
@@ -41,6 +50,71 @@ public final class MeanWordVectorEncoder implements SentenceEncoder {
         }
         this.vectors = vectors;
         this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Trains word2vec on sentences and returns the encoder over the vectors: each sentence is tokenized,
+     * written as one line of its tokens joined by single spaces to a temporary corpus file (deleted
+     * afterwards), and {@link Word2VecTrainer} learns from that file, so the encoder's tokenisation is the
+     * corpus's by construction. With {@code config.threads() == 1} the vectors, and so the encoder, depend
+     * only on the sentences and the config (several threads train lock-free and are not reproducible).
+     *
+     * @param sentences the training sentences, raw; not modified
+     * @param tokenizer splits them into words, for training and for encoding
+     * @param config    word2vec's settings (its {@code minCount} decides which words get a vector)
+     * @return the encoder
+     * @throws IOException              if the temporary corpus cannot be written or read
+     * @throws IllegalArgumentException if an argument is null or no word reaches the config's minimum count
+     */
+    public static MeanWordVectorEncoder train(List<String> sentences, Tokenizer tokenizer, Word2VecConfig config)
+            throws IOException {
+        if (sentences == null || tokenizer == null || config == null) {
+            throw new IllegalArgumentException("sentences, tokenizer and config must not be null");
+        }
+        Path corpus = Files.createTempFile("seq4j-sentences", ".txt");
+        try {
+            try (BufferedWriter out = Files.newBufferedWriter(corpus, StandardCharsets.UTF_8)) {
+                for (String sentence : sentences) {
+                    out.write(String.join(" ", tokenizer.tokenize(sentence)));
+                    out.write('\n');
+                }
+            }
+            WordVectors vectors = new Word2VecTrainer(config).train(List.of(corpus)).wordVectors();
+            return new MeanWordVectorEncoder(vectors, tokenizer);
+        } finally {
+            Files.deleteIfExists(corpus);
+        }
+    }
+
+    /**
+     * The fitter that trains word2vec on each training part ({@link #train}), for a cross-validation in
+     * which not even the unlabelled text of a test fold shapes the vectors.
+     *
+     * @param tokenizer splits sentences into words
+     * @param config    word2vec's settings; {@code threads(1)} for reproducible results
+     * @return the fitter; an {@link IOException} of a fit is rethrown as {@link UncheckedIOException}
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static SentenceEncoderFitter fitter(Tokenizer tokenizer, Word2VecConfig config) {
+        if (tokenizer == null || config == null) {
+            throw new IllegalArgumentException("tokenizer and config must not be null");
+        }
+        return sentences -> {
+            try {
+                return train(sentences, tokenizer, config);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /**
+     * The word vectors averaged.
+     *
+     * @return the vectors
+     */
+    public WordVectors vectors() {
+        return vectors;
     }
 
     /**

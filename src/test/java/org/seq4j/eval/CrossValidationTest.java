@@ -238,6 +238,28 @@ class CrossValidationTest {
     }
 
     @Test
+    void scaledFeaturesMakeTheResultIndependentOfTheEncodersScale() {
+        int n = 80;
+        int[] labels = new int[n];
+        FMatrixRMaj x = blobs(n, 5, 0.8, labels, new SplittableRandom(10));
+        FMatrixRMaj small = x.copy();
+        for (int i = 0; i < small.data.length; i++) {
+            small.data[i] *= 0x1p-10f;   // a power of two: the scaled values are bit for bit those of x
+        }
+        CrossValidation cv = quick().build();
+        assertTrue(cv.standardize());
+        CrossValidation.Result original = cv.run(x, labels, 2);
+        CrossValidation.Result scaled = cv.run(small, labels, 2);
+        assertArrayEquals(original.predictions(), scaled.predictions());
+        assertArrayEquals(original.chosenL2(), scaled.chosenL2());
+        // without scaling, the tiny features need weights 1024 times as large: the λ choice sees another problem
+        CrossValidation raw = quick().standardize(false).build();
+        assertFalse(Arrays.equals(raw.run(x, labels, 2).predictions(), raw.run(small, labels, 2).predictions())
+                && Arrays.equals(raw.run(x, labels, 2).chosenL2(), raw.run(small, labels, 2).chosenL2()),
+                "raw features of another scale should change the fits");
+    }
+
+    @Test
     void summaryFiguresMatchThePredictions() {
         int n = 70;
         int[] labels = new int[n];
