@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *                                             then nearest neighbours and the SMS-spam evaluation
  *   examples/run skipthoughts train --data FILE… --checkpoint M [options]
  *   examples/run skipthoughts encode --checkpoint M [--expand VECTORS] [--combine M2]
- *   examples/run skipthoughts eval --checkpoint M --data LABELLED.tsv [--folds 10]
+ *   examples/run skipthoughts eval --checkpoint M --data LABELLED.tsv [--folds 10] [--combine M2]
  *   examples/run skipthoughts neighbours --checkpoint M --corpus FILE
  * </pre>
  * Every command runs under {@link Cli#run}: a bad option or file is one line on standard error and exit
@@ -70,7 +70,7 @@ public final class SkipThoughtsMain {
             "                                                   then nearest neighbours and the SMS-spam evaluation)",
             "       examples/run skipthoughts train --data FILE [FILE...] --checkpoint M [options]",
             "       examples/run skipthoughts encode --checkpoint M [--expand VECTORS] [--combine M2]",
-            "       examples/run skipthoughts eval --checkpoint M --data LABELLED.tsv [--folds 10]",
+            "       examples/run skipthoughts eval --checkpoint M --data LABELLED.tsv [--folds 10] [--combine M2]",
             "       examples/run skipthoughts neighbours --checkpoint M --corpus FILE",
             "",
             "train: learns sentence vectors by predicting each sentence's neighbours",
@@ -103,6 +103,8 @@ public final class SkipThoughtsMain {
             "  --checkpoint M       the model",
             "  --data FILE          label<TAB>sentence lines, UTF-8",
             "  --folds K            outer folds (default 10)",
+            "  --combine M2         evaluate combine-skip: M's and M2's vectors side by side (and two random",
+            "                       encoders of their architectures)",
             "",
             "neighbours: reads queries from standard input, prints the 5 nearest corpus sentences by cosine",
             "  --checkpoint M       the model",
@@ -200,7 +202,7 @@ public final class SkipThoughtsMain {
 
         out.println();
         LabeledTexts sms = LabeledTexts.readBundled();
-        evaluate(model, sms, "SMS Spam Collection (bundled)", 10, bundledSentences(), out);
+        evaluate(List.of(model), sms, "SMS Spam Collection (bundled)", 10, bundledSentences(), out);
         printSummary(run.summary, out);
     }
 
@@ -436,74 +438,71 @@ public final class SkipThoughtsMain {
     // eval
 
     private void evaluate(String[] args, PrintStream out) throws IOException {
-        Options o = Options.spec("--").values("checkpoint", "data", "folds").parse(args, 1);
+        Options o = Options.spec("--").values("checkpoint", "data", "folds", "combine").parse(args, 1);
         Path checkpoint = requiredInput(o, "checkpoint", "eval");
         Path data = requiredInput(o, "data", "eval");
+        Path combine = optionalInput(o, "combine");
         int folds = o.intValue("folds", 10, 2, 1000);
         LabeledTexts texts = LabeledTexts.read(data);
         if (texts.size() < folds) {
             throw CliException.input("--data " + data + " holds " + texts.size() + " labelled sentences, fewer than "
                     + folds + " folds");
         }
-        evaluate(SkipThoughtsModel.load(checkpoint), texts, data.toString(), folds, bundledSentences(), out);
+        List<SkipThoughtsModel> models = new ArrayList<>(List.of(SkipThoughtsModel.load(checkpoint)));
+        if (combine != null) {
+            models.add(SkipThoughtsModel.load(combine));
+        }
+        evaluate(models, texts, data.toString(), folds, bundledSentences(), out);
     }
 
     /**
-     * The evaluation table: the same cross-validation (folds, seed, λ grid) for the model's vectors, a random
-     * untrained model of the same architecture, the mean of word2vec vectors trained by seq4j on
-     * {@code corpus}, bag of words, and the model's vectors beside the mean word vectors.
+     * The evaluation table: the same cross-validation (folds, seed, λ grid) for the models' vectors (one model,
+     * or two side by side: combine-skip), random untrained models of the same architectures, the mean of
+     * word2vec vectors trained by seq4j on {@code corpus}, bag of words, and the models' vectors beside the
+     * mean word vectors.
      */
-    private static void evaluate(SkipThoughtsModel model, LabeledTexts data, String source, int folds,
+    private static void evaluate(List<SkipThoughtsModel> models, LabeledTexts data, String source, int folds,
                                  List<String> corpus, PrintStream out) throws IOException {
-        Tokenizer tokenizer = model.tokenizer();
+        Tokenizer tokenizer = models.get(0).tokenizer();
         List<String> sentences = data.texts();
         int[] labels = data.labels();
         Word2VecConfig w2v = Word2VecConfig.builder().vectorSize(100).epochs(3).minCount(2).threads(1).seed(1).build();
         long start = System.nanoTime();
-        WordVectors vectors = word2vec(corpus, tokenizer, w2v);
-        MeanWordVectorEncoder mean = new MeanWordVectorEncoder(vectors, tokenizer);
-        LOG.info("word2vec for the baseline: {} words from {} sentences in {} s", vectors.size(), corpus.size(),
+        MeanWordVectorEncoder mean = MeanWordVectorEncoder.train(corpus, tokenizer, w2v);
+        LOG.info("word2vec for the baseline: {} words from {} sentences in {} s", mean.vectors().size(), corpus.size(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-        SkipThoughtsModel random = new SkipThoughtsModel(model.config(), model.vocabulary(), 12345);
+        List<SentenceEncoder> trained = new ArrayList<>();
+        List<SentenceEncoder> random = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        for (SkipThoughtsModel model : models) {
+            trained.add(model);
+            random.add(new SkipThoughtsModel(model.config(), model.vocabulary(), 12345 + random.size()));
+            modes.add(model.config().mode() == SkipThoughtsConfig.Mode.BI ? "bi-skip" : "uni-skip");
+        }
+        SentenceEncoder skip = trained.size() == 1 ? trained.get(0) : ConcatenatedEncoder.of(
+                trained.toArray(new SentenceEncoder[0]));
+        SentenceEncoder untrained = random.size() == 1 ? random.get(0) : ConcatenatedEncoder.of(
+                random.toArray(new SentenceEncoder[0]));
+        String name = (models.size() == 1 ? "skip-thoughts (" : "combine-skip (") + String.join(" ⊕ ", modes) + ")";
         CrossValidation cv = CrossValidation.builder().folds(folds).seed(1).build();
-        String mode = model.config().mode() == SkipThoughtsConfig.Mode.BI ? "bi-skip" : "uni-skip";
         out.printf(Locale.ROOT, "%s: %d sentences, %d classes; %d-fold cross-validated logistic regression on frozen "
                 + "vectors (λ chosen on inner folds)%n", source, sentences.size(), data.numClasses(), folds);
-        String format = "  %-40s %6.2f ± %.2f %%   (%d dimensions)%n";
-        CrossValidation.Result skip = cv.run(model, sentences, labels, data.numClasses());
-        out.printf(Locale.ROOT, format, "skip-thoughts (" + mode + ")", 100 * skip.mean(),
-                100 * skip.standardDeviation(), model.dimension());
-        CrossValidation.Result untrained = cv.run(random, sentences, labels, data.numClasses());
-        out.printf(Locale.ROOT, format, "random untrained encoder (" + mode + ")", 100 * untrained.mean(),
-                100 * untrained.standardDeviation(), random.dimension());
-        CrossValidation.Result meanResult = cv.run(mean, sentences, labels, data.numClasses());
-        out.printf(Locale.ROOT, format, "mean of word2vec vectors", 100 * meanResult.mean(),
-                100 * meanResult.standardDeviation(), mean.dimension());
-        CrossValidation.Result bow = cv.run(BagOfWordsEncoder.fitter(tokenizer, 1), sentences, labels,
-                data.numClasses());
-        out.printf(Locale.ROOT, "  %-40s %6.2f ± %.2f %%   (the training folds' words)%n", "bag of words",
-                100 * bow.mean(), 100 * bow.standardDeviation());
-        SentenceEncoder both = ConcatenatedEncoder.of(model, mean);
-        CrossValidation.Result combined = cv.run(both, sentences, labels, data.numClasses());
-        out.printf(Locale.ROOT, format, "skip-thoughts ⊕ mean of word2vec", 100 * combined.mean(),
-                100 * combined.standardDeviation(), both.dimension());
-    }
-
-    /** Word2vec trained by seq4j on the sentences, tokenized as the model tokenizes. */
-    private static WordVectors word2vec(List<String> sentences, Tokenizer tokenizer, Word2VecConfig config)
-            throws IOException {
-        Path corpus = java.nio.file.Files.createTempFile("seq4j-skipthoughts", ".txt");
-        try {
-            try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(corpus, StandardCharsets.UTF_8)) {
-                for (String s : sentences) {
-                    w.write(String.join(" ", tokenizer.tokenize(s)));
-                    w.write('\n');
-                }
-            }
-            return new org.seq4j.embed.Word2VecTrainer(config).train(List.of(corpus)).wordVectors();
-        } finally {
-            java.nio.file.Files.deleteIfExists(corpus);
-        }
+        String format = "  %-44s %6.2f ± %.2f %%   (%d dimensions)%n";
+        CrossValidation.Result r = cv.run(skip, sentences, labels, data.numClasses());
+        out.printf(Locale.ROOT, format, name, 100 * r.mean(), 100 * r.standardDeviation(), skip.dimension());
+        r = cv.run(untrained, sentences, labels, data.numClasses());
+        out.printf(Locale.ROOT, format, "random untrained encoder (" + String.join(" ⊕ ", modes) + ")",
+                100 * r.mean(), 100 * r.standardDeviation(), untrained.dimension());
+        r = cv.run(mean, sentences, labels, data.numClasses());
+        out.printf(Locale.ROOT, format, "mean of word2vec vectors", 100 * r.mean(), 100 * r.standardDeviation(),
+                mean.dimension());
+        r = cv.run(BagOfWordsEncoder.fitter(tokenizer, 1), sentences, labels, data.numClasses());
+        out.printf(Locale.ROOT, "  %-44s %6.2f ± %.2f %%   (the training folds' words)%n", "bag of words",
+                100 * r.mean(), 100 * r.standardDeviation());
+        SentenceEncoder both = ConcatenatedEncoder.of(skip, mean);
+        r = cv.run(both, sentences, labels, data.numClasses());
+        out.printf(Locale.ROOT, format, name.substring(0, name.indexOf(" (")) + " ⊕ mean of word2vec",
+                100 * r.mean(), 100 * r.standardDeviation(), both.dimension());
     }
 
     // ----------------------------------------------------------------------------------------------
