@@ -136,9 +136,18 @@ public final class SkipThoughtsMain {
     private static final int MAX_SIZE = 1 << 16;
 
     private final InputStream stdin;
+    /** The sentences word2vec is trained on for the mean-of-word2vec baseline. */
+    private final Corpus word2vecCorpus;
 
-    private SkipThoughtsMain(InputStream stdin) {
+    /** A source of sentences. */
+    @FunctionalInterface
+    interface Corpus {
+        List<String> sentences() throws IOException;
+    }
+
+    private SkipThoughtsMain(InputStream stdin, Corpus word2vecCorpus) {
         this.stdin = stdin;
+        this.word2vecCorpus = word2vecCorpus;
     }
 
     /**
@@ -164,7 +173,12 @@ public final class SkipThoughtsMain {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the text standard input would hold. */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> new SkipThoughtsMain(in).dispatch(a, o));
+        return run(args, in, SkipThoughtsMain::bundledSentences, out, err);
+    }
+
+    /** As {@link #run(String[], InputStream, PrintStream, PrintStream)}, with another word2vec corpus (tests). */
+    static int run(String[] args, InputStream in, Corpus word2vecCorpus, PrintStream out, PrintStream err) {
+        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> new SkipThoughtsMain(in, word2vecCorpus).dispatch(a, o));
     }
 
     private void dispatch(String[] args, PrintStream out) throws IOException {
@@ -202,7 +216,7 @@ public final class SkipThoughtsMain {
 
         out.println();
         LabeledTexts sms = LabeledTexts.readBundled();
-        evaluate(List.of(model), sms, "SMS Spam Collection (bundled)", 10, bundledSentences(), out);
+        evaluate(List.of(model), sms, "SMS Spam Collection (bundled)", 10, word2vecCorpus.sentences(), out);
         printSummary(run.summary, out);
     }
 
@@ -452,7 +466,7 @@ public final class SkipThoughtsMain {
         if (combine != null) {
             models.add(SkipThoughtsModel.load(combine));
         }
-        evaluate(models, texts, data.toString(), folds, bundledSentences(), out);
+        evaluate(models, texts, data.toString(), folds, word2vecCorpus.sentences(), out);
     }
 
     /**
