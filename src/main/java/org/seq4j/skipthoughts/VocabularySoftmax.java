@@ -2,6 +2,7 @@ package org.seq4j.skipthoughts;
 
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.kernel.FloatActivations;
 import org.seq4j.kernel.Gemm;
 import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.nn.Linear;
@@ -21,7 +22,8 @@ import org.seq4j.nn.Parameter;
  *   dW += dZᵀ·Hc     db += Σ_n dZ(n, :)     dHc = dZ·W, scattered back to the rows it came from (0 elsewhere)
  * </pre>
  * The same as {@link Linear} followed by {@link org.seq4j.nn.CrossEntropyLoss} (mean, ignore index) on each
- * decoder, fused: the softmax takes one exponential per entry, and its rows, the bias gradient's columns
+ * decoder, fused: the softmax takes one exponential per entry ({@link FloatActivations#expOfNonPositive}),
+ * and its rows, the bias gradient's columns
  * and the products are split over the worker threads, each value computed the same way whatever the
  * thread count. Buffers only grow. Not thread-safe.
  */
@@ -157,7 +159,7 @@ final class VocabularySoftmax {
         }
         double sum = 0;
         for (int j = 0; j < vocabularySize; j++) {
-            float e = (float) Math.exp(z[off + j] - max);
+            float e = FloatActivations.expOfNonPositive(z[off + j] - max);
             z[off + j] = e;
             sum += e;
         }
