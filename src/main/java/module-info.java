@@ -17,6 +17,7 @@
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
  *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
+ *   <li>{@link org.seq4j.eval}: evaluation figures of sequence models and their baselines.</li>
  *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
  *       the JSON reader and writer.</li>
  *   <li>{@link org.seq4j.random}: the seeded random streams whose state a checkpoint can keep.</li>
@@ -36,6 +37,7 @@ module org.seq4j {
     exports org.seq4j.check;
     exports org.seq4j.data;
     exports org.seq4j.embed;
+    exports org.seq4j.eval;
     exports org.seq4j.io;
     exports org.seq4j.lm;
     exports org.seq4j.nn;
