@@ -89,23 +89,12 @@ public final class MostFrequentCasing {
         String lower = CaseLabels.lowerCase(text);
         int[] codePoints = lower.codePoints().toArray();
         int[] labels = new int[codePoints.length];
-        int i = 0;
-        while (i < codePoints.length) {
-            if (Character.isWhitespace(codePoints[i])) {
-                i++;
-                continue;
-            }
-            int end = i;
-            while (end < codePoints.length && !Character.isWhitespace(codePoints[end])) {
-                end++;
-            }
-            String form = capitalised.get(new String(codePoints, i, end - i));
+        forEachWord(codePoints, (start, end) -> {
+            String form = capitalised.get(new String(codePoints, start, end - start));
             if (form != null) {
-                int[] formLabels = CaseLabels.labels(form);
-                System.arraycopy(formLabels, 0, labels, i, end - i);
+                System.arraycopy(CaseLabels.labels(form), 0, labels, start, end - start);
             }
-            i = end;
-        }
+        });
         if (sentenceStarts) {
             boolean start = true;
             for (int j = 0; j < codePoints.length; j++) {
@@ -133,6 +122,28 @@ public final class MostFrequentCasing {
     public String truecase(CharSequence text) {
         String lower = CaseLabels.lowerCase(text);
         return CaseLabels.apply(lower, labels(lower));
+    }
+
+    /** Receives the code-point range {@code [start, end)} of a word. */
+    private interface WordVisitor {
+        void visit(int start, int end);
+    }
+
+    /** Calls the visitor on every maximal run of non-white-space code points, in order. */
+    private static void forEachWord(int[] codePoints, WordVisitor visitor) {
+        int i = 0;
+        while (i < codePoints.length) {
+            if (Character.isWhitespace(codePoints[i])) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < codePoints.length && !Character.isWhitespace(codePoints[end])) {
+                end++;
+            }
+            visitor.visit(i, end);
+            i = end;
+        }
     }
 
     /**
@@ -168,21 +179,11 @@ public final class MostFrequentCasing {
                 throw new IllegalArgumentException("line must not be null");
             }
             int[] codePoints = line.codePoints().toArray();
-            int i = 0;
-            while (i < codePoints.length) {
-                if (Character.isWhitespace(codePoints[i])) {
-                    i++;
-                    continue;
-                }
-                int end = i;
-                while (end < codePoints.length && !Character.isWhitespace(codePoints[end])) {
-                    end++;
-                }
-                String form = new String(codePoints, i, end - i);
+            forEachWord(codePoints, (start, end) -> {
+                String form = new String(codePoints, start, end - start);
                 counts.computeIfAbsent(CaseLabels.lowerCase(form), w -> new LinkedHashMap<>())
                         .computeIfAbsent(form, f -> new long[1])[0]++;
-                i = end;
-            }
+            });
             return this;
         }
 
