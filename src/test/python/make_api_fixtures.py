@@ -24,15 +24,17 @@
 #   logits, loss              the outputs
 #   adam.<key>                the parameters after the Adam steps (tied model only)
 # The metadata lists the state_dict keys in order ("state_dict_keys", comma-separated). Only the standard
-# library and torch are used: the safetensors container is written with struct and json. Running the script
+# library and torch are used: the safetensors container is written with struct and json (by make_rnn_fixtures.py). Running the script
 # twice gives identical files.
 
-import json
 import os
-import struct
+import sys
 
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_rnn_fixtures import write_safetensors  # noqa: E402
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "api")
 F64 = torch.float64
@@ -48,30 +50,6 @@ def fill_parameters(module, gen, scale):
     with torch.no_grad():
         for p in module.parameters():
             p.copy_(f32((torch.rand(p.shape, generator=gen, dtype=F64) * 2 - 1) * scale))
-
-
-def write_safetensors(path, tensors, metadata):
-    """tensors: list of (name, tensor); floating tensors are stored as F32, integer ones as I64."""
-    header = {"__metadata__": metadata}
-    chunks = []
-    offset = 0
-    for name, t in tensors:
-        t = t.detach().contiguous()
-        if t.is_floating_point():
-            dtype, code, data = "F32", "f", t.to(torch.float32).flatten().tolist()
-        else:
-            dtype, code, data = "I64", "q", t.to(torch.int64).flatten().tolist()
-        raw = struct.pack("<%d%s" % (len(data), code), *data)
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-(8 + len(text)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
 
 
 def metadata(module, description):

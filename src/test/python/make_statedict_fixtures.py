@@ -29,15 +29,15 @@
 #   /usr/bin/python3 src/test/python/make_statedict_fixtures.py --check-export target/statedict-export
 # to load that file into GruClassifier with load_state_dict(strict=True) and compare PyTorch's logits.
 
-import json
 import os
-import struct
 import sys
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_rnn_fixtures import read_safetensors, write_safetensors  # noqa: E402
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures", "statedict")
 
@@ -131,46 +131,6 @@ def make_tied_lm():
 
 DTYPES = {torch.float64: "F32", torch.float32: "F32", torch.int64: "I64"}
 
-
-def write_safetensors(path, tensors, metadata):
-    """Writes (name, tensor) pairs in order; floats as F32, integers as I64, little-endian, row-major."""
-    header = {"__metadata__": metadata}
-    chunks = []
-    offset = 0
-    for name, t in tensors:
-        dtype = DTYPES[t.dtype]
-        array = t.detach().cpu().numpy().astype("<f4" if dtype == "F32" else "<i8")
-        data = np.ascontiguousarray(array).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - (8 + len(text)) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for data in chunks:
-            f.write(data)
-
-
-def read_safetensors(path):
-    """Returns ({name: float64 or int64 tensor} in file order, metadata) of an F32/F64/I32/I64 file."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n].decode("utf-8"))
-    metadata = header.pop("__metadata__", {})
-    base = 8 + n
-    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4"}
-    tensors = {}
-    for name, entry in header.items():
-        begin, end = entry["data_offsets"]
-        array = np.frombuffer(raw[base + begin:base + end], dtype=kinds[entry["dtype"]]).reshape(entry["shape"])
-        tensors[name] = torch.from_numpy(array.astype(np.float64 if entry["dtype"][0] == "F" else np.int64))
-    return tensors, metadata
-
-
-# ------------------------------------------------------------------------------------------ export check
 
 def check_export(directory):
     """Loads seq4j's saved GruClassifier into PyTorch and compares the logits; returns the exit status."""

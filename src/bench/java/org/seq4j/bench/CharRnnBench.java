@@ -15,6 +15,7 @@ import org.seq4j.lm.SamplingOptions;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.kernel.Gemm;
@@ -107,7 +108,7 @@ public final class CharRnnBench {
             TrainingConfig training = TrainingConfig.builder().batchSize(batch).seqLength(seq)
                     .clipGlobalNorm(5).seed(seed).build();
             CharLmTrainer trainer = CharLmTrainer.create(model, text, training,
-                    p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build()));
+                    p -> new Adam(p, AdamConfig.adam().learningRate(2e-3).build()));
             long start = System.nanoTime();
             int warm = 0;
             while (warm < warmup || System.nanoTime() - start < warmupSeconds * 1e9) {

@@ -4,14 +4,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.seq4j.embed.AnalogyEvaluation;
 import org.seq4j.embed.WordSimilarityEvaluation;
 import org.seq4j.embed.WordVectors;
-import org.seq4j.embed.WordVectorsFormatException;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
 
 /**
  * Scores word vectors: analogy accuracy on {@code questions-words.txt} (overall, semantic, syntactic and
@@ -30,71 +33,47 @@ public final class Word2VecEvalMain {
             "usage: word2vec-eval VECTORS [-restrict N] [-sections]",
             "  VECTORS        word2vec text or binary file, most frequent word first",
             "  -restrict N    analogies use only the N most frequent words (30000, as compute-accuracy)",
-            "  -sections      also print the accuracy of every analogy section");
+            "  -sections      also print the accuracy of every analogy section",
+            "  --verbose      print the stack trace of a failure; --help prints this text");
+
+    private static final Options.Spec OPTIONS = Options.spec("-").values("restrict").switches("sections")
+            .positionals(1, "VECTORS file");
 
     private Word2VecEvalMain() {
     }
 
     /**
-     * Runs the evaluation.
+     * Runs the evaluation and exits with its status.
      *
      * @param args the arguments above
-     * @throws IOException if a file cannot be read
      */
-    public static void main(String[] args) throws IOException {
-        Path vectorsFile = null;
-        int restrict = AnalogyEvaluation.DEFAULT_RESTRICT_VOCAB;
-        boolean sections = false;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "-h", "-help", "--help" -> {
-                        System.out.println(USAGE);
-                        return;
-                    }
-                    case "-sections" -> sections = true;
-                    case "-restrict" -> {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("option -restrict needs a value");
-                        }
-                        try {
-                            restrict = Integer.parseInt(args[++i]);
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("-restrict needs an integer but got '" + args[i] + "'");
-                        }
-                        if (restrict < 1) {
-                            throw new IllegalArgumentException("-restrict must be >= 1 but was " + restrict);
-                        }
-                    }
-                    default -> {
-                        if (args[i].startsWith("-") || vectorsFile != null) {
-                            throw new IllegalArgumentException("unexpected argument " + args[i]);
-                        }
-                        vectorsFile = Path.of(args[i]);
-                    }
-                }
-            }
-            if (vectorsFile == null) {
-                throw new IllegalArgumentException("missing VECTORS file");
-            }
-            if (!Files.isReadable(vectorsFile)) {
-                throw new IllegalArgumentException("cannot read " + vectorsFile);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("word2vec-eval: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
+    public static void main(String[] args) {
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
+    }
+
+    /**
+     * Runs the evaluation without exiting the JVM.
+     *
+     * @param args the arguments above
+     * @param out  the scores
+     * @param err  the one-line message of a failure
+     * @return the exit status: 0 done, 2 bad usage or input, 1 a failure
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run("word2vec-eval", USAGE, args, out, err, (a, o) -> evaluate(a, o));
+    }
+
+    private static void evaluate(String[] args, PrintStream out) throws IOException {
+        Options options = OPTIONS.parse(args, 0);
+        int restrict = options.intValue("restrict", AnalogyEvaluation.DEFAULT_RESTRICT_VOCAB, 1, Integer.MAX_VALUE);
+        boolean sections = options.has("sections");
+        if (options.positionals().isEmpty()) {
+            throw CliException.usage("missing VECTORS file");
         }
-        WordVectors vectors;
-        try {
-            vectors = WordVectors.read(vectorsFile);
-        } catch (WordVectorsFormatException e) {
-            System.err.println("word2vec-eval: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        System.out.printf(Locale.ROOT, "vectors: %s (%d words x %d)%n", vectorsFile, vectors.size(), vectors.dimension());
+        Path vectorsFile = Options.toPath("VECTORS", options.positionals().get(0));
+        PathChecks.inputFile("VECTORS", vectorsFile);
+        WordVectors vectors = WordVectors.read(vectorsFile);
+        out.printf(Locale.ROOT, "vectors: %s (%d words x %d)%n", vectorsFile, vectors.size(), vectors.dimension());
         long t0 = System.nanoTime();
         AnalogyEvaluation.Result analogies;
         try (BufferedReader in = resource("questions-words.txt")) {
@@ -103,26 +82,26 @@ public final class Word2VecEvalMain {
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (sections) {
             for (AnalogyEvaluation.Section s : analogies.sections()) {
-                print("  " + s.name(), s);
+                print(out, "  " + s.name(), s);
             }
         }
-        print("analogy overall", analogies.overall());
-        print("analogy semantic", analogies.semantic());
-        print("analogy syntactic", analogies.syntactic());
-        System.out.printf(Locale.ROOT, "  (3CosAdd over the %d most frequent words, case-insensitive; %.1f s)%n",
+        print(out, "analogy overall", analogies.overall());
+        print(out, "analogy semantic", analogies.semantic());
+        print(out, "analogy syntactic", analogies.syntactic());
+        out.printf(Locale.ROOT, "  (3CosAdd over the %d most frequent words, case-insensitive; %.1f s)%n",
                 Math.min(restrict, vectors.size()), seconds);
         for (String[] set : new String[][] {{"WS-353", "wordsim353.tsv"}, {"SimLex-999", "simlex999.txt"}}) {
             WordSimilarityEvaluation.Result r;
             try (BufferedReader in = resource(set[1])) {
                 r = WordSimilarityEvaluation.evaluate(vectors, in, WordSimilarityEvaluation.DEFAULT_RESTRICT_VOCAB, true);
             }
-            System.out.printf(Locale.ROOT, "%-18s spearman %.4f  pearson %.4f  (%d pairs, %.1f%% out of vocabulary)%n",
+            out.printf(Locale.ROOT, "%-18s spearman %.4f  pearson %.4f  (%d pairs, %.1f%% out of vocabulary)%n",
                     set[0], r.spearman(), r.pearson(), r.pairs(), 100 * r.oovRatio());
         }
     }
 
-    private static void print(String label, AnalogyEvaluation.Section s) {
-        System.out.printf(Locale.ROOT, "%-30s %6.2f%%  (%d correct; %d of %d questions answered)%n",
+    private static void print(PrintStream out, String label, AnalogyEvaluation.Section s) {
+        out.printf(Locale.ROOT, "%-30s %6.2f%%  (%d correct; %d of %d questions answered)%n",
                 label, 100 * s.accuracy(), s.correct(), s.answered(), s.total());
     }
 

@@ -1,7 +1,8 @@
 /**
  * Batching of token sequences: from variable-length sequences of token indices ({@code int[][]}, one
  * array per example, as a vocabulary's encoder produces them) to the padded, time-major index matrices
- * and lengths that an embedding and a recurrent layer take.
+ * and lengths that an embedding and a recurrent layer take; and the windows of a numeric series for
+ * forecasting.
  *
  * <ul>
  *   <li>{@link org.seq4j.data.TokenBatch}: one padded batch, {@code (T·B)} token indices in seq4j's
@@ -10,6 +11,10 @@
  *   <li>{@link org.seq4j.data.BucketBatcher}: a data set split into batches of similar lengths in a
  *       seeded random order that changes every epoch (length buckets shuffled within and across, as
  *       torchtext's {@code BucketIterator}).</li>
+ *   <li>{@link org.seq4j.data.SeriesWindows}: the sliding windows of an equally spaced series before each
+ *       target, standardised by the statistics of the training part ({@link org.seq4j.data.Standardization}),
+ *       as {@code (W·B, F)} time-major inputs and {@code (B, 1)} targets for one-step-ahead forecasting;
+ *       {@link org.seq4j.data.SeriesGaps} marks and fills the series' missing values.</li>
  * </ul>
  *
  * <h2>Shapes</h2>

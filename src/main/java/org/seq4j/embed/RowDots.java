@@ -1,6 +1,6 @@
 package org.seq4j.embed;
 
-import java.lang.reflect.InvocationTargetException;
+import org.seq4j.kernel.Simd;
 import org.seq4j.kernel.VectorMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,22 +79,9 @@ interface RowDots {
         }
 
         private static RowDots load() {
-            boolean enabled = !"false".equalsIgnoreCase(System.getProperty("seq4j.simd", "").trim());
-            if (!enabled || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return Plain.INSTANCE;
-            }
-            try {
-                // seq4j's module does not declare the optional incubator module; read it now (a no-op on the
-                // class path, where everything is read)
-                ModuleLayer.boot().findModule("jdk.incubator.vector").ifPresent(RowDots.class.getModule()::addReads);
-                RowDots dots = (RowDots) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-                LOG.debug("word2vec scores: {}", dots);
-                return dots;
-            } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-                Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
-                LOG.warn("cannot load {} ({}); word2vec scores in plain Java", VECTOR_CLASS, cause.toString());
-                return Plain.INSTANCE;
-            }
+            RowDots dots = Simd.load(RowDots.class, VECTOR_CLASS).orElse(Plain.INSTANCE);
+            LOG.debug("word2vec scores: {}", dots);
+            return dots;
         }
     }
 }

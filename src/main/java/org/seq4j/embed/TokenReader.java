@@ -198,6 +198,67 @@ final class TokenReader implements Closeable {
         return tokenStart;
     }
 
+    /** The file holding the current token. */
+    Path tokenFile() {
+        return files.get(fileIndex);
+    }
+
+    /** The offset of {@code buffer()[i]} in {@link #tokenFile()}, for an index {@code i} of the current token. */
+    long fileOffset(int i) {
+        return bufFilePos + i;
+    }
+
+    /**
+     * Finds the first byte of {@code b[off, off + len)} that makes it other than the UTF-8 text of a word:
+     * a control character (a C0 byte or DEL; white space never occurs inside a token) or the start of a
+     * sequence that is not valid UTF-8 (a stray continuation byte, an overlong form, a surrogate, a value
+     * above U+10FFFF, a sequence cut short). Allocates nothing.
+     *
+     * @param truncated the token was cut at the buffer length: a sequence cut short at its end is accepted
+     * @return the index of that byte, or -1 if the bytes are a valid word
+     */
+    static int firstInvalidByte(byte[] b, int off, int len, boolean truncated) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                if (c < 0x20 || c == 0x7F) {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            int following;
+            int lo = 0x80;
+            int hi = 0xBF;        // the allowed range of the second byte
+            if (c >= 0xC2 && c <= 0xDF) {
+                following = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                following = 2;
+                lo = c == 0xE0 ? 0xA0 : 0x80;     // no overlong forms
+                hi = c == 0xED ? 0x9F : 0xBF;     // no surrogates
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                following = 3;
+                lo = c == 0xF0 ? 0x90 : 0x80;     // no overlong forms
+                hi = c == 0xF4 ? 0x8F : 0xBF;     // nothing above U+10FFFF
+            } else {
+                return i;                         // a continuation byte, 0xC0, 0xC1 or 0xF5 and above
+            }
+            for (int k = 1; k <= following; k++) {
+                if (i + k >= end) {
+                    return truncated ? -1 : i;
+                }
+                int d = b[i + k] & 0xFF;
+                if (k == 1 ? d < lo || d > hi : d < 0x80 || d > 0xBF) {
+                    return i;
+                }
+            }
+            i += following + 1;
+        }
+        return -1;
+    }
+
     @Override
     public void close() throws IOException {
         if (channel != null) {

@@ -243,6 +243,7 @@ public final class Word2VecConfig {
         private int minCount = 5;
         private int maxVocabSize = 0;
         private double alpha = Double.NaN;
+        private boolean alphaGiven;
         private long seed = 1;
         private boolean exactSigmoid = false;
         private int maxSentenceLength = 1000;
@@ -357,6 +358,7 @@ public final class Word2VecConfig {
          */
         public Builder alpha(double value) {
             alpha = value;
+            alphaGiven = true;
             return this;
         }
 
@@ -428,7 +430,7 @@ public final class Word2VecConfig {
             check(epochs >= 1, "epochs must be >= 1 but was %s", epochs);
             check(minCount >= 1, "minCount must be >= 1 but was %s", minCount);
             check(maxVocabSize >= 0, "maxVocabSize must be >= 0 but was %s", maxVocabSize);
-            check(Double.isNaN(alpha) || (alpha > 0 && Double.isFinite(alpha)),
+            check(!alphaGiven || (alpha > 0 && Double.isFinite(alpha)),
                     "alpha must be finite and > 0 but was %s", alpha);
             check(maxSentenceLength >= 1, "maxSentenceLength must be >= 1 but was %s", maxSentenceLength);
             check(batchSize == null || batchSize >= 1, "batchSize must be >= 1 but was %s", batchSize);

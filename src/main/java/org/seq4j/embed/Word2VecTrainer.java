@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  * module {@code jdk.incubator.vector} ({@link RowDots}); the vectors then differ in their last bits from a
  * run without it.
  *
+ * <p>Non-finite values: every 10,000 words a thread checks the input vectors of the
+ * sentence it has just trained, and after the last epoch every input vector is checked; a NaN or infinite
+ * element stops training with a {@link Word2VecDivergedException} (all threads stop at their next check),
+ * so no model with a non-finite vector is returned. The checks allocate nothing.
+ *
  * <p>Input vectors start uniform in {@code [-0.5/E, 0.5/E)}, output tables at zero. Nothing is allocated
  * per word or per window: each thread owns its sentence and vector buffers. Progress (percent done,
  * words/sec per thread, current learning rate, time left) is logged through SLF4J at INFO every few
@@ -101,9 +106,11 @@ public final class Word2VecTrainer {
      *
      * @param files corpus files (UTF-8, one sentence per line), read in order; not modified
      * @return the trained model
-     * @throws IOException              if a file cannot be read
-     * @throws IllegalArgumentException if {@code files} is empty or the vocabulary is empty (or has a
-     *                                  single word with hierarchical softmax)
+     * @throws IOException                if a file cannot be read
+     * @throws CorpusFormatException      if a file is not UTF-8 text
+     * @throws IllegalArgumentException   if {@code files} is empty or the vocabulary is empty (or has a
+     *                                    single word with hierarchical softmax)
+     * @throws Word2VecDivergedException  if a word vector becomes NaN or infinite
      */
     public Word2VecModel train(List<Path> files) throws IOException {
         Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, config.minCount(), config.maxVocabSize());
@@ -116,9 +123,10 @@ public final class Word2VecTrainer {
      * @param files      corpus files, read in order; not modified
      * @param vocabulary the words to learn vectors for; words of the files outside it are skipped
      * @return the trained model
-     * @throws IOException              if a file cannot be read
-     * @throws IllegalArgumentException if {@code files} or the vocabulary is empty, or the vocabulary has a
-     *                                  single word with hierarchical softmax
+     * @throws IOException               if a file cannot be read
+     * @throws IllegalArgumentException  if {@code files} or the vocabulary is empty, or the vocabulary has a
+     *                                   single word with hierarchical softmax
+     * @throws Word2VecDivergedException if a word vector becomes NaN or infinite
      */
     public Word2VecModel train(List<Path> files, Word2VecVocabulary vocabulary) throws IOException {
         Objects.requireNonNull(files, "files");
@@ -135,6 +143,9 @@ public final class Word2VecTrainer {
         Word2VecModel model = Word2VecModel.initialise(config, vocabulary);
         Run run = new Run(config, model, copy);
         run.trainAll();
+        for (int w = 0; w < vocabulary.size(); w++) {
+            run.checkFinite(w);
+        }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         long words = vocabulary.totalCount() * config.epochs();
         LOG.info(String.format(Locale.ROOT, "training done: %d words in %.1f s, %.0f words/sec",
@@ -154,6 +165,8 @@ public final class Word2VecTrainer {
         final AtomicLong wordCountActual = new AtomicLong();
         final AtomicLong lastLogNanos = new AtomicLong();
         final long startNanos = System.nanoTime();
+        /** Set when a thread failed: the others stop at their next check. */
+        volatile boolean stopped;
 
         Run(Word2VecConfig config, Word2VecModel model, List<Path> files) throws IOException {
             this.config = config;
@@ -204,6 +217,7 @@ public final class Word2VecTrainer {
                         w.runEpochs();
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
+                        stopped = true;
                     }
                 }, "word2vec-" + t);
                 running[t].start();
@@ -228,6 +242,24 @@ public final class Word2VecTrainer {
                 throw (Error) e;
             } else if (e != null) {
                 throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * Checks that the input vector of word {@code w} is finite.
+         *
+         * @throws Word2VecDivergedException naming the word and the first non-finite element
+         */
+        void checkFinite(int w) {
+            float[] row = model.syn0()[w];
+            for (int i = 0; i < row.length; i++) {
+                if (!Float.isFinite(row[i])) {
+                    String word = model.vocabulary().word(w);
+                    throw new Word2VecDivergedException(word, String.format(Locale.ROOT,
+                            "training diverged: the vector of '%s' is %s at [%d] after about %,d of %,d training "
+                                    + "words, with alpha starting at %.3g", word, row[i], i,
+                            wordCountActual.get(), (long) config.epochs() * trainWords, config.alpha()));
+                }
             }
         }
 
@@ -331,9 +363,16 @@ public final class Word2VecTrainer {
                     }
                     long wordCount = 0;
                     long lastWordCount = 0;
+                    int lastLength = 0;
                     boolean eof = false;
                     while (!eof) {
                         if (wordCount - lastWordCount > WORDS_PER_UPDATE) {
+                            for (int i = 0; i < lastLength; i++) {
+                                run.checkFinite(sentence[i]);
+                            }
+                            if (run.stopped) {
+                                return;
+                            }
                             alpha = run.advance(wordCount - lastWordCount);
                             lastWordCount = wordCount;
                         }
@@ -366,6 +405,10 @@ public final class Word2VecTrainer {
                         if (length > 0) {
                             trainSentence(length, alpha);
                         }
+                        lastLength = length;
+                    }
+                    for (int i = 0; i < lastLength; i++) {
+                        run.checkFinite(sentence[i]);
                     }
                     alpha = run.advance(wordCount - lastWordCount);
                 }

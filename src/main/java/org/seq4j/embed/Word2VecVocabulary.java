@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.seq4j.text.WhitespaceTokenizer;
 import org.slf4j.Logger;
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * most frequent words. As in {@code word2vec.c}, if the counting table grows past {@value #PRUNE_ABOVE}
  * distinct words, the words with the current lowest counts are pruned during counting (the threshold
  * rises by one each time), so that counting a corpus larger than memory stays within bounded memory.
+ *
+ * <p>The corpus must be UTF-8 text: counting stops with a {@link CorpusFormatException} naming the file and
+ * byte offset at the first byte that is not valid UTF-8 or is a control character inside a word (other
+ * than the white space that separates words), so that a binary or latin-1 file is refused before
+ * training instead of being learnt as words.
  *
  * <p>Immutable after construction; safe to share between threads.
  */
@@ -54,6 +60,7 @@ public final class Word2VecVocabulary {
      * @param minCount words seen fewer times are dropped ({@code >= 1})
      * @param maxSize  keep at most this many most frequent words; {@code 0} for no limit
      * @return the vocabulary, sorted by descending count
+     * @throws CorpusFormatException    if a file is not UTF-8 text (names the file and the byte offset)
      * @throws IOException              if a file cannot be read
      * @throws IllegalArgumentException if {@code files} is empty, {@code minCount < 1} or {@code maxSize < 0}
      */
@@ -88,6 +95,7 @@ public final class Word2VecVocabulary {
                 }
                 lineHasTokens = true;
                 tokens++;
+                checkText(reader, buf, reader.tokenStart(), n);
                 counts.addCount(counts.findOrAdd(buf, reader.tokenStart(), n), 1);
                 if (counts.size() > PRUNE_ABOVE) {
                     counts = prune(counts, minReduce++);
@@ -102,6 +110,22 @@ public final class Word2VecVocabulary {
                 vocabulary.size(), counts.size(), minCount, maxSize > 0 ? ", max size " + maxSize : "",
                 tokens, lines);
         return vocabulary;
+    }
+
+    /** Refuses a token that is not UTF-8 text: the corpus is binary or in another encoding. */
+    private static void checkText(TokenReader reader, byte[] buf, int start, int length) throws CorpusFormatException {
+        int bad = TokenReader.firstInvalidByte(buf, start, length, length == TokenReader.BUFFER_BYTES);
+        if (bad < 0) {
+            return;
+        }
+        int c = buf[bad] & 0xFF;
+        long offset = reader.fileOffset(bad);
+        Path file = reader.tokenFile();
+        throw new CorpusFormatException(file, offset, c < 0x80
+                ? String.format(Locale.ROOT, "%s: byte %d is the control character 0x%02X: a binary file, not text",
+                        file, offset, c)
+                : String.format(Locale.ROOT, "%s: the bytes at offset %d (starting 0x%02X) are not valid UTF-8: "
+                        + "the corpus must be UTF-8 text", file, offset, c));
     }
 
     /**

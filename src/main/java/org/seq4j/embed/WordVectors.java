@@ -653,10 +653,12 @@ public final class WordVectors {
      *
      * @param path the file
      * @return the word vectors, in file order
-     * @throws WordVectorsFormatException if the file is in neither format
+     * @throws WordVectorsFormatException if the file is in neither format, holds a value that is not a finite
+     *                                    float, or is a directory
      * @throws IOException                if it cannot be read
      */
     public static WordVectors read(Path path) throws IOException {
+        checkNotDirectory(path);
         boolean text;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             ByteReader r = new ByteReader(in, path);
@@ -699,10 +701,13 @@ public final class WordVectors {
      *
      * @param path the file
      * @return the word vectors, in file order
-     * @throws WordVectorsFormatException if the header or a line is malformed or the file ends early
+     * @throws WordVectorsFormatException if the header or a line is malformed, a value is not a finite float
+     *                                    ({@code NaN}, {@code Infinity}, or beyond the float range, such as
+     *                                    {@code 1e400}), the file ends early, or is a directory
      * @throws IOException                if it cannot be read
      */
     public static WordVectors readText(Path path) throws IOException {
+        checkNotDirectory(path);
         long size = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             ByteReader r = new ByteReader(in, path);
@@ -733,12 +738,19 @@ public final class WordVectors {
                     continue;
                 }
                 for (int j = 0; j < e; j++) {
+                    float value;
                     try {
-                        vectors[row * e + j] = Float.parseFloat(parts[j + 1]);
+                        value = Float.parseFloat(parts[j + 1]);
                     } catch (NumberFormatException ex) {
                         throw new WordVectorsFormatException(path + ": line " + lineNo + ": value " + (j + 1)
                                 + " '" + parts[j + 1] + "' is not a number", ex);
                     }
+                    if (!Float.isFinite(value)) {
+                        throw new WordVectorsFormatException(path + ": line " + lineNo + ": value " + (j + 1)
+                                + " of '" + parts[0] + "' is '" + parts[j + 1] + "', not a finite float (word "
+                                + "vectors must be finite: no NaN, no infinity, nothing beyond ±3.4e38)");
+                    }
+                    vectors[row * e + j] = value;
                 }
                 words.add(parts[0]);
                 row++;
@@ -763,10 +775,12 @@ public final class WordVectors {
      *
      * @param path the file
      * @return the word vectors, in file order
-     * @throws WordVectorsFormatException if the header or a record is malformed or the file ends early
+     * @throws WordVectorsFormatException if the header or a record is malformed, a value is NaN or infinite,
+     *                                    the file ends early, or is a directory
      * @throws IOException                if it cannot be read
      */
     public static WordVectors readBinary(Path path) throws IOException {
+        checkNotDirectory(path);
         long size = Files.size(path);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             ByteReader r = new ByteReader(in, path);
@@ -823,10 +837,23 @@ public final class WordVectors {
                 }
                 rowBuffer.clear();
                 rowBuffer.asFloatBuffer().get(vectors, row * e, e);
+                for (int j = 0; j < e; j++) {
+                    if (!Float.isFinite(vectors[row * e + j])) {
+                        throw new WordVectorsFormatException(path + ": vector " + (i + 1) + " ('" + word
+                                + "', at byte " + wordStart + "): value " + (j + 1) + " is "
+                                + vectors[row * e + j] + " (word vectors must be finite)");
+                    }
+                }
                 words.add(word);
                 row++;
             }
             return new WordVectors(words, row == v ? vectors : Arrays.copyOf(vectors, row * e), e);
+        }
+    }
+
+    private static void checkNotDirectory(Path path) throws WordVectorsFormatException {
+        if (Files.isDirectory(path)) {
+            throw new WordVectorsFormatException(path + " is a directory, not a word-vector file");
         }
     }
 
@@ -917,6 +944,12 @@ public final class WordVectors {
             byte[] bytes = lineBytes(256);
             if (bytes == null) {
                 throw new WordVectorsFormatException(path + ": empty file; expected a header line 'count dimension'");
+            }
+            if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+                    && (bytes[2] & 0xFF) == 0xBF) {
+                throw new WordVectorsFormatException(path + ": the file starts with a UTF-8 byte-order mark "
+                        + "(bytes EF BB BF) before the header 'count dimension'; word2vec files have none: "
+                        + "remove those 3 bytes");
             }
             String line = new String(bytes, StandardCharsets.UTF_8).strip();
             String[] parts = line.split("[ \t]+");

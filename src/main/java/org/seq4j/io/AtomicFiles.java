@@ -2,11 +2,19 @@ package org.seq4j.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +33,17 @@ import org.slf4j.LoggerFactory;
  *
  * On any failure before the rename the temporary file is deleted (a failed deletion is added to the
  * failure as suppressed) and the target is unchanged.
+ *
+ * <p>A save that is killed (power loss, {@code kill -9}) cannot delete its temporary file. The next save
+ * next to the same target therefore first removes the stale temporary files of that target: files named
+ * {@code .NAME.PID-N.tmp} as above whose process is gone. A temporary file is stale when no process with
+ * its PID is alive ({@link ProcessHandle#of(long)}); when the PID is this process's own but the file is
+ * not one of the saves under way in it (a process before this one had the same PID, as happens in
+ * containers); or when the process with that PID started more than a minute after the file was last
+ * written (the PID was reused). The files of saves under way, in this process or another live one, are
+ * left alone. PIDs are those of this machine: a directory shared with other machines may hold temporary
+ * files of live saves there, which this rule would take for stale. Failing to remove a stale file is
+ * logged, and never fails the save.
  */
 public final class AtomicFiles {
 
@@ -46,6 +65,11 @@ public final class AtomicFiles {
     private static final int MAX_TEMP_NAME_ATTEMPTS = 100;
     private static final int MAX_TEMP_BASE_NAME = 64;
     private static final AtomicLong TEMP_COUNTER = new AtomicLong();
+    private static final String TEMP_SUFFIX = ".tmp";
+    /** The temporary files of the saves under way in this process. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /** How much later than a temporary file's last write its PID's process must have started to prove reuse. */
+    private static final Duration PID_REUSE_MARGIN = Duration.ofMinutes(1);
 
     private AtomicFiles() {
     }
@@ -68,17 +92,21 @@ public final class AtomicFiles {
         if (baseName.length() > MAX_TEMP_BASE_NAME) {
             baseName = baseName.substring(0, MAX_TEMP_BASE_NAME);
         }
+        removeStaleTemporaries(directory, baseName);
         // Created with CREATE_NEW rather than Files.createTempFile, so that the file gets the default
-        // permissions of new files instead of owner-only ones.
+        // permissions of new files instead of owner-only ones. Registered as in flight before it exists, so
+        // that a concurrent save of the same target never takes it for stale.
         Path temp = null;
         FileChannel channel = null;
         for (int attempt = 0; channel == null; attempt++) {
             temp = directory.resolve("." + baseName + "." + ProcessHandle.current().pid() + "-"
-                    + TEMP_COUNTER.incrementAndGet() + ".tmp");
+                    + TEMP_COUNTER.incrementAndGet() + TEMP_SUFFIX);
+            IN_FLIGHT.add(temp);
             try {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt + 1 == MAX_TEMP_NAME_ATTEMPTS) {
+            } catch (IOException | RuntimeException e) {
+                IN_FLIGHT.remove(temp);
+                if (!(e instanceof FileAlreadyExistsException) || attempt + 1 == MAX_TEMP_NAME_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -96,8 +124,83 @@ public final class AtomicFiles {
                 failure.addSuppressed(deletion);
             }
             throw failure;
+        } finally {
+            IN_FLIGHT.remove(temp);
         }
         forceDirectory(directory);
+    }
+
+    /**
+     * Removes the stale temporary files of a target (see the class documentation).
+     *
+     * @param directory the target's directory
+     * @param baseName  the target's file name as used in temporary names (at most 64 characters)
+     * @return how many files were removed
+     */
+    static int removeStaleTemporaries(Path directory, String baseName) {
+        String prefix = "." + baseName + ".";
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, entry -> {
+            String name = entry.getFileName().toString();
+            return name.length() > prefix.length() + TEMP_SUFFIX.length() && name.startsWith(prefix)
+                    && name.endsWith(TEMP_SUFFIX);
+        })) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                long pid = temporaryPid(name.substring(prefix.length(), name.length() - TEMP_SUFFIX.length()));
+                if (pid < 0 || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) || !isStale(entry, pid)) {
+                    continue;
+                }
+                try {
+                    Files.deleteIfExists(entry);
+                    removed++;
+                    LOG.info("removed {}, the temporary file of an earlier save that did not finish", entry);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove the stale temporary file {}: {}", entry, e.toString());
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.warn("cannot look for stale temporary files in {}: {}", directory, e.toString());
+        }
+        return removed;
+    }
+
+    /** The PID of a temporary file's "PID-N" part, or -1 if the part is not two runs of digits. */
+    private static long temporaryPid(String pidAndCounter) {
+        int dash = pidAndCounter.indexOf('-');
+        if (dash <= 0 || dash == pidAndCounter.length() - 1 || dash > 18
+                || !allDigits(pidAndCounter, 0, dash) || !allDigits(pidAndCounter, dash + 1, pidAndCounter.length())) {
+            return -1;
+        }
+        return Long.parseLong(pidAndCounter, 0, dash, 10);
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isStale(Path temp, long pid) throws IOException {
+        if (IN_FLIGHT.contains(temp)) {
+            return false;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            return true;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return true;
+        }
+        Optional<Instant> started = process.get().info().startInstant();
+        if (started.isEmpty()) {
+            return false;
+        }
+        Instant written = Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toInstant();
+        return started.get().isAfter(written.plus(PID_REUSE_MARGIN));
     }
 
     /**

@@ -4,20 +4,30 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.Checksum;
 
 /**
  * Reads and validates a safetensors file (see the {@linkplain org.seq4j.io package documentation}).
  *
  * <p>Order of work: the 8-byte length and its bounds; the whole header, parsed and checked entry by entry
- * (types, dtype, shape against byte range, range within the data buffer); the ranges against each other;
- * only then the tensor data, one array per tensor. Every array allocated is therefore bounded by the size
- * of the input: the header by the header length (itself checked against the input size), each tensor by
- * its byte range (checked to lie inside the input and not to overlap another).
+ * (types, dtype, shape against byte range, range within the data buffer); the ranges against each other
+ * ({@link #readHeader}); the total of the claimed byte ranges against a limit; only then the tensor data,
+ * one array per tensor, each read once straight from the source ({@link #readTensors}). Every array
+ * allocated is therefore bounded by the size of the input and the limit: the header by the header length
+ * (itself checked against the input size), each tensor by its byte range (checked to lie inside the input
+ * and not to overlap another), all tensors together by the limit. Between the two steps a caller can check
+ * the metadata and stream the data through a checksum ({@link Source#update}) without allocating it, as
+ * {@link Checkpoint} does.
  */
 final class SafetensorsReader {
 
@@ -32,6 +42,9 @@ final class SafetensorsReader {
 
     private static final int LENGTH_FIELD_BYTES = 8;
 
+    /** The buffer through which {@link ChannelSource#update} streams bytes into a checksum. */
+    private static final int STREAM_BUFFER_BYTES = 1 << 16;
+
     /**
      * Random access to the bytes of a file.
      *
@@ -44,6 +57,12 @@ final class SafetensorsReader {
 
         /** Fills {@code dst} with the bytes starting at {@code position}. */
         void readFully(long position, byte[] dst) throws E, SafetensorsFormatException;
+
+        /**
+         * Feeds {@code length} bytes starting at {@code position} to {@code checksum}, through a small
+         * buffer (no array of {@code length} bytes is allocated).
+         */
+        void update(Checksum checksum, long position, long length) throws E, SafetensorsFormatException;
     }
 
     /** A byte array as a source. */
@@ -62,12 +81,22 @@ final class SafetensorsReader {
 
         @Override
         public void readFully(long position, byte[] dst) throws SafetensorsFormatException {
-            if (position < 0 || position > bytes.length - dst.length) {
+            checkRange(position, dst.length);
+            System.arraycopy(bytes, (int) position, dst, 0, dst.length);
+        }
+
+        @Override
+        public void update(Checksum checksum, long position, long length) throws SafetensorsFormatException {
+            checkRange(position, length);
+            checksum.update(bytes, (int) position, (int) length);
+        }
+
+        private void checkRange(long position, long length) throws SafetensorsFormatException {
+            if (position < 0 || length < 0 || position > bytes.length - length) {
                 // Unreachable after validation; kept so that a bug cannot turn into an index exception.
-                throw new SafetensorsFormatException("read of " + dst.length + " bytes at " + position
+                throw new SafetensorsFormatException("read of " + length + " bytes at " + position
                         + " is outside the " + bytes.length + " bytes of input");
             }
-            System.arraycopy(bytes, (int) position, dst, 0, dst.length);
         }
     }
 
@@ -87,20 +116,50 @@ final class SafetensorsReader {
 
         @Override
         public void readFully(long position, byte[] dst) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(dst);
+            fill(ByteBuffer.wrap(dst), position, dst.length);
+        }
+
+        @Override
+        public void update(Checksum checksum, long position, long length) throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(STREAM_BUFFER_BYTES, Math.max(length, 1)));
+            long done = 0;
+            while (done < length) {
+                buf.clear().limit((int) Math.min(buf.capacity(), length - done));
+                fill(buf, position + done, length);
+                checksum.update(buf.array(), 0, buf.limit());
+                done += buf.limit();
+            }
+        }
+
+        /** Fills {@code buf} from {@code position}; {@code requested} is for the message only. */
+        private void fill(ByteBuffer buf, long position, long requested) throws IOException {
+            int start = buf.position();
             while (buf.hasRemaining()) {
-                int n = channel.read(buf, position + buf.position());
+                long at = position + buf.position() - start;
+                int n = channel.read(buf, at);
                 if (n < 0) {
-                    throw new SafetensorsFormatException("file ended at byte " + (position + buf.position())
-                            + " while reading " + dst.length + " bytes at " + position
-                            + " (was it truncated while being read?)");
+                    throw new SafetensorsFormatException("file ended at byte " + at + " while reading "
+                            + requested + " bytes at " + position + " (was it truncated while being read?)");
                 }
             }
         }
     }
 
+    /**
+     * Opens a file for {@link ChannelSource}.
+     *
+     * @throws SafetensorsFormatException if the path is a directory
+     * @throws IOException                if it cannot be opened
+     */
+    static FileChannel open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new SafetensorsFormatException(path + " is a directory, not a safetensors file");
+        }
+        return FileChannel.open(path, StandardOpenOption.READ);
+    }
+
     /** One header entry, checked against its own fields and against the data buffer length. */
-    private static final class Entry {
+    static final class Entry {
         final String name;
         final DType dtype;
         final int[] shape;
@@ -116,6 +175,32 @@ final class SafetensorsReader {
         }
     }
 
+    /** A validated header: the metadata and the tensor entries, in header order. */
+    static final class Header {
+        /** Names the input in error messages, with ": " appended. */
+        final String errorPrefix;
+        final Map<String, String> metadata;
+        final List<Entry> entries;
+        /** The file offset of the data buffer. */
+        final long dataStart;
+
+        private Header(String errorPrefix, Map<String, String> metadata, List<Entry> entries, long dataStart) {
+            this.errorPrefix = errorPrefix;
+            this.metadata = Collections.unmodifiableMap(metadata);
+            this.entries = Collections.unmodifiableList(entries);
+            this.dataStart = dataStart;
+        }
+
+        /** The bytes all tensors claim together; at most the size of the data buffer, as ranges do not overlap. */
+        long tensorBytes() {
+            long total = 0;
+            for (Entry e : entries) {
+                total += e.end - e.begin;
+            }
+            return total;
+        }
+    }
+
     private final String errorPrefix;
 
     private SafetensorsReader(String sourceName) {
@@ -123,20 +208,80 @@ final class SafetensorsReader {
     }
 
     /**
+     * The default limit on the bytes of all tensors of one file: the maximum size of the Java heap, which
+     * could never hold more.
+     */
+    static long defaultTensorByteLimit() {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /**
      * Reads and validates a whole file.
+     *
+     * @param source         the bytes; read, not modified
+     * @param sourceName     names the input in error messages, e.g. the path
+     * @param maxTensorBytes the most bytes the tensors may claim together
+     * @return the file's tensors and metadata
+     * @throws SafetensorsFormatException if the input is not a valid safetensors file, or its tensors
+     *                                    claim more than {@code maxTensorBytes}
+     * @throws E                          if reading the source fails
+     */
+    static <E extends IOException> TensorFile read(Source<E> source, String sourceName, long maxTensorBytes)
+            throws E, SafetensorsFormatException {
+        return readTensors(source, readHeader(source, sourceName), maxTensorBytes);
+    }
+
+    /**
+     * Reads and validates the length field and the header; reads no tensor data.
      *
      * @param source     the bytes; read, not modified
      * @param sourceName names the input in error messages, e.g. the path
-     * @return the file's tensors and metadata
-     * @throws SafetensorsFormatException if the input is not a valid safetensors file
+     * @return the validated header
+     * @throws SafetensorsFormatException if the header is not valid
      * @throws E                          if reading the source fails
      */
-    static <E extends IOException> TensorFile read(Source<E> source, String sourceName)
+    static <E extends IOException> Header readHeader(Source<E> source, String sourceName)
             throws E, SafetensorsFormatException {
-        return new SafetensorsReader(sourceName).readFile(source);
+        return new SafetensorsReader(sourceName).header(source);
     }
 
-    private <E extends IOException> TensorFile readFile(Source<E> source) throws E, SafetensorsFormatException {
+    /**
+     * Reads the tensors of a validated header, each straight into its own array: after checking that the
+     * tensors together claim at most {@code maxTensorBytes}, and before allocating any of them.
+     *
+     * @param source         the source the header was read from
+     * @param header         its header
+     * @param maxTensorBytes the most bytes the tensors may claim together
+     * @return the file's tensors and metadata
+     * @throws SafetensorsFormatException if the tensors claim more than {@code maxTensorBytes}, or the
+     *                                    source ends early
+     * @throws E                          if reading the source fails
+     */
+    static <E extends IOException> TensorFile readTensors(Source<E> source, Header header, long maxTensorBytes)
+            throws E, SafetensorsFormatException {
+        long claimed = header.tensorBytes();
+        if (claimed > maxTensorBytes) {
+            throw new SafetensorsFormatException(header.errorPrefix + "the tensors claim " + claimed
+                    + " bytes, more than the limit of " + maxTensorBytes + " bytes"
+                    + (maxTensorBytes == defaultTensorByteLimit()
+                    ? " (the maximum heap size; run Java with a larger -Xmx to read this file)" : ""));
+        }
+        List<NamedTensor> tensors = new ArrayList<>(header.entries.size());
+        for (Entry e : header.entries) {
+            long byteCount = e.end - e.begin;
+            if (byteCount > MAX_ARRAY_BYTES) {
+                throw new SafetensorsFormatException(header.errorPrefix + tensor(e.name) + ": " + byteCount
+                        + " bytes is more than the largest tensor this reader supports (" + MAX_ARRAY_BYTES
+                        + " bytes)");
+            }
+            byte[] data = new byte[(int) byteCount];
+            source.readFully(header.dataStart + e.begin, data);
+            tensors.add(NamedTensor.wrapValidated(e.name, e.dtype, e.shape, data));
+        }
+        return TensorFile.ofValidated(tensors, new LinkedHashMap<>(header.metadata));
+    }
+
+    private <E extends IOException> Header header(Source<E> source) throws E, SafetensorsFormatException {
         long size = source.size();
         if (size < LENGTH_FIELD_BYTES) {
             throw error("input is " + size + " bytes, shorter than the 8-byte header length field");
@@ -163,19 +308,7 @@ final class SafetensorsReader {
         LinkedHashMap<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = parseHeader(header, dataLength, metadata);
         checkNoOverlap(entries);
-
-        List<NamedTensor> tensors = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            long byteCount = e.end - e.begin;
-            if (byteCount > MAX_ARRAY_BYTES) {
-                throw error(tensor(e.name) + ": " + byteCount + " bytes is more than the largest tensor this"
-                        + " reader supports (" + MAX_ARRAY_BYTES + " bytes)");
-            }
-            byte[] data = new byte[(int) byteCount];
-            source.readFully(dataStart + e.begin, data);
-            tensors.add(NamedTensor.wrapValidated(e.name, e.dtype, e.shape, data));
-        }
-        return TensorFile.ofValidated(tensors, metadata);
+        return new Header(errorPrefix, metadata, entries, dataStart);
     }
 
     // ------------------------------------------------------------------------------------------ header

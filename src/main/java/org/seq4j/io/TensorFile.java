@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -230,20 +229,40 @@ public final class TensorFile {
     // ------------------------------------------------------------------------------------------ reading
 
     /**
-     * Reads a safetensors file. The header is validated completely before any tensor data is read, and
-     * each tensor is read straight into its own array, so memory use is bounded by the header and the
-     * tensors' sizes. Files larger than 2 GB are supported; single tensors up to 2 GB.
+     * Reads a safetensors file. The header is validated completely before any tensor data is read, the
+     * bytes the tensors claim together are checked against the maximum heap size before any of them is
+     * allocated, and each tensor is read straight into its own array, once: memory use is the header plus
+     * the tensors' sizes. Files larger than 2 GB are supported; single tensors up to 2 GB.
      *
      * @param path the file
      * @return the file's tensors and metadata
      * @throws SafetensorsFormatException if the file is not a valid safetensors file (the message names
-     *                                    the file and what is wrong), or a tensor uses a dtype other
+     *                                    the file and what is wrong), is a directory, claims more tensor
+     *                                    bytes than the heap can hold, or a tensor uses a dtype other
      *                                    than F32, F64, I32 and I64
      * @throws IOException                if the file cannot be read
      */
     public static TensorFile read(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return SafetensorsReader.read(new SafetensorsReader.ChannelSource(channel), path.toString());
+        return read(path, SafetensorsReader.defaultTensorByteLimit());
+    }
+
+    /**
+     * Reads a safetensors file whose tensors claim at most {@code maxTensorBytes} bytes together, as
+     * {@link #read(Path)}: a file claiming more is rejected after its header is read, before any tensor is
+     * allocated.
+     *
+     * @param path           the file
+     * @param maxTensorBytes the most bytes the tensors may claim together
+     * @return the file's tensors and metadata
+     * @throws SafetensorsFormatException if the file is not a valid safetensors file, is a directory, its
+     *                                    tensors claim more than {@code maxTensorBytes}, or a tensor uses a
+     *                                    dtype other than F32, F64, I32 and I64
+     * @throws IOException                if the file cannot be read
+     */
+    public static TensorFile read(Path path, long maxTensorBytes) throws IOException {
+        try (FileChannel channel = SafetensorsReader.open(path)) {
+            return SafetensorsReader.read(new SafetensorsReader.ChannelSource(channel), path.toString(),
+                    maxTensorBytes);
         }
     }
 
@@ -256,7 +275,8 @@ public final class TensorFile {
      *                                    dtype other than F32, F64, I32 and I64
      */
     public static TensorFile read(byte[] bytes) throws SafetensorsFormatException {
-        return SafetensorsReader.read(new SafetensorsReader.ArraySource(bytes), "safetensors data");
+        return SafetensorsReader.read(new SafetensorsReader.ArraySource(bytes), "safetensors data",
+                Long.MAX_VALUE);
     }
 
     /**

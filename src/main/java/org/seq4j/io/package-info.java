@@ -7,6 +7,12 @@
  * and matrix conversions that state the layout of a sequence batch). Malformed input throws
  * {@link org.seq4j.io.SafetensorsFormatException}.
  *
+ * <p>{@link org.seq4j.io.Checkpoint} is the one checkpoint path of seq4j's models: named tensors and string
+ * metadata of one kind of model in a safetensors file, with a CRC-32C over a canonical serialisation of
+ * all of it (every tensor name, dtype, shape and element, every metadata entry), verified before anything
+ * is used; a file that does not pass throws {@link org.seq4j.io.CheckpointFormatException}.
+ * {@link org.seq4j.io.AtomicFiles} replaces files atomically for every save.
+ *
  * <p>{@link org.seq4j.io.JsonReader} and {@link org.seq4j.io.JsonWriter} are seq4j's one JSON reader and
  * writer, for safetensors headers, checkpoint metadata and vocabulary files: a strict pull parser that
  * rejects everything RFC 8259 rejects ({@link org.seq4j.io.JsonFormatException}, with the byte offset)
@@ -51,7 +57,10 @@
  * {@link java.lang.Integer#MAX_VALUE}) and {@code data_offsets} (two non-negative integers, begin ≤ end);
  * a byte range whose length differs from the shape's element count times the dtype size (computed
  * without overflow) or that extends past the data buffer; two tensors whose byte ranges share a byte;
- * metadata that is not an object of strings. Bytes of the data buffer that no tensor covers are allowed
- * and ignored. No array larger than the input justifies is ever allocated.
+ * metadata that is not an object of strings; tensors that claim more bytes together than a limit (by
+ * default the maximum heap size, checked after the header and before any tensor is allocated). Bytes of
+ * the data buffer that no tensor covers are allowed and ignored. No array larger than the input justifies
+ * is ever allocated, and each tensor is read once, straight into its own array. A path that is a
+ * directory is rejected with a message saying so.
  */
 package org.seq4j.io;

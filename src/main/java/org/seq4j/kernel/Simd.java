@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>Set the system property {@value #PROPERTY} to {@code false} to use the plain-Java kernels even
  * when the module is present.
  */
-final class Simd {
+public final class Simd {
 
     /** System property that turns the vectorised kernels off when set to {@code false}. */
     static final String PROPERTY = "seq4j.simd";
@@ -41,7 +41,7 @@ final class Simd {
      *
      * @return true if {@link #load} may return an implementation
      */
-    static boolean available() {
+    public static boolean available() {
         return ENABLED && MODULE_PRESENT;
     }
 
@@ -55,7 +55,7 @@ final class Simd {
      * @return the implementation, or empty if the Vector API is not available (or the class fails to
      *         initialise, which is logged)
      */
-    static <T> Optional<T> load(Class<T> type, String className) {
+    public static <T> Optional<T> load(Class<T> type, String className) {
         if (!available()) {
             LOG.debug("{}: plain-Java kernels ({} {})", type.getSimpleName(),
                     MODULE_PRESENT ? "turned off by -D" + PROPERTY + "=false," : "no module",
@@ -66,7 +66,10 @@ final class Simd {
             // seq4j's module does not declare the optional incubator module; read it now (a no-op on the
             // class path, where everything is read)
             ModuleLayer.boot().findModule(MODULE).ifPresent(Simd.class.getModule()::addReads);
-            Object kernels = Class.forName(className).getDeclaredConstructor().newInstance();
+            // the implementations are package-private classes of seq4j's own packages
+            java.lang.reflect.Constructor<?> constructor = Class.forName(className).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            Object kernels = constructor.newInstance();
             LOG.debug("{}: vectorised kernels {}", type.getSimpleName(), kernels);
             return Optional.of(type.cast(kernels));
         } catch (ReflectiveOperationException | LinkageError e) {

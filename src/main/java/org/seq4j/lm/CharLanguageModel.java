@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Dropout;
 import org.seq4j.nn.Embedding;

@@ -2,11 +2,15 @@ package org.seq4j.lm;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import org.seq4j.io.CheckpointFormatException;
+import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;
+import org.seq4j.optim.NonFiniteGradientException;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.OptimizerState;
 import org.seq4j.random.SplitMix64;
@@ -35,6 +39,25 @@ import org.slf4j.LoggerFactory;
  * generator ({@link SplitMix64}, seeded from {@link TrainingConfig#seed()}). {@link #resume} therefore
  * continues a run bit-identically. A steady-state {@link #step()} allocates nothing.
  *
+ * <h2>Non-finite values and divergence</h2>
+ * A step stops with a {@link TrainingDivergedException} naming the step, and the parameter where there is
+ * one, at the first of:
+ * <ul>
+ *   <li>a training loss that is NaN or infinite (checked after the forward pass, before anything changes);</li>
+ *   <li>a gradient that is NaN or infinite (checked before the optimizer step, by the clipping, or on its
+ *       own when clipping is off);</li>
+ *   <li>a parameter that is NaN or infinite after the optimizer step (an update that overflowed);</li>
+ *   <li>divergence: the mean training loss of the last {@link #RECENT_LOSS_WINDOW} steps above
+ *       {@link #DIVERGENCE_FACTOR}{@code · max(ln V, 1)} nats, where {@code ln V} is the loss of predicting
+ *       every character as equally likely, about where a fresh model starts: a model that does four times
+ *       worse than knowing nothing has diverged;</li>
+ *   <li>a validation loss that is NaN or infinite (checked before the listener hears of it, so that a
+ *       listener saving checkpoints at evaluations never saves that state).</li>
+ * </ul>
+ * Then the trainer refuses further steps and {@link #save(Path)} ({@link IllegalStateException}): the last
+ * checkpoint saved before is the last good state. These checks read every gradient and parameter once per
+ * step and allocate nothing.
+ *
  * <p>Progress is logged through SLF4J ({@code org.seq4j.lm.CharLmTrainer}, INFO): step, training loss,
  * validation loss, training characters per second and the estimated time left. Not thread-safe.
  */
@@ -44,6 +67,12 @@ public final class CharLmTrainer {
 
     /** The training loss reported in summaries is the mean over this many most recent steps. */
     public static final int RECENT_LOSS_WINDOW = 10;
+
+    /**
+     * Training stops as diverged when the mean loss of the last {@link #RECENT_LOSS_WINDOW} steps exceeds
+     * this many times {@code max(ln V, 1)} nats (see the class documentation).
+     */
+    public static final double DIVERGENCE_FACTOR = 4;
 
     private final CharLanguageModel model;
     private final TrainingConfig config;
@@ -60,6 +89,10 @@ public final class CharLmTrainer {
     private long trainCharacters;
     private final float[] recentLosses = new float[RECENT_LOSS_WINDOW];
     private int recentCount;
+    /** The mean recent loss above which training has diverged: DIVERGENCE_FACTOR · max(ln V, 1). */
+    private final double divergenceThreshold;
+    /** Why training stopped, or null while it is healthy. */
+    private TrainingDivergedException stopped;
 
     private CharLmTrainer(CharLanguageModel model, CharSequence text, TrainingConfig config,
                           Function<Parameters, Optimizer> optimizerFactory) {
@@ -85,6 +118,7 @@ public final class CharLmTrainer {
         this.trainSpace = model.newWorkspace(config.batchSize(), config.seqLength());
         this.evalSpace = model.newWorkspace(config.batchSize(), config.seqLength());
         this.dropoutRandom = new SplitMix64(config.seed());
+        this.divergenceThreshold = DIVERGENCE_FACTOR * Math.max(Math.log(model.config().vocabSize()), 1);
     }
 
     /**
@@ -95,7 +129,7 @@ public final class CharLmTrainer {
      *                         character must be in the model's vocabulary
      * @param config           the training settings
      * @param optimizerFactory builds the optimizer over the registry it is given, e.g.
-     *                         {@code p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build())}
+     *                         {@code p -> new Adam(p, AdamConfig.adam().learningRate(2e-3).build())}
      * @return the trainer, at step 0
      * @throws IllegalArgumentException if a character is not in the vocabulary, or the training or validation
      *                                  part is too short for one chunk of {@code B·T + 1} characters
@@ -155,9 +189,12 @@ public final class CharLmTrainer {
      * serves {@link CharLanguageModel#load(Path)}.
      *
      * @param file the target; replaced if it exists
-     * @throws IOException if writing fails; an existing file is then unchanged
+     * @throws IOException           if writing fails; an existing file is then unchanged
+     * @throws IllegalStateException if training stopped with a {@link TrainingDivergedException} (the file is
+     *                               not touched)
      */
     public void save(Path file) throws IOException {
+        checkNotStopped("save");
         Checkpoints.write(file, model, new Checkpoints.TrainingState(config, step, dropoutRandom.state(),
                 trainSpace.h, trainSpace.c, optimizer.toString(),
                 optimizer.exportState().toTensors(Checkpoints.OPTIM_PREFIX), dataCharacters, dataChecksum));
@@ -169,9 +206,12 @@ public final class CharLmTrainer {
      * Runs one training step on the next chunk.
      *
      * @return the step's mean training loss, in nats per character
-     * @throws org.seq4j.optim.NonFiniteGradientException if clipping is on and a gradient is NaN or infinite
+     * @throws TrainingDivergedException if the loss, a gradient or an updated parameter is not finite, or the
+     *                                   recent loss shows divergence (see the class documentation)
+     * @throws IllegalStateException     if training stopped before with a {@link TrainingDivergedException}
      */
     public float step() {
+        checkNotStopped("step");
         long start = System.nanoTime();
         int chunk = (int) (step % train.numChunks());
         if (chunk == 0) {
@@ -180,19 +220,70 @@ public final class CharLmTrainer {
         train.fill(chunk, trainSpace.inputs, trainSpace.targets);
         optimizer.zeroGrad();
         float loss = (float) model.forward(trainSpace, dropoutRandom);
+        if (!Float.isFinite(loss)) {
+            throw stop(new TrainingDivergedException(step + 1, null, "training stopped at step " + (step + 1)
+                    + ": the training loss is " + loss + " (the parameters are those after step " + step + ")",
+                    null));
+        }
         model.backward(trainSpace);
         model.carryState(trainSpace);
-        switch (config.clipping()) {
-            case VALUE -> GradientClipping.clipByValue(model.parameters(), config.clipThreshold());
-            case GLOBAL_NORM -> GradientClipping.clipByGlobalNorm(model.parameters(), config.clipThreshold());
-            case NONE -> { }
+        try {
+            switch (config.clipping()) {
+                case VALUE -> GradientClipping.clipByValue(model.parameters(), config.clipThreshold());
+                case GLOBAL_NORM -> GradientClipping.clipByGlobalNorm(model.parameters(), config.clipThreshold());
+                case NONE -> GradientClipping.checkFinite(model.parameters());
+            }
+        } catch (NonFiniteGradientException e) {
+            throw stop(new TrainingDivergedException(step + 1, e.parameterName(), "training stopped at step "
+                    + (step + 1) + ": the gradient of '" + e.parameterName() + "' is " + e.value() + " at "
+                    + Arrays.toString(e.index()) + " (the parameters are those after step " + step + ")", e));
         }
         optimizer.step();
         step++;
+        checkParametersFinite();
         recentLosses[(recentCount++) % RECENT_LOSS_WINDOW] = loss;
         trainCharacters += trainSpace.rows;
         trainNanos += System.nanoTime() - start;
+        if (recentCount >= RECENT_LOSS_WINDOW) {
+            double recent = recentTrainingLoss();
+            if (recent > divergenceThreshold) {
+                throw stop(new TrainingDivergedException(step, null, String.format(Locale.ROOT,
+                        "training diverged at step %d: the mean training loss of the last %d steps is %.4g nats, "
+                                + "above %.4g = %.0f·max(ln V, 1) with V = %d characters", step, RECENT_LOSS_WINDOW,
+                        recent, divergenceThreshold, DIVERGENCE_FACTOR, model.config().vocabSize()), null));
+            }
+        }
         return loss;
+    }
+
+    /** After the optimizer step: every parameter value must be finite. Allocates nothing unless one is not. */
+    private void checkParametersFinite() {
+        Parameters parameters = model.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            float[] v = p.value().data;
+            for (int j = 0, n = p.numElements(); j < n; j++) {
+                if (!Float.isFinite(v[j])) {
+                    int[] shape = p.shape();
+                    int[] index = shape.length == 1 ? new int[] {j} : new int[] {j / shape[1], j % shape[1]};
+                    throw stop(new TrainingDivergedException(step, p.name(), "training stopped at step " + step
+                            + ": the optimizer step made parameter '" + p.name() + "' " + v[j] + " at "
+                            + Arrays.toString(index) + " (an update overflowed; the learning rate is "
+                            + optimizer.learningRate() + ")", null));
+                }
+            }
+        }
+    }
+
+    private TrainingDivergedException stop(TrainingDivergedException e) {
+        stopped = e;
+        return e;
+    }
+
+    private void checkNotStopped(String action) {
+        if (stopped != null) {
+            throw new IllegalStateException("cannot " + action + ": " + stopped.getMessage());
+        }
     }
 
     /**
@@ -213,12 +304,16 @@ public final class CharLmTrainer {
      * @param schedule how long to train and how often to report
      * @param listener told of every step and evaluation; may be null
      * @return the summary of the run
+     * @throws TrainingDivergedException if a step or an evaluation finds a non-finite value or divergence (see
+     *                                   the class documentation); the listener has not heard of that step's
+     *                                   evaluation
+     * @throws IllegalStateException     if training stopped before with a {@link TrainingDivergedException}
      */
     public TrainingSummary train(TrainingSchedule schedule, TrainingListener listener) {
         TrainingListener events = listener != null ? listener : new TrainingListener() { };
         long totalSteps = schedule.totalSteps();
         long wallStart = System.nanoTime();
-        long deadline = schedule.timeLimit() == null ? Long.MAX_VALUE : wallStart + schedule.timeLimit().toNanos();
+        long deadline = deadline(wallStart, schedule.timeLimit());
         long firstStep = step;
         Evaluation last = null;
         long lastEvalStep = -1;
@@ -234,7 +329,7 @@ public final class CharLmTrainer {
             events.onStep(step, loss);
             boolean evaluateNow = schedule.evalEvery() > 0 && step % schedule.evalEvery() == 0;
             if (evaluateNow) {
-                last = evaluate();
+                last = checkFinite(evaluate());
                 lastEvalStep = step;
                 events.onEvaluation(step, last);
             }
@@ -252,7 +347,7 @@ public final class CharLmTrainer {
             }
         }
         if (lastEvalStep != step) {
-            last = evaluate();
+            last = checkFinite(evaluate());
             events.onEvaluation(step, last);
         }
         TrainingSummary summary = new TrainingSummary(step, recentTrainingLoss(), last.loss(),
@@ -263,6 +358,27 @@ public final class CharLmTrainer {
                 String.format(Locale.ROOT, "%.4f", summary.valBitsPerCharacter()),
                 String.format(Locale.ROOT, "%,.0f", summary.charactersPerSecond()));
         return summary;
+    }
+
+    /** The validation result, if its loss is finite. */
+    private Evaluation checkFinite(Evaluation evaluation) {
+        if (!Double.isFinite(evaluation.loss())) {
+            throw stop(new TrainingDivergedException(step, null, "training stopped at step " + step
+                    + ": the validation loss is " + evaluation.loss(), null));
+        }
+        return evaluation;
+    }
+
+    /** The nanoTime at which a time limit ends: Long.MAX_VALUE for none or one beyond the range of a long. */
+    private static long deadline(long start, Duration limit) {
+        if (limit == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Math.addExact(start, limit.toNanos());
+        } catch (ArithmeticException e) {   // a limit of centuries: no limit
+            return Long.MAX_VALUE;
+        }
     }
 
     private static String formatDuration(long seconds) {

@@ -105,11 +105,20 @@ final class Fields {
     }
 
     float floatValue(String name) {
-        return Float.parseFloat(number(name));
+        float value = Float.parseFloat(number(name));
+        if (!Float.isFinite(value)) {
+            throw new IllegalArgumentException("field '" + name + "' must be a finite float but was " + number(name));
+        }
+        return value;
     }
 
     double doubleValue(String name) {
-        return Double.parseDouble(number(name));
+        double value = Double.parseDouble(number(name));
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("field '" + name + "' must be a finite double but was "
+                    + number(name));
+        }
+        return value;
     }
 
     int[] intArray(String name) {

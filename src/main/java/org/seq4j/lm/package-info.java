@@ -30,7 +30,7 @@
  *   CharLanguageModel model = new CharLanguageModel(
  *           CharLmConfig.of(CellType.LSTM, vocabulary.size(), 128).withNumLayers(2), vocabulary, 1);
  *   CharLmTrainer trainer = CharLmTrainer.create(model, text, TrainingConfig.builder().build(),
- *           p -> new Adam(p, Adam.Config.builder().learningRate(2e-3).build()));
+ *           p -> new Adam(p, AdamConfig.adam().learningRate(2e-3).build()));
  *   trainer.train(TrainingSchedule.until(2000).withEvalEvery(500), null);
  *   trainer.save(Path.of("shakespeare.safetensors"));
  *   TextGenerator generator = model.generator(SamplingOptions.withTemperature(0.8), new SplitMix64(42));

@@ -22,53 +22,7 @@ import org.seq4j.nn.Parameters;
  */
 public final class Adam extends AbstractOptimizer {
 
-    /**
-     * Adam hyperparameters; immutable and validated on construction.
-     *
-     * @param learningRate γ; ≥ 0, default 1e-3
-     * @param beta1        β₁, decay of the first moment; in [0, 1), default 0.9
-     * @param beta2        β₂, decay of the second moment; in [0, 1), default 0.999
-     * @param epsilon      ε, added to the denominator; ≥ 0, default 1e-8
-     * @param weightDecay  λ, L2 penalty added to the gradient; ≥ 0, default 0
-     * @param amsgrad      use the running maximum of the second moment; default false
-     */
-    public record Config(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-                         boolean amsgrad) {
-
-        /**
-         * Validates the hyperparameters as {@code torch.optim.Adam} does.
-         *
-         * @param learningRate γ; ≥ 0, default 1e-3
-         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
-         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
-         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
-         * @param weightDecay λ, L2 penalty added to the gradient; ≥ 0, default 0
-         * @param amsgrad use the running maximum of the second moment; default false
-         * @throws IllegalArgumentException e.g. {@code "Invalid beta parameter at index 1: 1.0"}
-         */
-        public Config {
-            AdamConfigBuilder.check(learningRate, beta1, beta2, epsilon, weightDecay);
-        }
-
-        /**
-         * Starts a builder with PyTorch's defaults: γ = 1e-3, betas (0.9, 0.999), ε = 1e-8, λ = 0, no
-         * amsgrad.
-         *
-         * @return a builder
-         */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Builds a {@link Config}; validation happens in {@link #build()}. */
-        public static final class Builder extends AdamConfigBuilder<Builder, Config> {
-            private Builder() {
-                super(0, Config::new);
-            }
-        }
-    }
-
-    private final Config config;
+    private final AdamConfig config;
 
     /**
      * Creates the optimizer; no state is allocated until the first {@link #step()}.
@@ -76,7 +30,7 @@ public final class Adam extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      * @param config     the hyperparameters
      */
-    public Adam(Parameters parameters, Config config) {
+    public Adam(Parameters parameters, AdamConfig config) {
         super(parameters, config.learningRate(), bufferNames(config.amsgrad()));
         this.config = config;
     }
@@ -87,7 +41,7 @@ public final class Adam extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      */
     public Adam(Parameters parameters) {
-        this(parameters, Config.builder().build());
+        this(parameters, AdamConfig.adam().build());
     }
 
     static String[] bufferNames(boolean amsgrad) {
@@ -100,7 +54,7 @@ public final class Adam extends AbstractOptimizer {
      *
      * @return the config
      */
-    public Config config() {
+    public AdamConfig config() {
         return config;
     }
 
@@ -181,7 +135,7 @@ public final class Adam extends AbstractOptimizer {
     /**
      * Describes the optimizer.
      *
-     * @return e.g. {@code Adam(Config[learningRate=0.001, beta1=0.9, ...])}
+     * @return e.g. {@code Adam(AdamConfig[learningRate=0.001, beta1=0.9, ...])}
      */
     @Override
     public String toString() {

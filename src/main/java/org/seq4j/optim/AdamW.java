@@ -21,53 +21,7 @@ import org.seq4j.nn.Parameters;
  */
 public final class AdamW extends AbstractOptimizer {
 
-    /**
-     * AdamW hyperparameters; immutable and validated on construction.
-     *
-     * @param learningRate γ; ≥ 0, default 1e-3
-     * @param beta1        β₁, decay of the first moment; in [0, 1), default 0.9
-     * @param beta2        β₂, decay of the second moment; in [0, 1), default 0.999
-     * @param epsilon      ε, added to the denominator; ≥ 0, default 1e-8
-     * @param weightDecay  λ, decoupled weight decay; ≥ 0, default 1e-2
-     * @param amsgrad      use the running maximum of the second moment; default false
-     */
-    public record Config(double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-                         boolean amsgrad) {
-
-        /**
-         * Validates the hyperparameters as {@code torch.optim.AdamW} does.
-         *
-         * @param learningRate γ; ≥ 0, default 1e-3
-         * @param beta1 β₁, decay of the first moment; in [0, 1), default 0.9
-         * @param beta2 β₂, decay of the second moment; in [0, 1), default 0.999
-         * @param epsilon ε, added to the denominator; ≥ 0, default 1e-8
-         * @param weightDecay λ, decoupled weight decay; ≥ 0, default 1e-2
-         * @param amsgrad use the running maximum of the second moment; default false
-         * @throws IllegalArgumentException e.g. {@code "Invalid epsilon value: -1.0E-8"}
-         */
-        public Config {
-            AdamConfigBuilder.check(learningRate, beta1, beta2, epsilon, weightDecay);
-        }
-
-        /**
-         * Starts a builder with PyTorch's defaults: γ = 1e-3, betas (0.9, 0.999), ε = 1e-8, λ = 1e-2, no
-         * amsgrad.
-         *
-         * @return a builder
-         */
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** Builds a {@link Config}; validation happens in {@link #build()}. */
-        public static final class Builder extends AdamConfigBuilder<Builder, Config> {
-            private Builder() {
-                super(1e-2, Config::new);
-            }
-        }
-    }
-
-    private final Config config;
+    private final AdamConfig config;
 
     /**
      * Creates the optimizer; no state is allocated until the first {@link #step()}.
@@ -75,7 +29,7 @@ public final class AdamW extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      * @param config     the hyperparameters
      */
-    public AdamW(Parameters parameters, Config config) {
+    public AdamW(Parameters parameters, AdamConfig config) {
         super(parameters, config.learningRate(), Adam.bufferNames(config.amsgrad()));
         this.config = config;
     }
@@ -86,7 +40,7 @@ public final class AdamW extends AbstractOptimizer {
      * @param parameters the parameters to optimize; the registry's current entries are used, in order
      */
     public AdamW(Parameters parameters) {
-        this(parameters, Config.builder().build());
+        this(parameters, AdamConfig.adamW().build());
     }
 
     /**
@@ -94,7 +48,7 @@ public final class AdamW extends AbstractOptimizer {
      *
      * @return the config
      */
-    public Config config() {
+    public AdamConfig config() {
         return config;
     }
 
@@ -112,7 +66,7 @@ public final class AdamW extends AbstractOptimizer {
     /**
      * Describes the optimizer.
      *
-     * @return e.g. {@code AdamW(Config[learningRate=0.001, beta1=0.9, ...])}
+     * @return e.g. {@code AdamW(AdamConfig[learningRate=0.001, beta1=0.9, ...])}
      */
     @Override
     public String toString() {

@@ -237,8 +237,8 @@ public final class CharacterVocabulary extends Vocabulary {
             if (id < 0) {
                 id = table.unk();
                 if (id < 0) {
-                    throw new IllegalArgumentException("character " + describe(ids[i]) + " at code point "
-                            + i + " is not in the vocabulary of " + codePoints.length + " characters");
+                    throw new IllegalArgumentException("character " + describe(ids[i]) + " (character " + (i + 1)
+                            + " of the text) is not in the vocabulary of " + codePoints.length + " characters");
                 }
             }
             ids[i] = id;

@@ -13,6 +13,7 @@ import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.rnn.CellType;
@@ -118,7 +119,7 @@ class ComposingTest {
         GradientCheck.builder(() -> c.step(batch, labels)).parameters(c.model).build()
                 .run(() -> c.step(batch, labels)).assertPassed();
 
-        Optimizer adam = new Adam(c.model, Adam.Config.builder().learningRate(1e-2).build());
+        Optimizer adam = new Adam(c.model, AdamConfig.adam().learningRate(1e-2).build());
         double first = c.step(batch, labels);
         double latest = first;
         for (int i = 0; i < 60; i++) {
@@ -161,7 +162,7 @@ class ComposingTest {
         FMatrixRMaj dLogits = new FMatrixRMaj(tokens.length, 2);
         FMatrixRMaj dOutput = new FMatrixRMaj(tokens.length, config.outputSize());
         RecurrentLayer.Cache rnn = lstm.newCache();
-        Optimizer adam = new Adam(model, Adam.Config.builder().learningRate(1e-2).build());
+        Optimizer adam = new Adam(model, AdamConfig.adam().learningRate(1e-2).build());
         double first = Double.NaN;
         double latest = Double.NaN;
         for (int step = 0; step < 80; step++) {

@@ -111,6 +111,56 @@ class WordVectorsTest {
         assertTrue(e.getMessage().contains("ends inside the 3 values of vector 2"), e.getMessage());
     }
 
+    /** NaN, infinities and values beyond the float range are refused, naming the line or the word. */
+    @Test
+    void nonFiniteValuesAreRejectedWithTheLineOrTheWord() throws IOException {
+        for (String bad : new String[] {"NaN", "Infinity", "-Infinity", "1e400", "-3.5e38"}) {
+            for (String firstLine : new String[] {"a 1 2 3", "a 1 " + bad + " 3"}) {
+                Path p = dir.resolve("nonfinite.txt");
+                Files.writeString(p, "2 3\n" + firstLine + "\nb 1 " + bad + " 3\n");
+                WordVectorsFormatException e = assertThrows(WordVectorsFormatException.class,
+                        () -> WordVectors.read(p), bad);
+                String where = firstLine.contains(bad) ? "line 2: value 2 of 'a'" : "line 3: value 2 of 'b'";
+                assertEquals(p + ": " + where + " is '" + bad + "', not a finite float (word vectors must be "
+                        + "finite: no NaN, no infinity, nothing beyond ±3.4e38)", e.getMessage());
+            }
+        }
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write("2 2\n".getBytes(StandardCharsets.US_ASCII));
+            b.write("a ".getBytes(StandardCharsets.UTF_8));
+            b.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f).putFloat(2f).array());
+            b.write("\nkönig ".getBytes(StandardCharsets.UTF_8));
+            b.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(3f).putFloat(bad).array());
+            b.write('\n');
+            Path bin = dir.resolve("nonfinite.bin");
+            Files.write(bin, b.toByteArray());
+            WordVectorsFormatException e = assertThrows(WordVectorsFormatException.class, () -> WordVectors.read(bin));
+            assertEquals(bin + ": vector 2 ('könig', at byte 15): value 2 is " + bad + " (word vectors must be finite)",
+                    e.getMessage());
+            assertThrows(WordVectorsFormatException.class, () -> WordVectors.readBinary(bin));
+        }
+    }
+
+    @Test
+    void aDirectoryOrAByteOrderMarkIsRefusedWithAMessage() throws IOException {
+        for (var read : List.<IoFunction>of(WordVectors::read, WordVectors::readText, WordVectors::readBinary)) {
+            WordVectorsFormatException e = assertThrows(WordVectorsFormatException.class, () -> read.apply(dir));
+            assertEquals(dir + " is a directory, not a word-vector file", e.getMessage());
+        }
+        Path bom = dir.resolve("bom.txt");
+        Files.writeString(bom, "\uFEFF1 2\na 1 2\n");
+        WordVectorsFormatException e = assertThrows(WordVectorsFormatException.class, () -> WordVectors.read(bom));
+        assertEquals(bom + ": the file starts with a UTF-8 byte-order mark (bytes EF BB BF) before the header "
+                + "'count dimension'; word2vec files have none: remove those 3 bytes", e.getMessage());
+    }
+
+    /** A reader of word-vector files. */
+    @FunctionalInterface
+    private interface IoFunction {
+        WordVectors apply(Path path) throws IOException;
+    }
+
     private static byte[] binaryOf(String first, String second, int e) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(("2 " + e + "\n").getBytes(StandardCharsets.UTF_8));

@@ -33,6 +33,13 @@ class TensorFileTest {
     // ------------------------------------------------------------------------------- round trips
 
     @Test
+    void aDirectoryIsRefusedWithAMessage(@TempDir Path dir) {
+        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> TensorFile.read(dir));
+        assertEquals(dir + " is a directory, not a safetensors file", e.getMessage());
+    }
+
+
+    @Test
     void roundTripsRandomFilesThroughBytesStreamsAndPaths(@TempDir Path dir) throws IOException {
         SplittableRandom random = new SplittableRandom(20240611);
         for (int trial = 0; trial < 200; trial++) {

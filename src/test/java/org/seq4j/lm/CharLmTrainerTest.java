@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.Sgd;
 import org.seq4j.random.SplitMix64;
@@ -40,7 +42,7 @@ class CharLmTrainerTest {
     }
 
     static final Function<Parameters, Optimizer> ADAM =
-            p -> new Adam(p, Adam.Config.builder().learningRate(1e-2).build());
+            p -> new Adam(p, AdamConfig.adam().learningRate(1e-2).build());
 
     static CharLanguageModel newModel(CellType cell, float dropout) {
         CharacterVocabulary vocabulary = CharacterVocabulary.of(TEXT);

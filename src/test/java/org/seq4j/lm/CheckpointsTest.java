@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.io.Checkpoint;
+import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
@@ -108,7 +110,85 @@ class CheckpointsTest {
         Files.write(file, bytes);
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
-        assertTrue(e.getMessage().contains("is corrupted: the checksum"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + " is corrupted: its contents do not match the checksum"),
+                e.getMessage());
+    }
+
+    /** Same-length edits of the metadata, each of which the old tensor-only checksum let through. */
+    @Test
+    void anEditedMetadataEntryIsDetected() throws IOException {
+        String[][] edits = {
+                {"\\\"dropout\\\":0.1", "\\\"dropout\\\":0.9"},        // the model's dropout
+                {"\\\"code_points\\\":[10,32,", "\\\"code_points\\\":[10,31,"},   // the vocabulary
+                {"\"step\":\"2\"", "\"step\":\"3\""},                         // the step count
+                {"\"optimizer\":\"Adam", "\"optimizer\":\"Adag"},                // a description
+                {"\"format\":\"pt\"", "\"format\":\"px\""},                   // a reserved entry
+        };
+        for (String[] edit : edits) {
+            Files.write(file, replaceOnce(bytes, edit[0], edit[1]));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> CharLanguageModel.load(file), edit[1]);
+            assertTrue(e.getMessage().startsWith(file + " is corrupted: its contents do not match the checksum"),
+                    e.getMessage());
+        }
+    }
+
+    /** Format 1 (checksum over the tensors only) is refused with a message that says so. */
+    @Test
+    void aCheckpointOfTheEarlierFormatIsRefusedWithAMessageSayingSo() throws IOException {
+        TensorFile current = TensorFile.read(file);
+        java.util.LinkedHashMap<String, String> meta = new java.util.LinkedHashMap<>(current.metadata());
+        meta.remove("seq4j.checksum");
+        meta.put("seq4j.version", "1");
+        meta.put("checksum", "12345");
+        TensorFile.of(current.tensors(), meta).write(file);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(file));
+        assertTrue(e.getMessage().startsWith(file + " is a checkpoint of format 1, written by an earlier seq4j"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("train the model again"), e.getMessage());
+    }
+
+    /** Non-finite weights or state are refused with the tensor's name, even under a valid checksum. */
+    @Test
+    void aNonFiniteWeightOrStateIsRefusedWithTheTensorName() throws IOException {
+        Checkpoint original = Checkpoint.read(file, Checkpoints.KIND);
+        String[] names = {"rnn.weight_hh_l1", "decoder.bias", "state.c", "optim.decoder.weight.exp_avg_sq"};
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        for (int k = 0; k < names.length; k++) {
+            List<NamedTensor> tensors = new ArrayList<>();
+            for (NamedTensor t : original.tensors()) {
+                if (t.name().equals(names[k])) {
+                    float[] values = t.toFloatArray();
+                    values[values.length - 1] = bad[k];
+                    t = NamedTensor.of(t.name(), values, t.shape());
+                }
+                tensors.add(t);
+            }
+            rewrite(original, tensors);
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> CharLmTrainer.resume(file, CharLmTrainerTest.TEXT, CharLmTrainerTest.ADAM), names[k]);
+            assertTrue(e.getMessage().startsWith(file + ": tensor \"" + names[k] + "\" holds " + bad[k] + " at ["),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aDirectoryIsRefusedWithAMessage() {
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> CharLanguageModel.load(dir));
+        assertEquals(dir + " is a directory, not a checkpoint file", e.getMessage());
+    }
+
+    private static byte[] replaceOnce(byte[] bytes, String from, String to) {
+        assertEquals(from.length(), to.length());
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(from);
+        assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "exactly one " + from + " in the header");
+        byte[] edited = bytes.clone();
+        byte[] replacement = to.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(replacement, 0, edited, at, replacement.length);
+        return edited;
     }
 
     @Test
@@ -132,17 +212,17 @@ class CheckpointsTest {
                 .add(NamedTensor.of("weight", new float[] {1, 2, 3, 4}, 2, 2)).build().write(file);
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
-        assertTrue(e.getMessage().contains("is not a seq4j character language model checkpoint"), e.getMessage());
+        assertEquals(file + " is not a seq4j checkpoint: its metadata has no 'seq4j.kind'", e.getMessage());
     }
 
     @Test
     void missingOrMisshapenTensorsAreRefusedEvenWithAValidChecksum() throws IOException {
-        TensorFile original = TensorFile.read(file);
+        Checkpoint original = Checkpoint.read(file, Checkpoints.KIND);
         // without decoder.bias
         rewrite(original, original.tensors().stream().filter(t -> !t.name().equals("decoder.bias")).toList());
         CheckpointFormatException missing = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
-        assertTrue(missing.getMessage().contains("has no tensor 'decoder.bias'"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("has no tensor \"decoder.bias\""), missing.getMessage());
         // decoder.bias with a wrong shape
         List<NamedTensor> tensors = new ArrayList<>();
         for (NamedTensor t : original.tensors()) {
@@ -152,7 +232,7 @@ class CheckpointsTest {
         CheckpointFormatException shape = assertThrows(CheckpointFormatException.class,
                 () -> CharLanguageModel.load(file));
         int v = CharacterVocabulary.of(CharLmTrainerTest.TEXT).size();
-        assertTrue(shape.getMessage().contains("'decoder.bias' must be F32 [" + v + "] but is F32 [3]"),
+        assertTrue(shape.getMessage().contains("tensor \"decoder.bias\" must be F32 [" + v + "] but is F32 [3]"),
                 shape.getMessage());
         // an extra tensor
         List<NamedTensor> extra = new ArrayList<>(original.tensors());
@@ -178,9 +258,11 @@ class CheckpointsTest {
         assertEquals(42f, CharLanguageModel.load(file).parameters().get("decoder.bias").value().data[0]);
     }
 
-    private void rewrite(TensorFile original, List<NamedTensor> tensors) throws IOException {
-        Map<String, String> meta = new java.util.LinkedHashMap<>(original.metadata());
-        meta.put("checksum", Long.toString(Checkpoints.checksum(tensors)));
-        TensorFile.of(tensors, meta).write(file);
+    /** Writes a checkpoint with the original's metadata and these tensors, with a valid checksum. */
+    private void rewrite(Checkpoint original, List<NamedTensor> tensors) throws IOException {
+        Checkpoint.Builder out = Checkpoint.builder(Checkpoints.KIND);
+        original.metadata().forEach(out::putMetadata);
+        tensors.forEach(out::add);
+        out.build().write(file);
     }
 }

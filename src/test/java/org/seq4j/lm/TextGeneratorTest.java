@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.RecurrentState;
@@ -26,7 +27,7 @@ class TextGeneratorTest {
                 CharLmConfig.of(CellType.GRU, vocabulary.size(), 16), vocabulary, 3);
         CharLmTrainer trainer = CharLmTrainer.create(model, text,
                 TrainingConfig.builder().batchSize(4).seqLength(8).build(),
-                p -> new Adam(p, Adam.Config.builder().learningRate(3e-2).build()));
+                p -> new Adam(p, AdamConfig.adam().learningRate(3e-2).build()));
         TrainingSummary summary = trainer.train(TrainingSchedule.until(150), null);
         assertTrue(summary.valLoss() < 0.1, "validation loss " + summary.valLoss());
         TextGenerator generator = model.generator(SamplingOptions.greedy(), new SplitMix64(1));

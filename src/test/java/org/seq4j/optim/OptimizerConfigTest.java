@@ -21,10 +21,10 @@ class OptimizerConfigTest {
         assertEquals(new Sgd.Config(0.1, 0, 0, 0, false), Sgd.Config.builder(0.1).build());
         assertEquals(new Adagrad.Config(1e-2, 0, 0, 0, 1e-10), Adagrad.Config.builder().build());
         assertEquals(new RmsProp.Config(1e-2, 0.99, 1e-8, 0, 0, false), RmsProp.Config.builder().build());
-        assertEquals(new Adam.Config(1e-3, 0.9, 0.999, 1e-8, 0, false), Adam.Config.builder().build());
-        assertEquals(new AdamW.Config(1e-3, 0.9, 0.999, 1e-8, 1e-2, false), AdamW.Config.builder().build());
+        assertEquals(new AdamConfig(1e-3, 0.9, 0.999, 1e-8, 0, false), AdamConfig.adam().build());
+        assertEquals(new AdamConfig(1e-3, 0.9, 0.999, 1e-8, 1e-2, false), AdamConfig.adamW().build());
         Parameters parameters = Parameters.of(new Parameter("w", 2));
-        assertEquals(Adam.Config.builder().build(), new Adam(parameters).config());
+        assertEquals(AdamConfig.adam().build(), new Adam(parameters).config());
         assertEquals(1e-2, new AdamW(parameters).config().weightDecay());
         assertEquals(1e-3, new Adam(parameters).learningRate());
     }
@@ -65,16 +65,16 @@ class OptimizerConfigTest {
 
     @Test
     void adamAndAdamWChecks() {
-        assertInvalid("Invalid learning rate: -1.0", () -> Adam.Config.builder().learningRate(-1).build());
-        assertInvalid("Invalid epsilon value: -1.0", () -> Adam.Config.builder().epsilon(-1).build());
-        assertInvalid("Invalid beta parameter at index 0: 1.0", () -> Adam.Config.builder().betas(1.0, 0.999).build());
-        assertInvalid("Invalid beta parameter at index 1: -0.1", () -> Adam.Config.builder().betas(0.9, -0.1).build());
-        assertInvalid("Invalid weight_decay value: -1.0", () -> Adam.Config.builder().weightDecay(-1).build());
-        assertInvalid("Invalid learning rate: -1.0", () -> AdamW.Config.builder().learningRate(-1).build());
-        assertInvalid("Invalid epsilon value: -1.0", () -> AdamW.Config.builder().epsilon(-1).build());
-        assertInvalid("Invalid beta parameter at index 0: -0.5", () -> AdamW.Config.builder().betas(-0.5, 0.9).build());
-        assertInvalid("Invalid beta parameter at index 1: 1.5", () -> AdamW.Config.builder().betas(0.9, 1.5).build());
-        assertInvalid("Invalid weight_decay value: -0.01", () -> AdamW.Config.builder().weightDecay(-0.01).build());
+        assertInvalid("Invalid learning rate: -1.0", () -> AdamConfig.adam().learningRate(-1).build());
+        assertInvalid("Invalid epsilon value: -1.0", () -> AdamConfig.adam().epsilon(-1).build());
+        assertInvalid("Invalid beta parameter at index 0: 1.0", () -> AdamConfig.adam().betas(1.0, 0.999).build());
+        assertInvalid("Invalid beta parameter at index 1: -0.1", () -> AdamConfig.adam().betas(0.9, -0.1).build());
+        assertInvalid("Invalid weight_decay value: -1.0", () -> AdamConfig.adam().weightDecay(-1).build());
+        assertInvalid("Invalid learning rate: -1.0", () -> AdamConfig.adamW().learningRate(-1).build());
+        assertInvalid("Invalid epsilon value: -1.0", () -> AdamConfig.adamW().epsilon(-1).build());
+        assertInvalid("Invalid beta parameter at index 0: -0.5", () -> AdamConfig.adamW().betas(-0.5, 0.9).build());
+        assertInvalid("Invalid beta parameter at index 1: 1.5", () -> AdamConfig.adamW().betas(0.9, 1.5).build());
+        assertInvalid("Invalid weight_decay value: -0.01", () -> AdamConfig.adamW().weightDecay(-0.01).build());
     }
 
     @Test
@@ -105,7 +105,7 @@ class OptimizerConfigTest {
         Parameter w = new Parameter("w", 3);
         w.value().data[0] = 1f;
         w.grad().data[0] = 2f;
-        Optimizer adam = new Adam(Parameters.of(w), Adam.Config.builder().learningRate(0).build());
+        Optimizer adam = new Adam(Parameters.of(w), AdamConfig.adam().learningRate(0).build());
         adam.step();
         assertEquals(1f, w.value().data[0]);
         assertEquals(1, adam.exportState().get("w").step());

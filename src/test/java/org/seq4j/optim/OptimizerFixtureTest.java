@@ -44,13 +44,13 @@ class OptimizerFixtureTest {
                 .centered(true).build()));
         c.put("rmsprop_centered_momentum", p -> new RmsProp(p, RmsProp.Config.builder().learningRate(0.01)
                 .momentum(0.5).centered(true).build()));
-        c.put("adam_plain", p -> new Adam(p, Adam.Config.builder().learningRate(0.01).build()));
-        c.put("adam_weight_decay", p -> new Adam(p, Adam.Config.builder().learningRate(0.01).betas(0.8, 0.99)
+        c.put("adam_plain", p -> new Adam(p, AdamConfig.adam().learningRate(0.01).build()));
+        c.put("adam_weight_decay", p -> new Adam(p, AdamConfig.adam().learningRate(0.01).betas(0.8, 0.99)
                 .weightDecay(0.1).build()));
-        c.put("adam_amsgrad", p -> new Adam(p, Adam.Config.builder().learningRate(0.01).amsgrad(true).build()));
-        c.put("adam_lr_change", p -> new Adam(p, Adam.Config.builder().learningRate(0.01).build()));
+        c.put("adam_amsgrad", p -> new Adam(p, AdamConfig.adam().learningRate(0.01).amsgrad(true).build()));
+        c.put("adam_lr_change", p -> new Adam(p, AdamConfig.adam().learningRate(0.01).build()));
         c.put("adamw_default", AdamW::new);
-        c.put("adamw_amsgrad", p -> new AdamW(p, AdamW.Config.builder().learningRate(0.01).weightDecay(0.1)
+        c.put("adamw_amsgrad", p -> new AdamW(p, AdamConfig.adamW().learningRate(0.01).weightDecay(0.1)
                 .amsgrad(true).build()));
         return c;
     }
@@ -101,8 +101,8 @@ class OptimizerFixtureTest {
                 .learningRateDecay(0.05).weightDecay(0.1).initialAccumulatorValue(0.202).build()));
         nearby.put("rmsprop_centered", p -> new RmsProp(p, RmsProp.Config.builder().learningRate(0.01).alpha(0.909)
                 .centered(true).build()));
-        nearby.put("adam_plain", p -> new Adam(p, Adam.Config.builder().learningRate(0.01).betas(0.9, 0.99).build()));
-        nearby.put("adamw_amsgrad", p -> new AdamW(p, AdamW.Config.builder().learningRate(0.01).weightDecay(0.101)
+        nearby.put("adam_plain", p -> new Adam(p, AdamConfig.adam().learningRate(0.01).betas(0.9, 0.99).build()));
+        nearby.put("adamw_amsgrad", p -> new AdamW(p, AdamConfig.adamW().learningRate(0.01).weightDecay(0.101)
                 .amsgrad(true).build()));
         for (Map.Entry<String, Function<Parameters, Optimizer>> e : nearby.entrySet()) {
             Parameters parameters = Fixtures.parameters(FILE, "initial.");

@@ -116,7 +116,7 @@ class OptimizerStateTest {
     @Test
     void exportIsASnapshotAndNamesFollowTorch() {
         Parameters parameters = parameters(1);
-        Adam adam = new Adam(parameters, Adam.Config.builder().amsgrad(true).build());
+        Adam adam = new Adam(parameters, AdamConfig.adam().amsgrad(true).build());
         assertTrue(adam.exportState().parameterNames().isEmpty(), "no state before the first step");
         setGradients(parameters, 0);
         adam.step();
@@ -160,7 +160,7 @@ class OptimizerStateTest {
         adam.step();
         OptimizerState adamState = adam.exportState();
 
-        Adam amsgrad = new Adam(parameters, Adam.Config.builder().amsgrad(true).learningRate(0.5).build());
+        Adam amsgrad = new Adam(parameters, AdamConfig.adam().amsgrad(true).learningRate(0.5).build());
         amsgrad.step();
         List<NamedTensor> before = amsgrad.exportState().toTensors("");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> amsgrad.importState(adamState));

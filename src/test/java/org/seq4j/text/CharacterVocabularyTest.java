@@ -60,7 +60,7 @@ class CharacterVocabularyTest {
         CharacterVocabulary v = CharacterVocabulary.of("abc");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.encode("abé"));
         assertTrue(e.getMessage().contains("U+00E9"), e.getMessage());
-        assertTrue(e.getMessage().contains("at code point 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("(character 3 of the text)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> v.id('é'));
         assertThrows(IllegalArgumentException.class, () -> v.decode(new int[] {3}));
         assertThrows(IllegalArgumentException.class, () -> CharacterVocabulary.of(""));

@@ -1,33 +1,40 @@
 package org.seq4j.examples.charrnn;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Heap;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
+import org.seq4j.examples.cli.PathChecks.Arg;
+import org.seq4j.examples.cli.TextFiles;
 import org.seq4j.lm.CharLanguageModel;
 import org.seq4j.lm.CharLmConfig;
 import org.seq4j.lm.CharLmTrainer;
-import org.seq4j.lm.CheckpointFormatException;
 import org.seq4j.lm.Evaluation;
 import org.seq4j.lm.SamplingOptions;
 import org.seq4j.lm.TextGenerator;
 import org.seq4j.lm.TrainingConfig;
+import org.seq4j.lm.TrainingDivergedException;
 import org.seq4j.lm.TrainingListener;
 import org.seq4j.lm.TrainingSchedule;
 import org.seq4j.lm.TrainingSummary;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.Optimizer;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
@@ -42,10 +49,17 @@ import org.seq4j.text.CharacterVocabulary;
  *   examples/run charrnn train [options]      train (see --help)
  *   examples/run charrnn sample --checkpoint FILE [options]
  * </pre>
+ * Every command runs under {@link Cli#run}: a mistake is one line on standard error and exit status 2
+ * (bad usage or input) or 1 (a failure during training), the stack trace only with {@code --verbose}.
+ * Before any work, {@code train} checks every option, its input and output files (an output is never an
+ * input, and an existing checkpoint is replaced only with {@code --overwrite}, or continued with
+ * {@code --resume}) and that the model fits the Java heap.
  */
 public final class CharRnnMain {
 
-    private static final String USAGE = String.join("\n",
+    static final String NAME = "charrnn";
+
+    static final String USAGE = String.join("\n",
             "usage: examples/run charrnn [train options]  (a one-minute LSTM demo on tiny-shakespeare)",
             "       examples/run charrnn train [options]",
             "       examples/run charrnn sample --checkpoint FILE [options]",
@@ -66,7 +80,10 @@ public final class CharRnnMain {
             "  --val-fraction X     fraction held out from the end of the text (default 0.1)",
             "  --seed N             seed of the weights and dropout (default 1)",
             "  --checkpoint FILE    save the run (weights, optimizer, state) at every evaluation and at the end",
-            "  --resume FILE        continue a run saved with --checkpoint (which then defaults to FILE)",
+            "  --overwrite          replace an existing --checkpoint file (without it, an existing one is refused)",
+            "  --resume FILE        continue a run saved with --checkpoint (which then defaults to FILE); the run",
+            "                       keeps its model and training settings: those given again must be equal, and",
+            "                       --data must be the run's text",
             "  --plot FILE.png      draw training and validation loss against steps",
             "  --eval-every N       validation every N steps, 0 for only at the end (default 200)",
             "  --log-every N        progress line every N steps (default 10)",
@@ -79,16 +96,18 @@ public final class CharRnnMain {
             "  --length N           characters to generate (default 500)",
             "  --temperature T      softmax temperature, 0 for greedy (default 0.8)",
             "  --top-k K            draw only among the K most likely characters, 0 for all (default 0)",
-            "  --seed N             seed of the draws (default 1)");
+            "  --seed N             seed of the draws (default 1)",
+            "",
+            "  --verbose            print the stack trace of a failure; --help prints this text",
+            "Training stops with exit status 1 at the first NaN or infinite loss, gradient or weight, or when the",
+            "mean loss of 10 steps exceeds 4 x max(ln V, 1) nats; the last checkpoint saved before is kept.");
 
-    private static final Set<String> TRAIN_OPTIONS = Set.of("data", "cell", "hidden", "layers", "embedding",
-            "batch", "seq", "steps", "lr", "dropout", "clip", "clip-norm", "val-fraction", "seed", "checkpoint",
-            "resume", "plot", "eval-every", "log-every", "sample-every", "time-limit");
-    /** Options that a resumed run takes from its checkpoint. */
-    private static final Set<String> FIXED_ON_RESUME = Set.of("cell", "hidden", "layers", "embedding",
-            "batch", "seq", "lr", "dropout", "clip", "clip-norm", "val-fraction", "seed");
-    private static final Set<String> SAMPLE_OPTIONS = Set.of("checkpoint", "prime", "length", "temperature",
-            "top-k", "seed");
+    private static final Options.Spec TRAIN_OPTIONS = Options.spec("--").values("data", "cell", "hidden", "layers",
+            "embedding", "batch", "seq", "steps", "lr", "dropout", "clip", "clip-norm", "val-fraction", "seed",
+            "checkpoint", "resume", "plot", "eval-every", "log-every", "sample-every", "time-limit")
+            .switches("overwrite");
+    private static final Options.Spec SAMPLE_OPTIONS = Options.spec("--").values("checkpoint", "prime", "length",
+            "temperature", "top-k", "seed");
 
     /** The demo's settings: a small model that writes Shakespeare-shaped text after a minute on 2 cores. */
     private static final Map<String, String> DEMO = demoSettings();
@@ -110,6 +129,19 @@ public final class CharRnnMain {
 
     private static final int SAMPLE_LENGTH_DURING_TRAINING = 300;
     private static final double SAMPLE_TEMPERATURE = 0.8;
+    private static final double DEFAULT_LR = 2e-3;
+
+    // bounds of the options: beyond them a value is a typo, or is refused by the heap check
+    private static final int MAX_SIZE = 1 << 20;
+    private static final int MAX_LAYERS = 100;
+    private static final long MAX_STEPS = 1_000_000_000_000L;
+    /** Ten years: a longer time limit is a typo (and would overflow the clock's nanoseconds). */
+    private static final double MAX_TIME_LIMIT_SECONDS = 10 * 365.25 * 24 * 3600;
+    private static final int MAX_SAMPLE_LENGTH = 100_000_000;
+    /** Heap per byte of training text: the text, its ids (training and validation copies), the vocabulary count. */
+    private static final double HEAP_BYTES_PER_TEXT_BYTE = 16;
+    /** Generated text is printed at every line end, or when this many characters have no line end. */
+    private static final int MAX_PENDING_OUTPUT = 8192;
 
     private final PrintStream out;
 
@@ -118,45 +150,35 @@ public final class CharRnnMain {
     }
 
     /**
-     * Runs the example; exits with 2 and a one-line message on bad options or unreadable files.
+     * Runs the example and exits with its status.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
-        try {
-            new CharRnnMain(out).run(args);
-        } catch (UsageException e) {
-            System.err.println("charrnn: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-        }
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
-    private void run(String[] args) throws UsageException {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.println(USAGE);
-            return;
-        }
-        try {
-            if (args.length == 0 || args[0].startsWith("--")) {
-                demo(args);
-            } else if (args[0].equals("train")) {
-                train(Options.parse(args, 1, TRAIN_OPTIONS));
-            } else if (args[0].equals("sample")) {
-                sample(Options.parse(args, 1, SAMPLE_OPTIONS));
-            } else {
-                throw new UsageException("unknown command '" + args[0] + "' (expected train or sample)");
-            }
-        } catch (CheckpointFormatException e) {
-            throw new UsageException(e.getMessage());
-        } catch (java.io.UncheckedIOException e) {
-            throw new UsageException("cannot write a file: " + e.getCause());
-        } catch (NoSuchFileException e) {
-            throw new UsageException("no such file: " + e.getFile());
-        } catch (IOException e) {
-            throw new UsageException("cannot read or write a file: " + e);
+    /**
+     * Runs the example without exiting the JVM.
+     *
+     * @param args the command line
+     * @param out  samples, the summary line and the usage
+     * @param err  the one-line message of a failure
+     * @return the exit status: 0 done, 2 bad usage or input, 1 a failure during training
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.run(NAME, USAGE, args, out, err, (a, o) -> new CharRnnMain(o).dispatch(a));
+    }
+
+    private void dispatch(String[] args) throws IOException {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            demo(args);
+        } else if (args[0].equals("train")) {
+            train(TRAIN_OPTIONS.parse(args, 1));
+        } else if (args[0].equals("sample")) {
+            sample(SAMPLE_OPTIONS.parse(args, 1));
+        } else {
+            throw CliException.usage("unknown command '" + args[0] + "' (expected train or sample)");
         }
     }
 
@@ -164,81 +186,54 @@ public final class CharRnnMain {
      * The README's demo: train with the demo's settings, stopped after about a minute, with samples as it
      * goes; train options given on the command line override the demo's.
      */
-    private void demo(String[] args) throws UsageException, IOException {
-        Map<String, String> settings = new LinkedHashMap<>(DEMO);
-        Options given = Options.parse(args, 0, TRAIN_OPTIONS);
-        given.values.forEach(settings::put);
-        List<String> line = new ArrayList<>();
-        settings.forEach((k, v) -> {
-            line.add("--" + k);
-            line.add(v);
-        });
-        out.println("Training a " + settings.get("layers") + "-layer " + settings.get("cell").toUpperCase(Locale.ROOT)
-                + " (H=" + settings.get("hidden") + ") on "
-                + (given.has("data") ? settings.get("data") : "tiny-shakespeare") + " for about "
-                + settings.get("time-limit") + " seconds; samples follow as it learns.\n"
+    private void demo(String[] args) throws IOException {
+        Options given = TRAIN_OPTIONS.parse(args, 0);
+        Options settings = given.withDefaults(DEMO);
+        out.println("Training a " + settings.string("layers", "") + "-layer "
+                + settings.string("cell", "").toUpperCase(Locale.ROOT) + " (H=" + settings.string("hidden", "")
+                + ") on " + (given.has("data") ? settings.string("data", "") : "tiny-shakespeare") + " for about "
+                + settings.string("time-limit", "") + " seconds; samples follow as it learns.\n"
                 + "Run 'examples/run charrnn --help' for the options.\n");
-        train(Options.parse(line.toArray(new String[0]), 0, TRAIN_OPTIONS));
+        train(settings);
     }
 
-    private void train(Options options) throws UsageException, IOException {
+    private void train(Options options) throws IOException {
+        // Every option first: a typo costs nothing.
         Path resume = options.path("resume", null);
         Path data = options.path("data", defaultData());
-        String text = readText(data);
         Path checkpoint = options.path("checkpoint", resume);
         Path plot = options.path("plot", null);
-        long steps = options.longValue("steps", 1000, 0);
-        int evalEvery = options.intValue("eval-every", 200, 0);
-        int logEvery = options.intValue("log-every", 10, 1);
-        int sampleEvery = options.intValue("sample-every", 0, 0);
-        double timeLimit = options.doubleValue("time-limit", 0, 0, Double.MAX_VALUE);
+        boolean overwrite = options.has("overwrite");
+        long steps = options.longValue("steps", 1000, 0, MAX_STEPS);
+        int evalEvery = options.intValue("eval-every", 200, 0, Integer.MAX_VALUE);
+        int logEvery = options.intValue("log-every", 10, 1, Integer.MAX_VALUE);
+        int sampleEvery = options.intValue("sample-every", 0, 0, Integer.MAX_VALUE);
+        double timeLimit = options.doubleValue("time-limit", 0, 0, MAX_TIME_LIMIT_SECONDS);
+        Settings settings = Settings.parse(options);
+
+        // Then the files, before anything is read or written.
+        checkFiles(data, resume, checkpoint, plot, overwrite);
+        String text = TextFiles.readUtf8("--data", data, HEAP_BYTES_PER_TEXT_BYTE);
 
         CharLmTrainer trainer;
         if (resume != null) {
-            for (String fixed : FIXED_ON_RESUME) {
-                if (options.has(fixed)) {
-                    throw new UsageException("--" + fixed + " cannot be given with --resume: the checkpoint fixes it");
-                }
-            }
-            try {
-                // Adam's learning rate and moments come from the checkpoint
-                trainer = CharLmTrainer.resume(resume, text, adam(2e-3));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
+            trainer = resume(resume, text, data, options.has("data"));
+            settings.checkAgainst(trainer, resume);
+            if (steps <= trainer.stepCount()) {
+                throw CliException.usage("--steps " + steps + " is not beyond the checkpoint's step "
+                        + trainer.stepCount() + " (with --resume, --steps is the total to reach)");
             }
         } else {
             CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
-            int hidden = options.intValue("hidden", 128, 1);
-            CharLmConfig config = new CharLmConfig(cell(options.string("cell", "lstm")), vocabulary.size(),
-                    options.intValue("embedding", hidden, 0), hidden, options.intValue("layers", 2, 1),
-                    (float) options.doubleValue("dropout", 0, 0, 0.99));
-            TrainingConfig.Builder training = TrainingConfig.builder()
-                    .batchSize(options.intValue("batch", 50, 1))
-                    .seqLength(options.intValue("seq", 50, 1))
-                    .valFraction(options.doubleValue("val-fraction", 0.1, 1e-6, 0.99))
-                    .seed(options.longValue("seed", 1, Long.MIN_VALUE));
-            if (options.has("clip-norm")) {
-                if (options.has("clip")) {
-                    throw new UsageException("give --clip or --clip-norm, not both");
-                }
-                training.clipGlobalNorm(options.doubleValue("clip-norm", 5, 1e-12, Double.MAX_VALUE));
-            } else {
-                training.clipValue(options.doubleValue("clip", 5, 1e-12, Double.MAX_VALUE));
-            }
-            double lr = options.doubleValue("lr", 2e-3, 0, 10);
-            try {
-                CharLanguageModel model = new CharLanguageModel(config, vocabulary, training.build().seed());
-                trainer = CharLmTrainer.create(model, text, training.build(), adam(lr));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-        if (steps <= trainer.stepCount() && resume != null) {
-            throw new UsageException("--steps " + steps + " is not beyond the checkpoint's step "
-                    + trainer.stepCount() + " (with --resume, --steps is the total to reach)");
+            CharLmConfig config = settings.modelConfig(vocabulary.size());
+            TrainingConfig training = settings.trainingConfig();
+            checkMemory(config, training, settings);
+            CharLanguageModel model = new CharLanguageModel(config, vocabulary, training.seed());
+            trainer = CharLmTrainer.create(model, text, training, adam(settings.lr));
         }
 
         CharLmTrainer run = trainer;
+        long[] savedStep = {-1};
         List<LossPlot.Point> trainCurve = new ArrayList<>();
         List<LossPlot.Point> valCurve = new ArrayList<>();
         TrainingListener listener = new TrainingListener() {
@@ -264,12 +259,23 @@ public final class CharRnnMain {
                 valCurve.add(new LossPlot.Point(step, evaluation.loss()));
                 if (checkpoint != null) {
                     save(run, checkpoint);
+                    savedStep[0] = step;
                 }
             }
         };
         TrainingSchedule schedule = TrainingSchedule.until(steps).withEvalEvery(evalEvery).withLogEvery(logEvery)
-                .withTimeLimit(timeLimit > 0 ? Duration.ofMillis((long) (timeLimit * 1000)) : null);
-        TrainingSummary summary = trainer.train(schedule, listener);
+                .withTimeLimit(timeLimit > 0 ? Duration.ofMillis(Math.max(1, Math.round(timeLimit * 1000))) : null);
+        TrainingSummary summary;
+        try {
+            summary = trainer.train(schedule, listener);
+        } catch (TrainingDivergedException e) {
+            String kept = savedStep[0] >= 0 ? "the checkpoint " + checkpoint + " keeps step " + savedStep[0]
+                    + ", the last good state"
+                    : resume != null && checkpoint != null && PathChecks.sameFile(checkpoint, resume)
+                    ? "the checkpoint " + checkpoint + " is unchanged" : "nothing was saved";
+            throw CliException.failure(e.getMessage() + "; " + kept + "; train with a lower --lr (this run: "
+                    + run.optimizer().learningRate() + ") or --clip-norm 1", e);
+        }
         if (checkpoint != null) {
             save(trainer, checkpoint);
             out.println("checkpoint: " + checkpoint);
@@ -284,28 +290,125 @@ public final class CharRnnMain {
         out.println(summary.toLine());
     }
 
-    private void sample(Options options) throws UsageException, IOException {
+    /**
+     * The files of a training run, checked before anything is read: the inputs exist and are files; the
+     * outputs can be written, are not an input nor each other, and an existing checkpoint is replaced only
+     * with --overwrite (or continued with --resume).
+     */
+    private static void checkFiles(Path data, Path resume, Path checkpoint, Path plot, boolean overwrite)
+            throws IOException {
+        Arg dataArg = new Arg("--data", data);
+        PathChecks.inputFile(dataArg.flag(), data);
+        Arg resumeArg = resume != null ? new Arg("--resume", resume) : null;
+        if (resume != null) {
+            PathChecks.inputFile(resumeArg.flag(), resume);
+        }
+        List<Arg> outputs = new ArrayList<>();
+        Arg checkpointArg = null;
+        if (checkpoint != null) {
+            checkpointArg = new Arg("--checkpoint", checkpoint);
+            PathChecks.outputFile(checkpointArg.flag(), checkpoint);
+            outputs.add(checkpointArg);
+        }
+        Arg plotArg = null;
+        if (plot != null) {
+            plotArg = new Arg("--plot", plot);
+            PathChecks.outputFile(plotArg.flag(), plot);
+            outputs.add(plotArg);
+        }
+        PathChecks.distinct(List.of(dataArg), outputs);
+        if (resumeArg != null && plotArg != null) {
+            PathChecks.distinct(List.of(resumeArg), List.of(plotArg));
+        }
+        boolean continuing = resume != null && checkpoint != null && PathChecks.sameFile(checkpoint, resume);
+        if (checkpointArg != null && !continuing) {
+            PathChecks.refuseExisting(checkpointArg, overwrite, "give --overwrite to replace it, or --resume "
+                    + checkpoint + " to continue that run");
+        }
+        if (plotArg != null && Files.exists(plot) && !overwrite && !isPng(plot)) {
+            throw CliException.input("--plot " + plot + " already exists and is not a PNG image; give --overwrite "
+                    + "to replace it, or choose another file");
+        }
+    }
+
+    private static boolean isPng(Path file) throws IOException {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(signature.length), signature);
+        }
+    }
+
+    /** Resumes a run, saying in the user's terms why the text does not fit the checkpoint. */
+    private static CharLmTrainer resume(Path checkpoint, String text, Path data, boolean dataGiven)
+            throws IOException {
+        try {
+            // Adam's learning rate and moments come from the checkpoint
+            return CharLmTrainer.resume(checkpoint, text, adam(DEFAULT_LR));
+        } catch (IllegalArgumentException e) {
+            if (!dataGiven) {
+                throw CliException.input("--resume " + checkpoint + " does not fit the default --data " + data
+                        + " (tiny-shakespeare): " + e.getMessage() + "; give the run's text with --data FILE", e);
+            }
+            throw CliException.input("--resume " + checkpoint + " does not fit --data " + data + ": " + e.getMessage()
+                    + "; give the text the run was trained on", e);
+        }
+    }
+
+    /** Refuses a model and batch that would not fit the Java heap, before allocating them. */
+    private static void checkMemory(CharLmConfig c, TrainingConfig t, Settings settings) {
+        double v = c.vocabSize();
+        double in = c.inputSize();
+        double h = c.hiddenSize();
+        double gates = c.cell().gateCount();
+        double rows = (double) t.batchSize() * t.seqLength();
+        double recurrent = 0;
+        for (int l = 0; l < c.numLayers(); l++) {
+            recurrent += gates * h * ((l == 0 ? in : h) + h) + 2 * gates * h;
+        }
+        double parameters = (c.oneHotInput() ? 0 : v * c.embeddingSize()) + recurrent + h * v + v;
+        String[] names = {"rnn.weight_ih_l0", "rnn.weight_hh_l0", "the logits of a chunk (B·T, V)",
+                "the gates of a chunk (B·T, G·H)", "the input of a chunk (B·T, E)", "decoder.weight"};
+        double[] sizes = {gates * h * in, gates * h * h, rows * v, rows * gates * h, rows * in, h * v};
+        for (int i = 0; i < names.length; i++) {
+            if (sizes[i] > Integer.MAX_VALUE - 64) {
+                throw CliException.input(String.format(Locale.ROOT, "%s: %s would hold %.3g elements, more than a "
+                        + "Java array holds (2^31); choose a smaller --hidden, --embedding, --batch or --seq",
+                        settings.describe(), names[i], sizes[i]));
+            }
+        }
+        // weights, gradients, Adam's two moments, the layer's working copies of its weights, and the copies
+        // a checkpoint save makes of weights and moments: about 7 floats per parameter
+        double parameterBytes = 4 * 7 * parameters;
+        // per workspace (training and validation): ids, inputs, logits and their gradient, the top output and
+        // dropout buffers, and per layer the recurrent cache (gates, states, their activations)
+        double workspaceBytes = 4 * rows * (2 + in + 2 * v + 3 * h + c.numLayers() * h * (gates + 4));
+        Heap.require(parameterBytes + 2 * workspaceBytes, String.format(Locale.ROOT, "%s (%,.0f parameters, "
+                + "B·T = %,.0f rows)", settings.describe(), parameters, rows));
+    }
+
+    private void sample(Options options) throws IOException {
         Path file = options.path("checkpoint", null);
         if (file == null) {
-            throw new UsageException("sample needs --checkpoint FILE");
+            throw CliException.usage("sample needs --checkpoint FILE");
         }
         String prime = options.string("prime", "");
-        int length = options.intValue("length", 500, 0);
+        int length = options.intValue("length", 500, 0, MAX_SAMPLE_LENGTH);
         double temperature = options.doubleValue("temperature", SAMPLE_TEMPERATURE, 0, 100);
-        int topK = options.intValue("top-k", 0, 0);
-        long seed = options.longValue("seed", 1, Long.MIN_VALUE);
+        int topK = options.intValue("top-k", 0, 0, Integer.MAX_VALUE);
+        long seed = options.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        PathChecks.inputFile("--checkpoint", file);
         CharLanguageModel model = CharLanguageModel.load(file);
         TextGenerator generator = model.generator(new SamplingOptions(temperature, topK), new SplitMix64(seed));
         try {
             generator.prime(prime);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--prime: " + e.getMessage());
+            throw CliException.input("--prime: " + e.getMessage() + "; use only characters of the model's text", e);
         }
         StringBuilder line = new StringBuilder(prime);
         for (int i = 0; i < length; i++) {
             int codePoint = generator.next();
             line.appendCodePoint(codePoint);
-            if (codePoint == '\n') {     // stream the text line by line as it is generated
+            if (codePoint == '\n' || line.length() >= MAX_PENDING_OUTPUT) {   // stream the text as it comes
                 out.print(line);
                 line.setLength(0);
             }
@@ -322,16 +425,16 @@ public final class CharRnnMain {
         out.println("-----");
     }
 
-    private void save(CharLmTrainer trainer, Path file) {
+    private static void save(CharLmTrainer trainer, Path file) {
         try {
             trainer.save(file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     private static Function<Parameters, Optimizer> adam(double lr) {
-        return p -> new Adam(p, Adam.Config.builder().learningRate(lr).build());
+        return p -> new Adam(p, AdamConfig.adam().learningRate(lr).build());
     }
 
     private static String describe(CharLanguageModel model) {
@@ -339,118 +442,119 @@ public final class CharRnnMain {
         return String.format(Locale.ROOT, "%d-layer %s, H=%d", c.numLayers(), c.cell(), c.hiddenSize());
     }
 
-    private static CellType cell(String name) throws UsageException {
-        return switch (name) {
-            case "lstm" -> CellType.LSTM;
-            case "gru" -> CellType.GRU;
-            case "rnn" -> CellType.RNN_TANH;
-            default -> throw new UsageException("--cell must be lstm, gru or rnn but was '" + name + "'");
-        };
-    }
-
     private static Path defaultData() {
         String home = System.getProperty("seq4j.home", ".");
         return Path.of(home, "examples", "data", "tinyshakespeare", "input.txt");
     }
 
-    private static String readText(Path file) throws UsageException {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            if (text.isEmpty()) {
-                throw new UsageException("the data file " + file + " is empty");
+    /**
+     * The model and training settings of the command line, with their defaults, and which were given: a
+     * resumed run takes them from its checkpoint and accepts those given only if equal.
+     */
+    private static final class Settings {
+        final Options options;
+        final CellType cell;
+        final int hidden;
+        final int layers;
+        final int embedding;
+        final double dropout;
+        final int batch;
+        final int seq;
+        final double lr;
+        final TrainingConfig.Clipping clipping;
+        final double clipThreshold;
+        final double valFraction;
+        final long seed;
+
+        private Settings(Options o) {
+            this.options = o;
+            this.cell = cell(o.oneOf("cell", "lstm", "lstm", "gru", "rnn"));
+            this.hidden = o.intValue("hidden", 128, 1, MAX_SIZE);
+            this.layers = o.intValue("layers", 2, 1, MAX_LAYERS);
+            this.embedding = o.intValue("embedding", hidden, 0, MAX_SIZE);
+            this.dropout = o.doubleValue("dropout", 0, 0, 0.99);
+            this.batch = o.intValue("batch", 50, 1, MAX_SIZE);
+            this.seq = o.intValue("seq", 50, 1, MAX_SIZE);
+            this.lr = o.positiveValue("lr", DEFAULT_LR, 0, 10);
+            if (o.has("clip") && o.has("clip-norm")) {
+                throw CliException.usage("give --clip or --clip-norm, not both");
             }
-            return text;
-        } catch (NoSuchFileException e) {
-            throw new UsageException("cannot read the data file " + file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw new UsageException("the data file " + file + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new UsageException("cannot read the data file " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** A bad command line or an unreadable input: reported in one line with the usage, exit code 2. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** {@code --name value} pairs, checked against the allowed names. */
-    static final class Options {
-        final Map<String, String> values;
-
-        private Options(Map<String, String> values) {
-            this.values = values;
+            this.clipping = o.has("clip-norm") ? TrainingConfig.Clipping.GLOBAL_NORM : TrainingConfig.Clipping.VALUE;
+            this.clipThreshold = o.has("clip-norm") ? o.positiveValue("clip-norm", 5, 0, 1e30)
+                    : o.positiveValue("clip", 5, 0, 1e30);
+            this.valFraction = o.doubleValue("val-fraction", 0.1, 1e-6, 0.99);
+            this.seed = o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         }
 
-        static Options parse(String[] args, int from, Set<String> allowed) throws UsageException {
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = from; i < args.length; i++) {
-                String arg = args[i];
-                if (!arg.startsWith("--") || !allowed.contains(arg.substring(2))) {
-                    throw new UsageException("unknown option '" + arg + "'");
-                }
-                if (i + 1 >= args.length) {
-                    throw new UsageException(arg + " needs a value");
-                }
-                if (values.put(arg.substring(2), args[++i]) != null) {
-                    throw new UsageException(arg + " is given twice");
-                }
-            }
-            return new Options(values);
+        static Settings parse(Options o) {
+            return new Settings(o);
         }
 
-        boolean has(String name) {
-            return values.containsKey(name);
+        CharLmConfig modelConfig(int vocabSize) {
+            return new CharLmConfig(cell, vocabSize, embedding, hidden, layers, (float) dropout);
         }
 
-        String string(String name, String fallback) {
-            return values.getOrDefault(name, fallback);
+        TrainingConfig trainingConfig() {
+            return TrainingConfig.builder().batchSize(batch).seqLength(seq).valFraction(valFraction)
+                    .clipping(clipping, clipThreshold).seed(seed).build();
         }
 
-        Path path(String name, Path fallback) {
-            return has(name) ? Path.of(values.get(name)) : fallback;
+        String describe() {
+            return String.format(Locale.ROOT, "--hidden %d --layers %d --embedding %d --batch %d --seq %d", hidden,
+                    layers, embedding, batch, seq);
         }
 
-        long longValue(String name, long fallback, long min) throws UsageException {
-            if (!has(name)) {
-                return fallback;
-            }
-            try {
-                long v = Long.parseLong(values.get(name));
-                if (v < min) {
-                    throw new UsageException("--" + name + " must be at least " + min + " but was " + v);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be an integer but was '" + values.get(name) + "'");
+        /** A resumed run: every model or training flag given must equal the checkpoint's. */
+        void checkAgainst(CharLmTrainer trainer, Path checkpoint) {
+            CharLmConfig m = trainer.model().config();
+            TrainingConfig t = trainer.config();
+            same("cell", cell == m.cell(), name(m.cell()), checkpoint);
+            same("hidden", hidden == m.hiddenSize(), m.hiddenSize(), checkpoint);
+            same("layers", layers == m.numLayers(), m.numLayers(), checkpoint);
+            same("embedding", embedding == m.embeddingSize(), m.embeddingSize(), checkpoint);
+            same("dropout", (float) dropout == m.dropout(), m.dropout(), checkpoint);
+            same("batch", batch == t.batchSize(), t.batchSize(), checkpoint);
+            same("seq", seq == t.seqLength(), t.seqLength(), checkpoint);
+            same("lr", close(lr, trainer.optimizer().learningRate()), trainer.optimizer().learningRate(), checkpoint);
+            same("val-fraction", close(valFraction, t.valFraction()), t.valFraction(), checkpoint);
+            same("seed", seed == t.seed(), t.seed(), checkpoint);
+            boolean clipSame = clipping == t.clipping() && close(clipThreshold, t.clipThreshold());
+            String saved = switch (t.clipping()) {
+                case VALUE -> "--clip " + t.clipThreshold();
+                case GLOBAL_NORM -> "--clip-norm " + t.clipThreshold();
+                case NONE -> "no clipping";
+            };
+            same(clipping == TrainingConfig.Clipping.GLOBAL_NORM ? "clip-norm" : "clip", clipSame, saved, checkpoint);
+        }
+
+        private void same(String name, boolean equal, Object saved, Path checkpoint) {
+            if (options.has(name) && !equal) {
+                throw CliException.usage("--" + name + " " + options.string(name, "") + " conflicts with the run in "
+                        + checkpoint + ", which has " + (saved instanceof String s && s.startsWith("--") ? s
+                        : "--" + name + " " + saved) + " (a resumed run keeps its settings); leave --" + name
+                        + " out or give the run's value");
             }
         }
 
-        int intValue(String name, int fallback, int min) throws UsageException {
-            long v = longValue(name, fallback, min);
-            if (v > Integer.MAX_VALUE) {
-                throw new UsageException("--" + name + " is too large: " + v);
-            }
-            return (int) v;
+        private static boolean close(double a, double b) {
+            return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
         }
 
-        double doubleValue(String name, double fallback, double min, double max) throws UsageException {
-            if (!has(name)) {
-                return fallback;
-            }
-            try {
-                double v = Double.parseDouble(values.get(name));
-                if (!(v >= min && v <= max)) {
-                    throw new UsageException("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a number but was '" + values.get(name) + "'");
-            }
+        private static CellType cell(String name) {
+            return switch (name) {
+                case "gru" -> CellType.GRU;
+                case "rnn" -> CellType.RNN_TANH;
+                default -> CellType.LSTM;
+            };
+        }
+
+        private static String name(CellType cell) {
+            return switch (cell) {
+                case LSTM -> "lstm";
+                case GRU -> "gru";
+                case RNN_TANH -> "rnn";
+                default -> cell.toString();
+            };
         }
     }
 }

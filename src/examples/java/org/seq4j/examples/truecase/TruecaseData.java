@@ -1,19 +1,23 @@
 package org.seq4j.examples.truecase;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.PathChecks;
+import org.seq4j.examples.cli.TextFiles;
 
 /**
  * The sentences of the truecasing example: the bundled Gutenberg books (one sentence per line, split into
@@ -58,24 +62,35 @@ final class TruecaseData {
     /**
      * Reads the non-blank lines of a UTF-8 text file, gunzipped if its name ends with {@code .gz}.
      *
-     * @throws DataException if the file is missing, unreadable, not UTF-8 or has no non-blank line
+     * @param flag how the command line names the file ({@code "--data"})
+     * @param file the file
+     * @return its non-blank lines, stripped
+     * @throws CliException (input) if the file is missing, not a regular readable file, not gzip where its
+     *                      name says so, not UTF-8 text, or has no non-blank line
+     * @throws IOException  if reading fails otherwise
      */
-    static List<String> fileLines(Path file) throws DataException {
+    static List<String> fileLines(String flag, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(file);
-             BufferedReader reader = reader(file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
-            addLines(reader, lines);
-        } catch (NoSuchFileException e) {
-            throw new DataException("cannot read " + file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw new DataException(file + " is not UTF-8 text");
-        } catch (ZipException e) {
-            throw new DataException(file + " is not a gzip file: " + e.getMessage());
-        } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage());
+        if (file.toString().endsWith(".gz")) {
+            PathChecks.inputFile(flag, file);
+            try (InputStream raw = Files.newInputStream(file);
+                 BufferedReader reader = reader(new GZIPInputStream(raw, 1 << 16))) {
+                addLines(reader, lines);
+            } catch (ZipException | EOFException e) {
+                throw CliException.input(flag + " " + file + " is not a complete gzip file (" + e.getMessage()
+                        + "); give a gzip file or plain text without the .gz suffix");
+            } catch (CharacterCodingException e) {
+                throw CliException.input(flag + " " + file + " does not hold UTF-8 text; convert it first");
+            }
+        } else {
+            // the text, its lines and what is built from them: some tens of bytes of heap per byte of text
+            String text = TextFiles.readUtf8(flag, file, 40);
+            try (BufferedReader reader = new BufferedReader(new StringReader(text))) {
+                addLines(reader, lines);
+            }
         }
         if (lines.isEmpty()) {
-            throw new DataException(file + " has no non-blank line");
+            throw CliException.input(flag + " " + file + " has no non-blank line; give one sentence per line");
         }
         return lines;
     }
@@ -105,14 +120,5 @@ final class TruecaseData {
         int end = line.offsetByCodePoints(0, maxLength);
         int space = line.lastIndexOf(' ', end);
         return (space > 0 ? line.substring(0, space) : line.substring(0, end)).strip();
-    }
-
-    /** A data file that cannot be used: reported in one line, exit code 2. */
-    static final class DataException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        DataException(String message) {
-            super(message);
-        }
     }
 }

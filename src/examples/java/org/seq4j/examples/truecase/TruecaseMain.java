@@ -1,19 +1,17 @@
 package org.seq4j.examples.truecase;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.seq4j.eval.CasingEvaluation;
+import org.seq4j.examples.cli.Cli;
+import org.seq4j.examples.cli.CliException;
+import org.seq4j.examples.cli.Options;
+import org.seq4j.examples.cli.PathChecks;
 import org.seq4j.text.CaseLabels;
 import org.seq4j.text.CharacterVocabulary;
 import org.seq4j.text.MostFrequentCasing;
@@ -65,10 +63,10 @@ public final class TruecaseMain {
             "  --seed N           seed of the weights and the batch order (default " + Defaults.SEED + ")",
             "  --show N           test sentences printed with both truecasings (default " + Defaults.SHOW + ")",
             "  --sentence TEXT    after training, truecase TEXT (read in lower case) and print it",
-            "  --help             this text");
+            "  --verbose          print the stack trace of a failure; --help prints this text");
 
-    private static final Set<String> OPTIONS = Set.of("data", "test", "hidden", "layers", "embedding", "epochs",
-            "time-limit", "batch", "lr", "clip", "max-length", "max-sentences", "seed", "show", "sentence", "upper-weight");
+    private static final String[] VALUES = {"data", "test", "hidden", "layers", "embedding", "epochs", "time-limit",
+            "batch", "lr", "clip", "upper-weight", "max-length", "max-sentences", "seed", "show", "sentence"};
 
     /** The default settings: a few minutes on 2 cores. */
     static final class Defaults {
@@ -98,50 +96,36 @@ public final class TruecaseMain {
     }
 
     /**
-     * Runs the example and exits with its exit code.
+     * Runs the example and exits with its status.
      *
-     * @param args the command line
+     * @param args the command line (see {@code --help})
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err));
+        Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
     /**
-     * Runs the example.
+     * Runs the example under the examples' handler: a mistake is one line on {@code err}.
      *
      * @param args the command line
-     * @param out  where results go
-     * @param err  where a bad command line or file is reported, in one line
-     * @return the exit code: 0, or 2 for a bad command line or an unusable file
+     * @param out  results
+     * @param err  the one-line message of a failure
+     * @return 0 when done, 2 for a bad command line or input file, 1 for a failure during the work
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.println(USAGE);
-            return 0;
-        }
-        try {
-            new TruecaseMain(out).truecase(Options.parse(args));
-            return 0;
-        } catch (UsageException e) {
-            err.println(NAME + ": " + e.getMessage() + " (see --help)");
-            return 2;
-        } catch (TruecaseData.DataException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return 2;
-        }
+        return Cli.run(NAME, USAGE, args, out, err,
+                (a, o) -> new TruecaseMain(o).truecase(Options.spec("--").values(VALUES).parse(a, 0)));
     }
 
-    private void truecase(Options options) throws UsageException, TruecaseData.DataException {
+    private void truecase(Options options) throws IOException {
         Truecaser.Settings settings = new Truecaser.Settings(
                 options.intValue("embedding", Defaults.EMBEDDING, 1, 4096),
                 options.intValue("hidden", Defaults.HIDDEN, 1, 4096),
                 options.intValue("layers", Defaults.LAYERS, 1, 16),
                 options.intValue("batch", Defaults.BATCH, 1, 1 << 16),
-                options.doubleValue("lr", Defaults.LR, 1e-12, 10),
-                options.doubleValue("clip", Defaults.CLIP, 1e-12, 1e12),
-                options.doubleValue("upper-weight", Defaults.UPPER_WEIGHT, 1e-6, 1e6),
+                options.positiveValue("lr", Defaults.LR, 0, 10),
+                options.positiveValue("clip", Defaults.CLIP, 0, 1e9),
+                options.positiveValue("upper-weight", Defaults.UPPER_WEIGHT, 0, 1e6),
                 options.longValue("seed", Defaults.SEED, Long.MIN_VALUE, Long.MAX_VALUE));
         Truecaser.Schedule schedule = new Truecaser.Schedule(options.intValue("epochs", Defaults.EPOCHS, 1, 1 << 20),
                 options.doubleValue("time-limit", 0, 0, 1e9), 50);
@@ -150,7 +134,7 @@ public final class TruecaseMain {
         int show = options.intValue("show", Defaults.SHOW, 0, 1000);
         String sentence = options.string("sentence", null);
         if (sentence != null && sentence.isBlank()) {
-            throw new UsageException("--sentence must hold some text");
+            throw CliException.usage("--sentence must hold some text");
         }
 
         // ---- data: training lines (whole, for the baseline) and test lines
@@ -241,26 +225,28 @@ public final class TruecaseMain {
     }
 
     /** Reads the training and test lines that the options ask for. */
-    private static Split split(Options options) throws TruecaseData.DataException {
+    private static Split split(Options options) throws IOException {
+        Path test = options.path("test", null);
+        if (test != null) {
+            PathChecks.inputFile("--test", test);   // before the longer reading of the training text
+        }
         if (!options.has("data")) {
-            List<String> train = bundled(TruecaseData.TRAIN_BOOKS);
+            List<String> train = TruecaseData.bundledLines(TruecaseData.TRAIN_BOOKS);
             String trainName = TruecaseData.TRAIN_BOOKS.size() + " Gutenberg books";
-            if (options.has("test")) {
-                Path test = options.path("test");
-                return new Split(train, TruecaseData.fileLines(test), trainName, test.toString());
+            if (test != null) {
+                return new Split(train, TruecaseData.fileLines("--test", test), trainName, test.toString());
             }
-            return new Split(train, bundled(TruecaseData.TEST_BOOKS), trainName,
+            return new Split(train, TruecaseData.bundledLines(TruecaseData.TEST_BOOKS), trainName,
                     "the held-out books " + String.join(", ", TruecaseData.TEST_BOOKS));
         }
-        Path data = options.path("data");
-        List<String> lines = TruecaseData.fileLines(data);
-        if (options.has("test")) {
-            Path test = options.path("test");
-            return new Split(lines, TruecaseData.fileLines(test), data.toString(), test.toString());
+        Path data = options.path("data", null);
+        List<String> lines = TruecaseData.fileLines("--data", data);
+        if (test != null) {
+            return new Split(lines, TruecaseData.fileLines("--test", test), data.toString(), test.toString());
         }
         int cut = (int) Math.round(lines.size() * (1 - TEST_FRACTION));
         if (cut < 1 || cut >= lines.size()) {
-            throw new TruecaseData.DataException(data + " has too few lines (" + lines.size() + ") to hold out "
+            throw CliException.input("--data " + data + " has too few lines (" + lines.size() + ") to hold out "
                     + Math.round(100 * TEST_FRACTION) + "% for a test; give --test FILE");
         }
         return new Split(new ArrayList<>(lines.subList(0, cut)), new ArrayList<>(lines.subList(cut, lines.size())),
@@ -281,7 +267,7 @@ public final class TruecaseMain {
         List<Integer> differing = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
             int length = test.get(i).length();
-            if (length >= 40 && length <= 160 && !java.util.Arrays.equals(predicted[i], baselineLabels[i])) {
+            if (length >= 40 && length <= 160 && !Arrays.equals(predicted[i], baselineLabels[i])) {
                 differing.add(i);
             }
         }
@@ -293,97 +279,6 @@ public final class TruecaseMain {
             out.println("  baseline:   " + CaseLabels.apply(lower.get(i), baselineLabels[i]));
             out.println("  BiLSTM:     " + CaseLabels.apply(lower.get(i), predicted[i]));
             out.println("  reference:  " + test.get(i));
-        }
-    }
-
-    private static List<String> bundled(List<String> books) {
-        try {
-            return TruecaseData.bundledLines(books);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A bad command line: reported in one line, exit code 2. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** {@code --name value} pairs: unknown, repeated or valueless options and bad numbers are refused. */
-    static final class Options {
-        private final Map<String, String> values;
-
-        private Options(Map<String, String> values) {
-            this.values = values;
-        }
-
-        static Options parse(String[] args) throws UsageException {
-            Map<String, String> values = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (!arg.startsWith("--") || !OPTIONS.contains(arg.substring(2))) {
-                    throw new UsageException("unknown option '" + arg + "'");
-                }
-                if (i + 1 >= args.length) {
-                    throw new UsageException(arg + " needs a value");
-                }
-                if (values.put(arg.substring(2), args[++i]) != null) {
-                    throw new UsageException(arg + " is given twice");
-                }
-            }
-            return new Options(values);
-        }
-
-        boolean has(String name) {
-            return values.containsKey(name);
-        }
-
-        String string(String name, String fallback) {
-            return values.getOrDefault(name, fallback);
-        }
-
-        Path path(String name) {
-            return Path.of(values.get(name));
-        }
-
-        long longValue(String name, long fallback, long min, long max) throws UsageException {
-            if (!has(name)) {
-                return fallback;
-            }
-            long v;
-            try {
-                v = Long.parseLong(values.get(name));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be an integer but was '" + values.get(name) + "'");
-            }
-            if (v < min || v > max) {
-                throw new UsageException("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
-            }
-            return v;
-        }
-
-        int intValue(String name, int fallback, int min, int max) throws UsageException {
-            return (int) longValue(name, fallback, min, max);
-        }
-
-        double doubleValue(String name, double fallback, double min, double max) throws UsageException {
-            if (!has(name)) {
-                return fallback;
-            }
-            double v;
-            try {
-                v = Double.parseDouble(values.get(name));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a number but was '" + values.get(name) + "'");
-            }
-            if (!(v >= min && v <= max)) {
-                throw new UsageException("--" + name + " must be in [" + min + ", " + max + "] but was " + v);
-            }
-            return v;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.seq4j.data.TokenBatch;
 import org.seq4j.nn.CrossEntropyLoss;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.Adam;
+import org.seq4j.optim.AdamConfig;
 import org.seq4j.optim.GradientClipping;
 import org.seq4j.optim.LearningRateSchedule;
 import org.seq4j.rnn.CellType;
@@ -111,7 +112,7 @@ final class Truecaser {
      */
     TrainingResult train(int[][] inputs, int[][] labels, Schedule schedule) {
         Parameters parameters = tagger.parameters();
-        Adam adam = new Adam(parameters, Adam.Config.builder().learningRate(settings.learningRate()).build());
+        Adam adam = new Adam(parameters, AdamConfig.adam().learningRate(settings.learningRate()).build());
         BucketBatcher batcher = BucketBatcher.builder(inputs).batchSize(Math.min(settings.batch(), inputs.length))
                 .padIndex(padIndex).seed(settings.seed()).dropLast(true).build();
         SplittableRandom dropout = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);

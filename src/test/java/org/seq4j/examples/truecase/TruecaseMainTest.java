@@ -2,10 +2,11 @@ package org.seq4j.examples.truecase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seq4j.examples.Probes.assertSucceeded;
+import static org.seq4j.examples.Probes.says;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.examples.Probes;
+import org.seq4j.examples.Probes.Result;
 
 /** Runs the truecase example in-process on tiny generated text: its output, determinism and exit codes. */
 class TruecaseMainTest {
@@ -44,15 +48,10 @@ class TruecaseMainTest {
         return lines;
     }
 
-    private record Run(int code, String out, String err) {
-    }
+    private static final Probes.Main MAIN = TruecaseMain::run;
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = TruecaseMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result run(String... args) {
+        return Probes.run(MAIN, args);
     }
 
     private String[] tinyRun(String... extra) throws IOException {
@@ -69,9 +68,8 @@ class TruecaseMainTest {
 
     @Test
     void trainsEvaluatesAndEndsWithTheSummary() throws IOException {
-        Run run = run(tinyRun("--sentence", "Anne went to London ."));
-        assertEquals(0, run.code(), run.err());
-        assertEquals("", run.err());
+        Result run = run(tinyRun("--sentence", "Anne went to London ."));
+        assertSucceeded(run);
         String[] lines = run.out().strip().split("\n");
         String summary = lines[lines.length - 1];
         Matcher m = Pattern.compile("summary f1=(\\S+) word_accuracy=(\\S+) precision=\\S+ recall=\\S+ "
@@ -92,9 +90,9 @@ class TruecaseMainTest {
 
     @Test
     void theSameSeedGivesTheSameOutput() throws IOException {
-        Run first = run(tinyRun("--seed", "5"));
-        Run second = run(tinyRun("--seed", "5"));
-        assertEquals(0, first.code(), first.err());
+        Result first = run(tinyRun("--seed", "5"));
+        Result second = run(tinyRun("--seed", "5"));
+        assertSucceeded(first);
         assertEquals(first.out(), second.out());
     }
 
@@ -102,56 +100,68 @@ class TruecaseMainTest {
     void withoutTestFileTheLastLinesOfTheDataAreHeldOut() throws IOException {
         Path train = dir.resolve("all.txt");
         Files.write(train, sentences(100, 3), StandardCharsets.UTF_8);
-        Run run = run("--data", train.toString(), "--hidden", "4", "--embedding", "2", "--epochs", "1",
+        Result run = run("--data", train.toString(), "--hidden", "4", "--embedding", "2", "--epochs", "1",
                 "--show", "0");
-        assertEquals(0, run.code(), run.err());
+        assertSucceeded(run);
         assertTrue(run.out().contains("the last 10 lines of"), run.out());
         assertTrue(run.out().strip().endsWith("epochs=1 steps=2"), run.out());
     }
 
     @Test
     void aTimeLimitStopsTraining() throws IOException {
-        Run run = run(tinyRun("--time-limit", "0.000001"));
-        assertEquals(0, run.code(), run.err());
+        Result run = run(tinyRun("--time-limit", "0.000001"));
+        assertSucceeded(run);
         assertTrue(run.out().contains("(stopped by --time-limit)"), run.out());
         assertTrue(run.out().strip().endsWith("epochs=1 steps=1"), run.out());
     }
 
     @Test
     void helpIsPrinted() {
-        Run run = run("--help");
-        assertEquals(0, run.code());
+        Result run = run("--help");
+        assertEquals(0, run.status());
         assertTrue(run.out().startsWith("usage: examples/run truecase"), run.out());
     }
 
     @Test
+    void readsGzippedText() throws IOException {
+        Path train = dir.resolve("train.txt.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(train))) {
+            out.write(String.join("\n", sentences(100, 3)).getBytes(StandardCharsets.UTF_8));
+        }
+        Result run = run("--data", train.toString(), "--hidden", "4", "--embedding", "2", "--epochs", "1",
+                "--show", "0");
+        assertSucceeded(run);
+        assertTrue(run.out().strip().endsWith("epochs=1 steps=2"), run.out());
+    }
+
+    @Test
     void badCommandLinesAndFilesExitWithTwoAndOneLine() throws IOException {
+        Path good = dir.resolve("good.txt");
+        Files.write(good, sentences(20, 4), StandardCharsets.UTF_8);
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "\n  \n");
         Path notGzip = dir.resolve("plain.gz");
         Files.writeString(notGzip, "not gzip\n");
         Path latin1 = dir.resolve("latin1.txt");
         Files.write(latin1, new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
-        String[][] bad = {
-            {"--frobnicate", "1"},
-            {"--hidden"},
-            {"--hidden", "ten"},
-            {"--hidden", "0"},
-            {"--lr", "-1"},
-            {"--epochs", "2", "--epochs", "3"},
-            {"--sentence", "  "},
-            {"--data", dir.resolve("missing.txt").toString()},
-            {"--data", empty.toString()},
-            {"--data", notGzip.toString()},
-            {"--data", latin1.toString()},
-            {"--test", dir.resolve("missing.txt").toString()},
+        String[][] refused = {
+            {"--frobnicate", "1"}, {"--hidden"}, {"--hidden", "ten"}, {"--hidden", "0"}, {"--lr", "-1"},
+            {"--lr", "NaN"}, {"--epochs", "2", "--epochs", "3"}, {"--sentence", "  "}, {"--time-limit", "-1"},
         };
-        for (String[] args : bad) {
-            Run run = run(args);
-            assertEquals(2, run.code(), String.join(" ", args) + ": " + run.out() + run.err());
-            assertEquals(1, run.err().strip().split("\n").length, run.err());
-            assertTrue(run.err().startsWith("truecase: "), run.err());
-            assertEquals("", run.out());
+        for (String[] args : refused) {
+            Probes.assertRefused("truecase", MAIN, dir, 2, says(), args);
         }
+        String missing = dir.resolve("missing.txt").toString();
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("missing.txt"), "--data", missing);
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("--test", "missing.txt"), "--test", missing);
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("--test", "missing.txt"), "--data", good.toString(),
+                "--test", missing);
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("no non-blank line"), "--data", empty.toString());
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("gzip"), "--data", notGzip.toString());
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("not UTF-8"), "--data", latin1.toString());
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("directory"), "--data", dir.toString());
+        Path three = dir.resolve("three.txt");
+        Files.write(three, sentences(3, 5), StandardCharsets.UTF_8);
+        Probes.assertRefused("truecase", MAIN, dir, 2, says("too few lines", "--test"), "--data", three.toString());
     }
 }

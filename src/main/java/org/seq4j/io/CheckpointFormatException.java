@@ -1,11 +1,13 @@
-package org.seq4j.lm;
+package org.seq4j.io;
 
 import java.io.IOException;
 
 /**
- * A file that cannot be loaded as a seq4j character language model checkpoint: not a safetensors file,
- * truncated or corrupted, written by something else, or inconsistent with itself. The message names the
- * file and says what is wrong; no model is built from such a file.
+ * A file that cannot be loaded as a seq4j checkpoint ({@link Checkpoint}): not a safetensors file,
+ * truncated, a directory, corrupted (its checksum does not match its contents), written by something
+ * else or for another kind of model, written in an earlier checkpoint format, or inconsistent with the
+ * model it describes (a missing tensor, a wrong shape, a non-finite weight). The message names the file
+ * and says what is wrong; nothing is built from such a file.
  */
 public final class CheckpointFormatException extends IOException {
 
