@@ -16,8 +16,8 @@
  *       sampling, exact-resume checkpoints.</li>
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
- *   <li>{@link org.seq4j.eval}: BLEU, classification metrics, logistic regression and bag-of-words features, the
- *       baselines and probes beside the sequence models.</li>
+ *   <li>{@link org.seq4j.eval}: BLEU, classification, regression and truecasing metrics, logistic regression and
+ *       bag-of-words features, the baselines and probes beside the sequence models.</li>
  *   <li>{@link org.seq4j.seq2seq}: encoder-decoder models and the strategies that decode them (greedy, beam
  *       search, sampling).</li>
  *   <li>{@link org.seq4j.skipthoughts}: Skip-Thoughts sentence vectors: a GRU encoder, two conditional GRU
