@@ -16,7 +16,7 @@ import org.seq4j.text.Vocabulary;
  * <pre>
  *   tokens        y_1 … y_n           written tokens, without {@code <bos>} and without {@code <eos>}
  *   steps         n + 1 if finished (the step that wrote {@code <eos>}), else n
- *   logProbability  Σ_{t ≤ steps} log p(y_t | y_&lt;t, x)         <eos> included when finished
+ *   logProbability  Σ_{t ≤ steps} log p(y_t | y_&lt;t, x)         {@code <eos>} included when finished
  *   score         logProbability / steps^α   (beam search; α = 0 for greedy search and sampling)
  *   alignment     (steps)       argmax_j a_t(j): the source position attended most at each step
  *   attention     (steps, S)    the weights a_t(j) over the S positions of this hypothesis' source

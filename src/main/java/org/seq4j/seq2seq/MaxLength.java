@@ -19,6 +19,8 @@ public record MaxLength(double perSourceToken, int extra) {
     /**
      * Validates the limit.
      *
+     * @param perSourceToken tokens allowed per source token, finite and at least 0
+     * @param extra          tokens allowed on top, at least 1 when {@code perSourceToken} is 0
      * @throws IllegalArgumentException if {@code perSourceToken} is negative or not finite, {@code extra}
      *                                  is negative, or both are 0
      */
