@@ -16,10 +16,12 @@
  *       sampling, exact-resume checkpoints.</li>
  *   <li>{@link org.seq4j.embed}: word2vec skip-gram and CBOW, word-vector files, queries and
  *       evaluation.</li>
- *   <li>{@link org.seq4j.eval}: BLEU, classification metrics, logistic regression and bag-of-words features, the
- *       baselines and probes beside the sequence models.</li>
+ *   <li>{@link org.seq4j.eval}: BLEU, classification, regression and truecasing metrics, logistic regression and
+ *       bag-of-words features, the baselines and probes beside the sequence models.</li>
  *   <li>{@link org.seq4j.seq2seq}: encoder-decoder models and the strategies that decode them (greedy, beam
  *       search, sampling).</li>
+ *   <li>{@link org.seq4j.skipthoughts}: Skip-Thoughts sentence vectors: a GRU encoder, two conditional GRU
+ *       decoders, training on triples of neighbouring sentences.</li>
  *   <li>{@link org.seq4j.check}: finite-difference gradient checking for any module and loss.</li>
  *   <li>{@link org.seq4j.io}: the safetensors file format (fixtures, checkpoints, PyTorch weights) and
  *       the JSON reader and writer.</li>
@@ -48,6 +50,7 @@ module org.seq4j {
     exports org.seq4j.random;
     exports org.seq4j.rnn;
     exports org.seq4j.seq2seq;
+    exports org.seq4j.skipthoughts;
     exports org.seq4j.tensor;
     exports org.seq4j.text;
 }

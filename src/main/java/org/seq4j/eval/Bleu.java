@@ -3,8 +3,8 @@ package org.seq4j.eval;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.seq4j.text.WordTokenizer;
 
 /**
  * BLEU-4 (Papineni et al., "BLEU: a Method for Automatic Evaluation of Machine Translation", ACL 2002) with
@@ -41,48 +41,21 @@ public final class Bleu {
     /** The token a hypothesis may hold for an unknown word; {@link #tokenizeHypothesis} keeps it whole. */
     public static final String UNKNOWN_TOKEN = "<unk>";
 
+    private static final WordTokenizer TOKENIZER = new WordTokenizer();
+
     private Bleu() {
     }
 
     /**
      * Lower-cases a text and splits it into runs of word characters and single other characters that are
      * not white space: Python's {@code re.findall(r"\w+|[^\w\s]", text.lower())}, the tokenisation of
-     * {@code bleu.py}, exactly. A word character is what Python's {@code \w} matches on a {@code str}:
-     * a letter (Unicode categories L*), a number (Nd, Nl, No) or {@code _}; combining marks are not word
-     * characters, so a decomposed {@code é} ({@code e} + U+0301) gives two tokens. White space is
-     * Python's {@code str.isspace()}, which includes the no-break spaces and U+001C–U+001F. Lower-casing is
-     * {@link String#toLowerCase(Locale)} with {@link Locale#ROOT}, which agrees with Python's
-     * {@code str.lower()} character for character. (Both predicates and the lower-casing were compared with
-     * Python 3.11 on every code point Java 17 defines.)
+     * {@code bleu.py}, exactly; that is {@link WordTokenizer} (see there for the character classes).
      *
      * @param text the text; not modified
      * @return the tokens in text order; empty for a blank text
      */
     public static List<String> tokenize(CharSequence text) {
-        String s = text.toString().toLowerCase(Locale.ROOT);
-        List<String> tokens = new ArrayList<>();
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            int cp = s.codePointAt(i);
-            int next = i + Character.charCount(cp);
-            if (isWordCharacter(cp)) {
-                int end = next;
-                while (end < n) {
-                    int c = s.codePointAt(end);
-                    if (!isWordCharacter(c)) {
-                        break;
-                    }
-                    end += Character.charCount(c);
-                }
-                tokens.add(s.substring(i, end));
-                next = end;
-            } else if (!isWhiteSpace(cp)) {
-                tokens.add(s.substring(i, next));
-            }
-            i = next;
-        }
-        return tokens;
+        return TOKENIZER.tokenize(text);
     }
 
     /**
@@ -100,14 +73,14 @@ public final class Bleu {
         int n = s.length();
         while (i < n) {
             int cp = s.codePointAt(i);
-            if (isWhiteSpace(cp)) {
+            if (WordTokenizer.isWhiteSpace(cp)) {
                 i += Character.charCount(cp);
                 continue;
             }
             int end = i;
             while (end < n) {
                 int c = s.codePointAt(end);
-                if (isWhiteSpace(c)) {
+                if (WordTokenizer.isWhiteSpace(c)) {
                     break;
                 }
                 end += Character.charCount(c);
@@ -245,21 +218,6 @@ public final class Bleu {
             counts.computeIfAbsent(tokens.subList(i, i + n), k -> new int[1])[0]++;
         }
         return counts;
-    }
-
-    /** Python's {@code \w} on a str: {@code str.isalnum()} or {@code _}. */
-    static boolean isWordCharacter(int codePoint) {
-        if (codePoint == '_' || Character.isLetter(codePoint)) {
-            return true;
-        }
-        int type = Character.getType(codePoint);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-                || type == Character.OTHER_NUMBER;
-    }
-
-    /** Python's {@code \s} on a str, {@code str.isspace()}: bidirectional class WS, B or S, or category Zs. */
-    static boolean isWhiteSpace(int codePoint) {
-        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || codePoint == 0x85;
     }
 
     private static void checkSameSize(List<?> hypotheses, List<?> references) {

@@ -18,6 +18,9 @@
  *       forecasts.</li>
  *   <li>{@link org.seq4j.eval.LinearAutoregression}: a least-squares linear autoregression over a window
  *       of past values.</li>
+ *   <li>{@link org.seq4j.eval.CasingEvaluation}: truecasing, scored by the character-level precision,
+ *       recall and F1 of capitals and by word accuracy; it holds counts only, one example added at a
+ *       time.</li>
  * </ul>
  *
  * <h2>Shapes</h2>

@@ -38,6 +38,8 @@
  *   <li>{@link org.seq4j.rnn.LastStep}: each sequence's summary row (PyTorch's top-layer {@code h_n}),
  *       and {@link org.seq4j.rnn.InitialState}: a conditioning vector projected into {@code h0} (and
  *       {@code c0}).</li>
+ *   <li>{@link org.seq4j.rnn.SequenceTagger}: embedding, recurrent layer and a linear read-out at every
+ *       step, the many-to-many tagger composed in one module.</li>
  * </ul>
  * Every {@code backward} adds ({@code +=}) into parameter gradients; zero them with
  * {@link org.seq4j.nn.Parameters#zeroGrad()}. A {@link org.seq4j.rnn.RecurrentLayer},

@@ -130,4 +130,18 @@ class FloatActivationsTest {
             }
         }
     }
+
+    @Test
+    void expOfNonPositiveIsWithinItsBoundOfTheExactValue() {
+        double worst = 0;
+        for (float x = 0f; x >= -87f; x = Math.nextDown(x) - 1e-3f * Math.abs(x)) {
+            double exact = Math.exp(x);
+            worst = Math.max(worst, Math.abs(FloatActivations.expOfNonPositive(x) - exact) / exact);
+        }
+        assertTrue(worst <= 1.2e-7, "worst relative error " + worst);
+        assertTrue(FloatActivations.expOfNonPositive(0f) == 1f);
+        assertTrue(FloatActivations.expOfNonPositive(-1000f) > 0f
+                && FloatActivations.expOfNonPositive(-1000f) < 2e-38f);
+        assertTrue(Float.isNaN(FloatActivations.expOfNonPositive(Float.NaN)));
+    }
 }

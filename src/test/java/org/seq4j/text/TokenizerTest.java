@@ -22,6 +22,14 @@ class TokenizerTest {
         assertEquals(List.of("snake_case", "x2", "😀", "😀"), t.tokenize("snake_case x2 😀😀"));
         assertEquals(List.of(), t.tokenize(" \n\t "));
         assertEquals(List.of("Hello", ",", "World"), new WordTokenizer(false).tokenize("Hello, World"));
+        // Python's \w, not java.util.regex's Unicode class: a combining mark is not a word character,
+        // superscripts and vulgar fractions are; Python's white space includes U+001C and the no-break space
+        assertEquals(List.of("cafe", "\u0301", "x²", "½"), t.tokenize("cafe\u0301 x² ½"));
+        assertEquals(List.of("a", "b", "c"), t.tokenize("a\u00a0b\u001cc"));
+        assertTrue(WordTokenizer.isWordCharacter('_') && WordTokenizer.isWordCharacter('²'));
+        assertFalse(WordTokenizer.isWordCharacter(0x0301) || WordTokenizer.isWordCharacter('-'));
+        assertTrue(WordTokenizer.isWhiteSpace(0x85) && WordTokenizer.isWhiteSpace(0x2007));
+        assertFalse(WordTokenizer.isWhiteSpace(0x200b) || WordTokenizer.isWhiteSpace(0xfeff));
     }
 
     @Test

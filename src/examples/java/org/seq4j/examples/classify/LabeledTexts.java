@@ -16,9 +16,10 @@ import org.seq4j.examples.cli.TextFiles;
 /**
  * A labelled text set read from {@code label<TAB>text} lines: the texts, their class indices, and the class
  * names in sorted order (so {@code ham} is 0 and {@code spam} 1). Blank lines are skipped; a line without a
- * tab, or with an empty label, is an input error naming the line (exit status 2).
+ * tab, or with an empty label, is an input error naming the line (exit status 2). Also read by the
+ * skipthoughts example's evaluation.
  */
-final class LabeledTexts {
+public final class LabeledTexts {
 
     /** The SMS Spam Collection, bundled (gzip) with the examples. */
     static final String BUNDLED = "/classify/sms-spam.tsv.gz";
@@ -33,22 +34,71 @@ final class LabeledTexts {
         this.classes = classes;
     }
 
-    int size() {
+    /**
+     * The number of labelled texts.
+     *
+     * @return N
+     */
+    public int size() {
         return texts.size();
     }
 
-    int numClasses() {
+    /**
+     * The number of classes.
+     *
+     * @return C ≥ 2
+     */
+    public int numClasses() {
         return classes.size();
     }
 
-    /** Reads a {@code label<TAB>text} file: UTF-8 text, checked by the examples' {@link TextFiles}. */
-    static LabeledTexts read(Path file) throws IOException {
+    /**
+     * The texts, in file order.
+     *
+     * @return an unmodifiable list of N texts
+     */
+    public List<String> texts() {
+        return texts;
+    }
+
+    /**
+     * The class of every text.
+     *
+     * @return a new array of N classes in {@code [0, C)}
+     */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /**
+     * The class names, sorted.
+     *
+     * @return an unmodifiable list of C names
+     */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /**
+     * Reads a {@code label<TAB>text} file: UTF-8 text, checked by the examples' {@link TextFiles}.
+     *
+     * @param file the file
+     * @return the labelled texts
+     * @throws IOException if reading fails
+     * @throws org.seq4j.examples.cli.CliException (input) if the file is not such a file
+     */
+    public static LabeledTexts read(Path file) throws IOException {
         // the text, its lines, tokens and ids: some tens of bytes of heap per byte of text
         return parse(TextFiles.readUtf8("--data", file, 40), "--data " + file);
     }
 
-    /** Reads the bundled SMS Spam Collection from the class path. */
-    static LabeledTexts readBundled() throws IOException {
+    /**
+     * Reads the bundled SMS Spam Collection from the class path.
+     *
+     * @return its 5,574 labelled messages
+     * @throws IOException if the resource is missing or unreadable
+     */
+    public static LabeledTexts readBundled() throws IOException {
         try (InputStream in = LabeledTexts.class.getResourceAsStream(BUNDLED)) {
             if (in == null) {
                 throw new IOException("the bundled data " + BUNDLED + " is not on the class path");

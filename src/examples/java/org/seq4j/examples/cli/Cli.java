@@ -19,6 +19,7 @@ import org.seq4j.io.CheckpointFormatException;
 import org.seq4j.io.JsonFormatException;
 import org.seq4j.io.SafetensorsFormatException;
 import org.seq4j.nn.StateDictMismatchException;
+import org.seq4j.seq2seq.ParallelCorpusFormatException;
 import org.seq4j.text.VocabularyFormatException;
 
 /**
@@ -127,7 +128,8 @@ public final class Cli {
         if (t instanceof CheckpointFormatException || t instanceof WordVectorsFormatException
                 || t instanceof CorpusFormatException || t instanceof SafetensorsFormatException
                 || t instanceof JsonFormatException || t instanceof VocabularyFormatException
-                || t instanceof StateDictMismatchException || t instanceof CharacterCodingException) {
+                || t instanceof StateDictMismatchException || t instanceof ParallelCorpusFormatException
+                || t instanceof CharacterCodingException) {
             return new Report(message(t), CliException.BAD_INPUT, false, false);
         }
         if (t instanceof NoSuchFileException e) {

@@ -9,15 +9,11 @@ import java.awt.RenderingHints;
 import java.awt.Stroke;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.seq4j.io.AtomicFiles;
 
 /**
  * Draws curves {@code y(x)} as a PNG, with java.awt in headless mode: the plots of the examples (loss
@@ -264,16 +260,7 @@ public final class LinePlot {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", png)) {
-            throw new IOException("no PNG writer available");
-        }
-        AtomicFiles.write(file, channel -> {
-            ByteBuffer bytes = ByteBuffer.wrap(png.toByteArray());
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        });
+        Png.write(file, image);
     }
 
     private static void draw(Graphics2D g, Panel panel) {
