@@ -498,7 +498,7 @@ public final class GlobalAttention implements Module {
                     false, weights, start * s, stride * s);
         }
         for (int i = 0; i < count; i++) {
-            softmaxPrefix(weights, (start + i * stride) * s, length);
+            RowSoftmax.softmax(weights, weights, (start + i * stride) * s, length);
         }
         // context (count, H) = a (count, S_b) · M_b (S_b, H)
         Gemm.sgemm(false, false, count, h, length, weights, start * s, stride * s, mem, b * h, batch * h,
@@ -573,24 +573,6 @@ public final class GlobalAttention implements Module {
                 }
                 weights[row * s + j] = sum;
             }
-        }
-    }
-
-    /** In place: a[off, off + n) = softmax of those entries (the rest of the row stays 0). */
-    private static void softmaxPrefix(float[] a, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, a[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(a[off + i] - max);
-            a[off + i] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            a[off + i] *= inv;
         }
     }
 

@@ -12,7 +12,7 @@ import org.seq4j.kernel.WorkerTeam;
  *
  * <pre>
  *   m_n = max_j z(n, j),   e(n, j) = exp(z(n, j) − m_n),   Σ_n = Σ_j e(n, j)
- *   L   = (1/N) Σ_n [ log Σ_n − (z(n, y_n) − m_n) ]
+ *   L   = (1/N) Σ_n [ m_n + log Σ_n − z(n, y_n) ]
  *   dz(n, j) = (1/N) (e(n, j)/Σ_n − [j = y_n])
  * </pre>
  * Forward leaves {@code e(n, j)/Σ_n} (the probabilities) in a caller-owned matrix; backward turns them into
@@ -103,21 +103,7 @@ final class TokenCrossEntropy implements WorkerTeam.Task {
         float[] p = probabilities.data;
         for (int r = from; r < to; r++) {
             int row = r * v;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) {
-                max = Math.max(max, z[row + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < v; j++) {
-                float e = (float) Math.exp(z[row + j] - max);
-                p[row + j] = e;
-                sum += e;
-            }
-            float inverse = (float) (1.0 / sum);
-            for (int j = 0; j < v; j++) {
-                p[row + j] *= inverse;
-            }
-            rowLoss[r] = Math.log(sum) - (z[row + targets[r]] - max);
+            rowLoss[r] = RowSoftmax.softmax(z, p, row, v) - z[row + targets[r]];
         }
     }
 
