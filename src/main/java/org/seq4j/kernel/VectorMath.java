@@ -102,6 +102,52 @@ public final class VectorMath {
     }
 
     /**
+     * {@code Σ_i a[i]²} for {@code i < n}, each square and the sum in double: the squared L2 norm of a row
+     * of gradients, say. Four independent partial sums (elements {@code i ≡ 0, 1, 2, 3 mod 4}), added as
+     * {@code (s0 + s1) + (s2 + s3)}: one chain of dependent double additions would cost an addition's
+     * latency per element. Squares of floats cannot overflow a double, so the sum is infinite or NaN only
+     * when an element is.
+     *
+     * @param a the row; not modified
+     * @param n the number of elements
+     * @return the sum of squares
+     */
+    public static double sumOfSquares(float[] a, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            double x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; i < n; i++) {
+            double x = a[i];
+            s0 += x * x;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * The index of the first NaN or ±Infinity among {@code a[0..n)}, or -1 when every element is finite: the
+     * per-step check of every parameter or gradient. (Bit tricks that reduce without branching measured no
+     * faster than this loop: the scan is bound by memory bandwidth.)
+     *
+     * @param a the row; not modified
+     * @param n the number of elements
+     * @return the first index {@code i < n} with {@code a[i]} not finite, or -1
+     */
+    public static int firstNonFinite(float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(a[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * {@code y[i] += x[i]; x[i] = 0} for {@code i < n}: applies an accumulated error and clears it.
      *
      * @param x the error; cleared

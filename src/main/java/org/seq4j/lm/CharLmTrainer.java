@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
 import org.seq4j.io.CheckpointFormatException;
+import org.seq4j.kernel.VectorMath;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.optim.GradientClipping;
@@ -262,15 +263,14 @@ public final class CharLmTrainer {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             float[] v = p.value().data;
-            for (int j = 0, n = p.numElements(); j < n; j++) {
-                if (!Float.isFinite(v[j])) {
-                    int[] shape = p.shape();
-                    int[] index = shape.length == 1 ? new int[] {j} : new int[] {j / shape[1], j % shape[1]};
-                    throw stop(new TrainingDivergedException(step, p.name(), "training stopped at step " + step
-                            + ": the optimizer step made parameter '" + p.name() + "' " + v[j] + " at "
-                            + Arrays.toString(index) + " (an update overflowed; the learning rate is "
-                            + optimizer.learningRate() + ")", null));
-                }
+            int j = VectorMath.firstNonFinite(v, p.numElements());
+            if (j >= 0) {
+                int[] shape = p.shape();
+                int[] index = shape.length == 1 ? new int[] {j} : new int[] {j / shape[1], j % shape[1]};
+                throw stop(new TrainingDivergedException(step, p.name(), "training stopped at step " + step
+                        + ": the optimizer step made parameter '" + p.name() + "' " + v[j] + " at "
+                        + Arrays.toString(index) + " (an update overflowed; the learning rate is "
+                        + optimizer.learningRate() + ")", null));
             }
         }
     }

@@ -14,6 +14,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.io.DType;
 import org.seq4j.io.NamedTensor;
 import org.seq4j.io.TensorFile;
+import org.seq4j.kernel.VectorMath;
 
 /**
  * Saves and loads the parameters of a module tree as a PyTorch state dict in a safetensors file: one F32
@@ -34,7 +35,7 @@ import org.seq4j.io.TensorFile;
  * <h2>Loading</h2>
  * The file is compared with the registry first, name by name: a parameter without a tensor is
  * <em>missing</em>, a tensor without a parameter <em>unexpected</em>, a tensor of another shape or of a
- * dtype other than F32 <em>mismatched</em> (see {@link StateDictReport}).
+ * dtype other than F32 or holding a NaN or infinite value <em>mismatched</em> (see {@link StateDictReport}).
  * <ul>
  *   <li><b>Strict</b> (the default, as in PyTorch): any mismatch throws one
  *       {@link StateDictMismatchException} listing all of them, and no parameter is modified.</li>
@@ -165,8 +166,15 @@ public final class StateDict {
                         + Arrays.toString(p.shape()));
                 continue;
             }
+            float[] values = t.toFloatArray();
+            int bad = VectorMath.firstNonFinite(values, values.length);
+            if (bad >= 0) {
+                mismatched.put(name, "holds " + values[bad] + " at " + elementIndex(p.shape(), bad)
+                        + " (a parameter must be finite)");
+                continue;
+            }
             String tiedTo = loadedAs.get(p.value());
-            if (tiedTo != null && !Arrays.equals(t.toFloatArray(), file.get(tiedTo).toFloatArray())) {
+            if (tiedTo != null && !Arrays.equals(values, file.get(tiedTo).toFloatArray())) {
                 mismatched.put(name, "holds other values than '" + tiedTo + "', which is the same parameter");
                 continue;
             }
@@ -195,6 +203,11 @@ public final class StateDict {
             System.arraycopy(values, 0, parameters.get(name).value().data, 0, values.length);
         }
         return report;
+    }
+
+    /** An element's index as {@code [row, column]} (or {@code [i]} for a vector), for messages. */
+    private static String elementIndex(int[] shape, int flat) {
+        return shape.length == 2 ? "[" + flat / shape[1] + ", " + flat % shape[1] + "]" : "[" + flat + "]";
     }
 
     /**

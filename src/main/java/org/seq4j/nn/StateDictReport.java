@@ -14,8 +14,9 @@ import java.util.Map;
  *   <li><b>missing</b>: parameters for which the file holds no tensor (PyTorch's {@code missing_keys});</li>
  *   <li><b>unexpected</b>: tensors of the file that name no parameter ({@code unexpected_keys});</li>
  *   <li><b>mismatched</b>: names present in both whose tensor cannot be loaded into the parameter: another
- *       shape ({@code [C]} and {@code [1, C]} differ) or a dtype other than F32, or a name that shares its
- *       matrix with another (tied weights) but holds other values than it in the file.</li>
+ *       shape ({@code [C]} and {@code [1, C]} differ) or a dtype other than F32, a NaN or infinite value (a
+ *       model saved while diverging), or a name that shares its matrix with another (tied weights) but holds
+ *       other values than it in the file.</li>
  * </ul>
  *
  * Immutable. {@link StateDict#load(Parameters, java.nio.file.Path, boolean)} returns one after a

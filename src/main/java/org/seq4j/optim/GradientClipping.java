@@ -1,5 +1,6 @@
 package org.seq4j.optim;
 
+import org.seq4j.kernel.VectorMath;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 
@@ -116,7 +117,7 @@ public final class GradientClipping {
         if (!(coefficient >= 1.0)) { // also when NaN, as torch.clamp(max=1) keeps NaN
             float c = (float) coefficient;
             for (int i = 0; i < parameters.size(); i++) {
-            Parameter p = parameters.get(i);
+                Parameter p = parameters.get(i);
                 float[] g = p.grad().data;
                 for (int j = 0, n = p.numElements(); j < n; j++) {
                     g[j] *= c;
@@ -127,7 +128,8 @@ public final class GradientClipping {
     }
 
     /**
-     * The global L2 norm of all gradients, √(Σ g²), accumulated in double; for logging.
+     * The global L2 norm of all gradients, √(Σ g²), accumulated in double (each parameter's squares in four
+     * partial sums); what {@link #clipByGlobalNorm} compares with its limit.
      *
      * @param parameters the parameters; not modified
      * @return the norm; NaN or +Infinity if a gradient element is
@@ -136,11 +138,7 @@ public final class GradientClipping {
         double sumOfSquares = 0;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            float[] g = p.grad().data;
-            for (int j = 0, n = p.numElements(); j < n; j++) {
-                double x = g[j];
-                sumOfSquares += x * x;
-            }
+            sumOfSquares += VectorMath.sumOfSquares(p.grad().data, p.numElements());
         }
         return Math.sqrt(sumOfSquares);
     }
@@ -156,12 +154,11 @@ public final class GradientClipping {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             float[] g = p.grad().data;
-            for (int j = 0, n = p.numElements(); j < n; j++) {
-                if (!Float.isFinite(g[j])) {
-                    int[] shape = p.shape();
-                    int[] index = shape.length == 1 ? new int[] {j} : new int[] {j / shape[1], j % shape[1]};
-                    throw new NonFiniteGradientException(p.name(), index, g[j]);
-                }
+            int j = VectorMath.firstNonFinite(g, p.numElements());
+            if (j >= 0) {
+                int[] shape = p.shape();
+                int[] index = shape.length == 1 ? new int[] {j} : new int[] {j / shape[1], j % shape[1]};
+                throw new NonFiniteGradientException(p.name(), index, g[j]);
             }
         }
     }

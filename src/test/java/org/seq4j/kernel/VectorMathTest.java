@@ -69,4 +69,43 @@ class VectorMathTest {
             }
         }
     }
+
+    @Test
+    void sumOfSquaresMatchesOneChainOnOddSizes() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 100, 301}) {
+            float[] a = new float[n + 3];
+            double chain = 0;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextDouble(-2, 2);
+                if (i < n) {
+                    chain += (double) a[i] * a[i];
+                }
+            }
+            assertEquals(chain, VectorMath.sumOfSquares(a, n), 1e-12 * (chain + 1), "n=" + n);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, VectorMath.sumOfSquares(new float[] {1, Float.NEGATIVE_INFINITY, 2}, 3));
+        assertEquals(Double.NaN, VectorMath.sumOfSquares(new float[] {1, 2, 3, 4, Float.NaN}, 5));
+    }
+
+    @Test
+    void firstNonFiniteFindsTheFirstNanOrInfinityAndIgnoresTheTail() {
+        float[] a = new float[37];
+        Arrays.fill(a, Float.MAX_VALUE);
+        a[0] = -Float.MAX_VALUE;
+        a[1] = Float.MIN_VALUE;
+        assertEquals(-1, VectorMath.firstNonFinite(a, a.length));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.intBitsToFloat(0x7fc0_1234), Float.intBitsToFloat(0xff80_0001)}) {
+            for (int at : new int[] {0, 3, 17, 36}) {
+                float[] b = a.clone();
+                b[at] = bad;
+                if (at < 36) {
+                    b[36] = bad;
+                }
+                assertEquals(at, VectorMath.firstNonFinite(b, b.length), "bad=" + bad + " at=" + at);
+                assertEquals(-1, VectorMath.firstNonFinite(b, at), "only the first n elements count");
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ class StateDictTest {
     @Test
     void everyBitRoundTrips(@TempDir Path dir) throws IOException {
         Parameters saved = linear("");
-        float[] special = {Float.NaN, -0f, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, Float.MAX_VALUE, 1e-40f};
+        float[] special = {-Float.MAX_VALUE, -0f, Float.MIN_NORMAL, Float.MIN_VALUE, Float.MAX_VALUE, 1e-40f};
         System.arraycopy(special, 0, saved.get("weight").value().data, 0, 6);
         Path file = dir.resolve("m.safetensors");
         StateDict.save(saved, file);
@@ -55,6 +55,27 @@ class StateDictTest {
                     Float.floatToRawIntBits(loaded.get("weight").value().data[i]), "element " + i);
         }
         assertArrayEquals(new float[] {10, 11}, loaded.get("bias").value().data);
+    }
+
+    @Test
+    void nonFiniteValuesAreMismatchesAndNothingIsLoaded() throws StateDictMismatchException {
+        Parameters saved = linear("");
+        saved.get("weight").value().data[4] = Float.NaN;
+        saved.get("bias").value().data[0] = Float.NEGATIVE_INFINITY;
+        TensorFile file = StateDict.toTensorFile(saved);
+        Parameters parameters = new Parameters().add(new Parameter("weight", 2, 3)).add(new Parameter("bias", 2));
+        StateDictMismatchException e = assertThrows(StateDictMismatchException.class,
+                () -> StateDict.load(parameters, file, true));
+        assertEquals(List.of("weight", "bias"), e.mismatched());
+        assertTrue(e.getMessage().contains("weight: holds NaN at [1, 1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("bias: holds -Infinity at [0]"), e.getMessage());
+        assertArrayEquals(new float[6], parameters.get("weight").value().data, "a strict load changes nothing");
+
+        saved.get("weight").value().data[4] = 4f;
+        StateDictReport report = StateDict.load(parameters, StateDict.toTensorFile(saved), false);
+        assertEquals(List.of("weight"), report.loaded());
+        assertEquals(List.of("bias"), report.mismatched());
+        assertArrayEquals(new float[2], parameters.get("bias").value().data, "the non-finite tensor is not loaded");
     }
 
     @Test
