@@ -5,6 +5,7 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.kernel.FloatActivations;
 import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.nn.Init;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameter;
@@ -107,6 +108,9 @@ import org.seq4j.tensor.Tensors;
  * </pre>
  */
 public final class GlobalAttention implements Module {
+
+    /** Blocks of at most this much work ({@code R·S·H}) run on the calling thread. */
+    private static final long PARALLEL_MIN_WORK = 1L << 16;
 
     /** The score function. */
     public enum Score {
@@ -363,6 +367,7 @@ public final class GlobalAttention implements Module {
             c.blockCount[b] = queryLengths == null ? steps : queryLengths[b];
         }
         c.padded = queryLengths != null;
+        c.distinctSentences = true;
         run(c);
         return c;
     }
@@ -425,6 +430,7 @@ public final class GlobalAttention implements Module {
         }
         c.blocks = blocks;
         c.padded = false;
+        c.distinctSentences = false;
         run(c);
         return c;
     }
@@ -444,10 +450,7 @@ public final class GlobalAttention implements Module {
         int rows = c.rows;
         int h = hiddenSize;
         int s = m.steps;
-        int batch = m.batch;
         float[] q = c.queries.data;
-        float[] mem = m.memory.data;
-        float[] keys = score == Score.DOT ? mem : m.keys;
         float[] weights = c.weights.data;
         float[] context = c.context;
         Arrays.fill(weights, 0, rows * s, 0f);
@@ -456,29 +459,7 @@ public final class GlobalAttention implements Module {
             // projected (R, H) = Q·W_a1ᵀ, W_a1 = columns [0, H) of W_a
             Gemm.sgemm(false, true, rows, h, h, q, 0, h, wA.value().data, 0, 2 * h, false, c.projected, 0, h);
         }
-        int stride = c.stride;
-        for (int k = 0; k < c.blocks; k++) {
-            int count = c.blockCount[k];
-            if (count == 0) {
-                continue;
-            }
-            int b = c.blockSentence[k];
-            int start = c.blockStart[k];
-            int length = m.length(b);
-            // scores: (count, S_b) rows start + i·stride of weights; keys of sentence b: rows s·B + b
-            if (score == Score.CONCAT) {
-                concatScores(c, k, length);
-            } else {
-                Gemm.sgemm(false, true, count, length, h, q, start * h, stride * h, keys, b * h, batch * h,
-                        false, weights, start * s, stride * s);
-            }
-            for (int i = 0; i < count; i++) {
-                softmaxPrefix(weights, (start + i * stride) * s, length);
-            }
-            // context (count, H) = a (count, S_b) · M_b (S_b, H)
-            Gemm.sgemm(false, false, count, h, length, weights, start * s, stride * s, mem, b * h, batch * h,
-                    false, context, start * h, stride * h);
-        }
+        forEachBlock(c, false);
         // attentional (R, H) = tanh(C·W_c1ᵀ + Q·W_c2ᵀ)
         float[] out = c.attentional.data;
         float[] wc = wC.value().data;
@@ -489,6 +470,87 @@ public final class GlobalAttention implements Module {
             zeroPaddedRows(c, out, h);
         }
         c.stage = Cache.Stage.FILLED;
+    }
+
+    /** The forward of block k: its scores, softmax and contexts. */
+    private void forwardBlock(Cache c, int k) {
+        int count = c.blockCount[k];
+        if (count == 0) {
+            return;
+        }
+        Memory m = c.memory;
+        int h = hiddenSize;
+        int s = m.steps;
+        int batch = m.batch;
+        int stride = c.stride;
+        float[] q = c.queries.data;
+        float[] mem = m.memory.data;
+        float[] keys = score == Score.DOT ? mem : m.keys;
+        float[] weights = c.weights.data;
+        int b = c.blockSentence[k];
+        int start = c.blockStart[k];
+        int length = m.length(b);
+        // scores: (count, S_b) rows start + i·stride of weights; keys of sentence b: rows s·B + b
+        if (score == Score.CONCAT) {
+            concatScores(c, k, length);
+        } else {
+            Gemm.sgemm(false, true, count, length, h, q, start * h, stride * h, keys, b * h, batch * h,
+                    false, weights, start * s, stride * s);
+        }
+        for (int i = 0; i < count; i++) {
+            RowSoftmax.softmax(weights, weights, (start + i * stride) * s, length);
+        }
+        // context (count, H) = a (count, S_b) · M_b (S_b, H)
+        Gemm.sgemm(false, false, count, h, length, weights, start * s, stride * s, mem, b * h, batch * h,
+                false, c.context, start * h, stride * h);
+    }
+
+    /**
+     * Runs the forward or backward of every block of a cache. The blocks of the whole-sequence entry are
+     * one per sentence: they read and write disjoint rows (of the outputs, of dMemory and of the key
+     * gradients), so large ones run on the {@link WorkerTeam}, each block computed as alone, with results
+     * independent of the thread count. The blocks of the step entry may share a sentence and run in order.
+     */
+    private void forEachBlock(Cache c, boolean backward) {
+        Memory m = c.memory;
+        BlockTask task = c.blockTask;
+        task.backward = backward;
+        if (c.distinctSentences && c.blocks > 1 && Gemm.threads() > 1
+                && (long) c.rows * m.steps * hiddenSize >= PARALLEL_MIN_WORK) {
+            WorkerTeam team = WorkerTeam.shared();
+            task.parts = team.size();
+            team.run(task);
+        } else {
+            task.parts = 1;
+            task.run(0);
+        }
+    }
+
+    /** The blocks of one cache as a task of the worker team: part p runs blocks [p·K/parts, (p+1)·K/parts). */
+    private static final class BlockTask implements WorkerTeam.Task {
+        private final GlobalAttention owner;
+        private final Cache cache;
+        boolean backward;
+        int parts;
+
+        BlockTask(GlobalAttention owner, Cache cache) {
+            this.owner = owner;
+            this.cache = cache;
+        }
+
+        @Override
+        public void run(int part) {
+            int blocks = cache.blocks;
+            int from = (int) ((long) blocks * part / parts);
+            int to = (int) ((long) blocks * (part + 1) / parts);
+            for (int k = from; k < to; k++) {
+                if (backward) {
+                    owner.backwardBlock(cache, k);
+                } else {
+                    owner.forwardBlock(cache, k);
+                }
+            }
+        }
     }
 
     /** weights rows of block k: score_ts = v_a · tanh(P_t + K_s) over the sentence's first {@code length} keys. */
@@ -511,24 +573,6 @@ public final class GlobalAttention implements Module {
                 }
                 weights[row * s + j] = sum;
             }
-        }
-    }
-
-    /** In place: a[off, off + n) = softmax of those entries (the rest of the row stays 0). */
-    private static void softmaxPrefix(float[] a, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, a[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(a[off + i] - max);
-            a[off + i] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            a[off + i] *= inv;
         }
     }
 
@@ -583,14 +627,11 @@ public final class GlobalAttention implements Module {
         Tensors.checkShape(dMemory, s * batch, h, "dMemory");
         cache.stage = Cache.Stage.CONSUMED;
         float[] q = cache.queries.data;
-        float[] mem = m.memory.data;
-        float[] a = cache.weights.data;
         float[] out = cache.attentional.data;
         float[] dA = dAttentional.data;
         float[] dz = cache.dPre;
         float[] dC = cache.dContext;
         float[] dQ = cache.dQuery.data;
-        float[] dMem = dMemory.data;
         // dz (R, H) = dh̃ ⊙ (1 − h̃²)
         for (int i = 0, n = rows * h; i < n; i++) {
             dz[i] = dA[i] * (1f - out[i] * out[i]);
@@ -607,43 +648,16 @@ public final class GlobalAttention implements Module {
         if (score == Score.CONCAT) {
             Arrays.fill(cache.dProjected, 0, rows * h, 0f);
         }
-        float[] keys = score == Score.DOT ? mem : m.keys;
-        float[] dKeys = score == Score.DOT ? dMem : m.dKeys;
-        float[] ds = cache.dScores;
-        int stride = cache.stride;
-        for (int k = 0; k < cache.blocks; k++) {
-            int count = cache.blockCount[k];
-            if (count == 0) {
-                continue;
-            }
-            int b = cache.blockSentence[k];
-            int start = cache.blockStart[k];
-            int length = m.length(b);
-            // da (count, S_b) = dC·M_bᵀ;  dM_b += aᵀ·dC
-            Gemm.sgemm(false, true, count, length, h, dC, start * h, stride * h, mem, b * h, batch * h, false,
-                    ds, start * s, stride * s);
-            Gemm.sgemm(true, false, length, h, count, a, start * s, stride * s, dC, start * h, stride * h, true,
-                    dMem, b * h, batch * h);
-            // ds = a ⊙ (da − Σ a·da), in place
-            for (int i = 0; i < count; i++) {
-                int off = (start + i * stride) * s;
-                double dot = 0;
-                for (int j = 0; j < length; j++) {
-                    dot += (double) a[off + j] * ds[off + j];
+        cache.dMemory = dMemory.data;
+        forEachBlock(cache, true);
+        cache.dMemory = null;
+        if (score == Score.CONCAT) {
+            // dv_a += the blocks' sums, in block order
+            float[] dv = vA.grad().data;
+            for (int k = 0; k < cache.blocks; k++) {
+                for (int e = 0; e < h; e++) {
+                    dv[e] += cache.dvBlocks[k * h + e];
                 }
-                float d = (float) dot;
-                for (int j = 0; j < length; j++) {
-                    ds[off + j] = a[off + j] * (ds[off + j] - d);
-                }
-            }
-            if (score == Score.CONCAT) {
-                concatBackward(cache, k, length);
-            } else {
-                // dQ += ds·K_b;  dK_b += dsᵀ·Q_b  (DOT: K = M, dK = dMemory)
-                Gemm.sgemm(false, false, count, h, length, ds, start * s, stride * s, keys, b * h, batch * h, true,
-                        dQ, start * h, stride * h);
-                Gemm.sgemm(true, false, length, h, count, ds, start * s, stride * s, q, start * h, stride * h, true,
-                        dKeys, b * h, batch * h);
             }
         }
         if (score == Score.CONCAT) {
@@ -654,14 +668,69 @@ public final class GlobalAttention implements Module {
         cache.gradientsReady = true;
     }
 
-    /** CONCAT: from ds of block k, adds into dP (the cache's), dK (the memory's) and dv_a. */
+    /** The backward of block k (see {@link #backward}); CONCAT's dv_a into the block's own row. */
+    private void backwardBlock(Cache cache, int k) {
+        int count = cache.blockCount[k];
+        int h = hiddenSize;
+        if (score == Score.CONCAT) {
+            Arrays.fill(cache.dvBlocks, k * h, (k + 1) * h, 0f);
+        }
+        if (count == 0) {
+            return;
+        }
+        Memory m = cache.memory;
+        int s = m.steps;
+        int batch = m.batch;
+        int stride = cache.stride;
+        float[] q = cache.queries.data;
+        float[] mem = m.memory.data;
+        float[] a = cache.weights.data;
+        float[] dC = cache.dContext;
+        float[] dQ = cache.dQuery.data;
+        float[] dMem = cache.dMemory;
+        float[] keys = score == Score.DOT ? mem : m.keys;
+        float[] dKeys = score == Score.DOT ? dMem : m.dKeys;
+        float[] ds = cache.dScores;
+        int b = cache.blockSentence[k];
+        int start = cache.blockStart[k];
+        int length = m.length(b);
+        // da (count, S_b) = dC·M_bᵀ;  dM_b += aᵀ·dC
+        Gemm.sgemm(false, true, count, length, h, dC, start * h, stride * h, mem, b * h, batch * h, false,
+                ds, start * s, stride * s);
+        Gemm.sgemm(true, false, length, h, count, a, start * s, stride * s, dC, start * h, stride * h, true,
+                dMem, b * h, batch * h);
+        // ds = a ⊙ (da − Σ a·da), in place
+        for (int i = 0; i < count; i++) {
+            int off = (start + i * stride) * s;
+            double dot = 0;
+            for (int j = 0; j < length; j++) {
+                dot += (double) a[off + j] * ds[off + j];
+            }
+            float d = (float) dot;
+            for (int j = 0; j < length; j++) {
+                ds[off + j] = a[off + j] * (ds[off + j] - d);
+            }
+        }
+        if (score == Score.CONCAT) {
+            concatBackward(cache, k, length);
+        } else {
+            // dQ += ds·K_b;  dK_b += dsᵀ·Q_b  (DOT: K = M, dK = dMemory)
+            Gemm.sgemm(false, false, count, h, length, ds, start * s, stride * s, keys, b * h, batch * h, true,
+                    dQ, start * h, stride * h);
+            Gemm.sgemm(true, false, length, h, count, ds, start * s, stride * s, q, start * h, stride * h, true,
+                    dKeys, b * h, batch * h);
+        }
+    }
+
+    /** CONCAT: from ds of block k, adds into dP (the cache's), dK (the memory's) and the block's dv_a row. */
     private void concatBackward(Cache c, int k, int length) {
         Memory m = c.memory;
         int h = hiddenSize;
         int s = m.steps;
         int b = c.blockSentence[k];
         float[] v = vA.value().data;
-        float[] dv = vA.grad().data;
+        float[] dv = c.dvBlocks;
+        int dvOff = k * h;
         float[] p = c.projected;
         float[] dp = c.dProjected;
         float[] keys = m.keys;
@@ -677,7 +746,7 @@ public final class GlobalAttention implements Module {
                     float g = d * v[e] * (1f - u * u);
                     dp[row * h + e] += g;
                     dKeys[keyRow + e] += g;
-                    dv[e] = Math.fma(d, u, dv[e]);
+                    dv[dvOff + e] = Math.fma(d, u, dv[dvOff + e]);
                 }
             }
         }
@@ -808,6 +877,13 @@ public final class GlobalAttention implements Module {
         int stride;
         /** Whether rows beyond a block's count are padding (all steps with query lengths). */
         boolean padded;
+        /** Whether every block has a sentence of its own (all steps), so that blocks may run in parallel. */
+        boolean distinctSentences;
+        final BlockTask blockTask;
+        /** The dMemory of the backward running (its blocks add into it). */
+        float[] dMemory;
+        /** dvBlocks (blocks, H): each block's part of dv_a (CONCAT), summed in block order. */
+        float[] dvBlocks = new float[0];
         // the blocks: the queries start + i·stride, i < count, attend sentence blockSentence
         int blocks;
         int[] blockSentence = new int[0];
@@ -828,6 +904,7 @@ public final class GlobalAttention implements Module {
 
         private Cache(GlobalAttention owner) {
             this.owner = owner;
+            this.blockTask = new BlockTask(owner, this);
         }
 
         void prepare(FMatrixRMaj newQueries, Memory newMemory) {
@@ -862,6 +939,9 @@ public final class GlobalAttention implements Module {
                 blockSentence = new int[n];
                 blockStart = new int[n];
                 blockCount = new int[n];
+            }
+            if (owner.score == Score.CONCAT && dvBlocks.length < n * owner.hiddenSize) {
+                dvBlocks = new float[n * owner.hiddenSize];
             }
         }
 

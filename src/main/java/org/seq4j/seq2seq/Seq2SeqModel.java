@@ -335,7 +335,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             outputRows(c, 0, c.tokens, random);
         }
         c.probabilities.reshape(c.tokens, config.targetVocabularySize());
-        c.lossValue = TokenCrossEntropy.forward(c.logits, c.targets, c.tokens, c.probabilities);
+        c.lossValue = c.crossEntropy.forward(c.logits, c.targets, c.tokens, c.probabilities);
         c.stage = TrainingCache.Stage.FILLED;
         return c;
     }
@@ -529,7 +529,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         int h = config.hiddenSize();
         int e = config.embeddingSize();
         // dz (N, Vt) in place of the probabilities; dδ(h̃) (N, H) = dz·W_out, and dW_out, db_out (+=)
-        TokenCrossEntropy.backward(c.probabilities, c.targets, c.tokens);
+        c.crossEntropy.backward(c.probabilities, c.targets, c.tokens);
         c.dHidden.reshape(c.tokens, h);
         output.backward(c.outputInput, c.probabilities, c.dHidden);
         if (c.dropping) {
@@ -972,6 +972,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         FMatrixRMaj outputInput;
         final FMatrixRMaj logits = new FMatrixRMaj(1, 1);
         final FMatrixRMaj probabilities = new FMatrixRMaj(1, 1);
+        final TokenCrossEntropy crossEntropy = new TokenCrossEntropy();
         // backward: dHidden (N, H), dTop (T·B, H) or (B, H), dMemory (S·B, H), dFeed (B, H), dStepEmbedded (B, E)
         final FMatrixRMaj dHidden = new FMatrixRMaj(1, 1);
         final FMatrixRMaj dTop = new FMatrixRMaj(1, 1);

@@ -148,6 +148,44 @@ class Seq2SeqModelTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Attention.class, names = {"GENERAL", "CONCAT"})
+    void resultsDoNotDependOnTheThreadCount(Attention attention) {
+        // large enough for the attention blocks and the loss rows to run on the worker team
+        SplittableRandom random = new SplittableRandom(28);
+        int pairs = 32;
+        int[][] sources = new int[pairs][];
+        int[][] targets = new int[pairs][];
+        for (int i = 0; i < pairs; i++) {
+            sources[i] = random.ints(random.nextInt(4, 10), 3, 200).toArray();
+            targets[i] = random.ints(random.nextInt(4, 10), 3, 300).toArray();
+        }
+        Seq2SeqModel model = new Seq2SeqModel(Seq2SeqConfig.builder(200, 300).embeddingSize(16).hiddenSize(64)
+                .attention(attention).dropout(0.1f).build(), 29);
+        int threads = org.seq4j.tensor.Kernels.threads();
+        float[][][] gradients = new float[2][][];
+        double[] losses = new double[2];
+        try {
+            for (int run = 0; run < 2; run++) {
+                org.seq4j.tensor.Kernels.setThreads(run + 1);
+                model.parameters().zeroGrad();
+                Seq2SeqModel.TrainingCache cache = model.forward(TokenBatch.of(sources, 0), TokenBatch.of(targets, 0),
+                        1.0, new SplitMix64(30), null);
+                losses[run] = cache.loss();
+                model.backward(cache);
+                gradients[run] = model.parameters().list().stream().map(p -> p.grad().data.clone())
+                        .toArray(float[][]::new);
+            }
+        } finally {
+            org.seq4j.tensor.Kernels.setThreads(threads);
+        }
+        assertEquals(losses[0], losses[1]);
+        for (int i = 0; i < gradients[0].length; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(gradients[0][i], gradients[1][i],
+                    model.parameters().get(i).name());
+        }
+    }
+
     @Test
     void pairsOfADataSetGiveTheLossOfTheirTokenBatches() {
         Seq2SeqModel model = model(small().inputFeeding(true).dropout(0.2f).build(), 27);
