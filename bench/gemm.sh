@@ -20,7 +20,7 @@ mvn -B -q -DskipTests compile
 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
 classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/GemmBench.java
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/GemmBench.java
 
 # shellcheck disable=SC2086
 "$java_cmd" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector -cp "$out/classes:$classpath" \

@@ -22,7 +22,7 @@ mvn -B -q -DskipTests compile
 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
 classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
 
 # the JDK's "profile" settings with the execution-sample period lowered from 10 ms (or 20) to 1 ms
 java_home="$(dirname "$(dirname "$(readlink -f "$(command -v "$java_cmd")")")")"

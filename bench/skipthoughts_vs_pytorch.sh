@@ -29,7 +29,7 @@ mvn -B -q -DskipTests compile
 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
 classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
 
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 simd="AVX2 $([[ "$flags" == *" avx2"* ]] && echo yes || echo no), AVX-512 $([[ "$flags" == *" avx512f"* ]] && echo yes || echo no)"

@@ -45,7 +45,7 @@ mvn -B -q -DskipTests compile
 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
 classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
 
 shape() { # config letter -> model and batch options, warm-up steps, whether generation is measured
   case "$1" in

@@ -31,7 +31,7 @@ build() {
           -DincludeScope=runtime -Dmdep.outputFile="$dir/target/bench-classpath.txt" >/dev/null)
   mkdir -p "$out/$label/bench"
   echo "$dir/target/classes:$(cat "$dir/target/bench-classpath.txt")" > "$out/$label/classpath"
-  javac -d "$out/$label/bench" -cp "$(cat "$out/$label/classpath")" "$dir/src/bench/java/org/seq4j/bench/CharRnnBench.java"
+  javac -encoding UTF-8 -d "$out/$label/bench" -cp "$(cat "$out/$label/classpath")" "$dir/src/bench/java/org/seq4j/bench/CharRnnBench.java"
 }
 
 old_tree="$(mktemp -d)"

@@ -79,7 +79,7 @@ LB="$(ver logback.version)"
 LOGBACK="$M2/ch/qos/logback/logback-classic/$LB/logback-classic-$LB.jar:$M2/ch/qos/logback/logback-core/$LB/logback-core-$LB.jar"
 EX="$OUT/examples-classes"
 mkdir -p "$EX"
-javac -d "$EX" -cp "$ROOT/target/classes:$SLF4J" $(find "$ROOT/src/examples/java" -name '*.java')
+javac -encoding UTF-8 -d "$EX" -cp "$ROOT/target/classes:$SLF4J" $(find "$ROOT/src/examples/java" -name '*.java')
 CP="$ROOT/target/classes:$EX:$SLF4J:$LOGBACK"
 if [ -n "$W2V_C_SRC" ]; then
   W2V_C_BIN="$OUT/word2vec-c"
