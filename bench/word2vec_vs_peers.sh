@@ -79,8 +79,12 @@ LB="$(ver logback.version)"
 LOGBACK="$M2/ch/qos/logback/logback-classic/$LB/logback-classic-$LB.jar:$M2/ch/qos/logback/logback-core/$LB/logback-core-$LB.jar"
 EX="$OUT/examples-classes"
 mkdir -p "$EX"
-javac -encoding UTF-8 -d "$EX" -cp "$ROOT/target/classes:$SLF4J" $(find "$ROOT/src/examples/java" -name '*.java')
-CP="$ROOT/target/classes:$EX:$SLF4J:$LOGBACK"
+EV="$(ver ejml.version)"
+EJML="$M2/org/ejml/ejml-core/$EV/ejml-core-$EV.jar:$M2/org/ejml/ejml-fdense/$EV/ejml-fdense-$EV.jar"
+# only the word2vec main and what it uses (-sourcepath): the other examples need more libraries
+javac -encoding UTF-8 -d "$EX" -cp "$ROOT/target/classes:$SLF4J:$EJML" -sourcepath "$ROOT/src/examples/java" \
+  "$ROOT/src/examples/java/org/seq4j/examples/Word2VecMain.java"
+CP="$ROOT/target/classes:$EX:$SLF4J:$EJML:$LOGBACK"
 if [ -n "$W2V_C_SRC" ]; then
   W2V_C_BIN="$OUT/word2vec-c"
   gcc "$W2V_C_SRC/word2vec.c" -o "$W2V_C_BIN" -lm -pthread -O3 -march=native -Wall -funroll-loops -Wno-unused-result
