@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 bench/eval_vectors.py PATH.vec [--binary] [--data DIR] [--json]
   --data DIR: folder with questions-words.txt, wordsim353.tsv and simlex999.txt
-              (default: src/examples/resources/word2vec of this project)
+              (default: seq4j/src/examples/resources/word2vec of this project)
 
   analogy:  KeyedVectors.evaluate_word_analogies(questions-words.txt,
                 restrict_vocab=30000, case_insensitive=True)   (3CosAdd, 19,544 questions;
@@ -31,7 +31,7 @@ SEMANTIC = {"capital-common-countries", "capital-world", "currency", "city-in-st
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vec")
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src",
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "seq4j", "src",
                                                    "examples", "resources", "word2vec"))
     ap.add_argument("--binary", action="store_true", help="the vectors are in the binary format")
     ap.add_argument("--json", action="store_true", help="print one JSON line only")

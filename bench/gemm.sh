@@ -13,14 +13,14 @@ seconds="${1:-0.3}"
 shapes="${2:-bench/gemm_shapes.tsv}"
 java_cmd="${JAVA:-java}"
 python_cmd="${PYTHON:-/usr/bin/python3}"
-out="target/bench"
+out="seq4j/target/bench"
 mkdir -p "$out/classes"
 
-mvn -B -q -DskipTests compile
-mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/GemmBench.java
+mvn -B -q -f seq4j/pom.xml -DskipTests compile
+mvn -B -q -f seq4j/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath.txt" >/dev/null
+classpath="seq4j/target/classes:$(cat "$out/classpath.txt")"
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" seq4j/src/bench/java/org/seq4j/bench/GemmBench.java
 
 # shellcheck disable=SC2086
 "$java_cmd" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector -cp "$out/classes:$classpath" \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the corpus bundled with the word2vec example (src/examples/resources/word2vec/corpus.txt.gz):
+# Builds the corpus bundled with the word2vec example (seq4j/src/examples/resources/word2vec/corpus.txt.gz):
 # the 17 Project Gutenberg books of NLTK's gutenberg selection (title line dropped) followed by the King
 # James Bible (text column), normalised by w2v_normalize.py (lower case, ASCII, [a-z0-9'] tokens, one
 # sentence or verse per line). About 2.1 M tokens, 3.6 MB gzipped. All texts are public domain.
@@ -9,7 +9,7 @@ export LC_ALL=C
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATA="${1:-${SEQ4J_DATA:?give DATA_DIR (the folder holding gutenberg-sentences/ and bible-kjv/) or set SEQ4J_DATA}}"
-OUT="$ROOT/src/examples/resources/word2vec/corpus.txt.gz"
+OUT="$ROOT/seq4j/src/examples/resources/word2vec/corpus.txt.gz"
 {
   for f in $(ls "$DATA"/gutenberg-sentences/*.txt.gz | sort); do
     zcat "$f" | tail -n +2

@@ -7,7 +7,7 @@
 #   bench/profile.sh 1 3 --hidden 128 --layers 2 --batch 50 --seq 50 --seconds 5
 #   bench/profile.sh 2 3 --hidden 128 --layers 2 --seconds 0 --generate 1 --gen-seconds 4
 # DELAY_SECONDS: when recording starts (after the JIT warm-up). Environment: JAVA (default java),
-# PYTHON (default /usr/bin/python3). Output: target/bench/profile.jfr and the summary.
+# PYTHON (default /usr/bin/python3). Output: seq4j/target/bench/profile.jfr and the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="$1"
@@ -15,14 +15,14 @@ delay="$2"
 shift 2
 java_cmd="${JAVA:-java}"
 python_cmd="${PYTHON:-/usr/bin/python3}"
-out="target/bench"
+out="seq4j/target/bench"
 mkdir -p "$out/classes"
 
-mvn -B -q -DskipTests compile
-mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
+mvn -B -q -f seq4j/pom.xml -DskipTests compile
+mvn -B -q -f seq4j/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath.txt" >/dev/null
+classpath="seq4j/target/classes:$(cat "$out/classpath.txt")"
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" seq4j/src/bench/java/org/seq4j/bench/CharRnnBench.java
 
 # the JDK's "profile" settings with the execution-sample period lowered from 10 ms (or 20) to 1 ms
 java_home="$(dirname "$(dirname "$(readlink -f "$(command -v "$java_cmd")")")")"

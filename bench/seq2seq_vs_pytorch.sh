@@ -21,7 +21,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EPOCHS="${1:-10}"
-DATA="${2:-$ROOT/src/examples/resources/translate/eng-deu-50k.txt.gz}"
+DATA="${2:-$ROOT/seq4j/src/examples/resources/translate/eng-deu-50k.txt.gz}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 BEAM_LIMIT="${BEAM_LIMIT:-1000}"
 PEER="${SEQ2SEQ_PEER:-}"

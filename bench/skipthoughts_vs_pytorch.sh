@@ -4,7 +4,7 @@
 # clipping at 10, Adam) and encoding sentences per second (raw text to unit vectors), with the ratios
 # seq4j / PyTorch (the goals: training >= 1.5, encoding >= 2).
 #
-#   seq4j:   src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
+#   seq4j:   seq4j/src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
 #   PyTorch: bench/skipthoughts_torch.py (the same data, tokenizer, vocabulary, bucketing, model and step)
 #
 # Usage: bench/skipthoughts_vs_pytorch.sh [seconds per measurement, default 10] [modes, default "uni bi"]
@@ -21,15 +21,15 @@ threads="${THREADS:-2}"
 java_cmd="${JAVA:-java}"
 python_cmd="${PYTHON:-/usr/bin/python3}"
 shape=(--dim "${DIM:-256}" --embedding "${EMBEDDING:-128}" --vocab "${VOCAB:-5000}" --batch "${BATCH:-64}")
-out="target/bench"
+out="seq4j/target/bench"
 results="$out/skipthoughts.jsonl"
 mkdir -p "$out/classes"
 
-mvn -B -q -DskipTests compile
-mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
+mvn -B -q -f seq4j/pom.xml -DskipTests compile
+mvn -B -q -f seq4j/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath.txt" >/dev/null
+classpath="seq4j/target/classes:$(cat "$out/classpath.txt")"
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" seq4j/src/bench/java/org/seq4j/bench/SkipThoughtsBench.java
 
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 simd="AVX2 $([[ "$flags" == *" avx2"* ]] && echo yes || echo no), AVX-512 $([[ "$flags" == *" avx512f"* ]] && echo yes || echo no)"

@@ -37,15 +37,15 @@ peers="${PEERS:-avx512 avx2}"
 gen_seconds="${GEN_SECONDS:-2}"
 java_cmd="${JAVA:-java}"
 python_cmd="${PYTHON:-/usr/bin/python3}"
-out="target/bench"
+out="seq4j/target/bench"
 results="$out/training.jsonl"
 mkdir -p "$out/classes"
 
-mvn -B -q -DskipTests compile
-mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-    -DincludeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out/classpath.txt")"
-javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" src/bench/java/org/seq4j/bench/CharRnnBench.java
+mvn -B -q -f seq4j/pom.xml -DskipTests compile
+mvn -B -q -f seq4j/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -DincludeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath.txt" >/dev/null
+classpath="seq4j/target/classes:$(cat "$out/classpath.txt")"
+javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" seq4j/src/bench/java/org/seq4j/bench/CharRnnBench.java
 
 shape() { # config letter -> model and batch options, warm-up steps, whether generation is measured
   case "$1" in

@@ -18,20 +18,23 @@ cells="${4:-lstm}"
 threads="${THREADS:-2}"
 repeats="${REPEATS:-2}"
 java_cmd="${JAVA:-java}"
-out="target/bench/vs-commit"
+out="seq4j/target/bench/vs-commit"
 results="$out/results.jsonl"
 rm -rf "$out"
 mkdir -p "$out"
 
 # build: DIR LABEL -> compiles the library and the benchmark of the tree in DIR into $out/LABEL
 build() {
-  local dir="$1" label="$2"
-  (cd "$dir" && mvn -B -q -DskipTests compile \
+  local dir="$1" label="$2" module="$1"
+  if [[ -f "$1/seq4j/pom.xml" ]]; then
+    module="$1/seq4j"   # the library's module directory (older commits have it at the root)
+  fi
+  (cd "$module" && mvn -B -q -DskipTests compile \
       && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-          -DincludeScope=runtime -Dmdep.outputFile="$dir/target/bench-classpath.txt" >/dev/null)
+          -DincludeScope=runtime -Dmdep.outputFile="$module/target/bench-classpath.txt" >/dev/null)
   mkdir -p "$out/$label/bench"
-  echo "$dir/target/classes:$(cat "$dir/target/bench-classpath.txt")" > "$out/$label/classpath"
-  javac -encoding UTF-8 -d "$out/$label/bench" -cp "$(cat "$out/$label/classpath")" "$dir/src/bench/java/org/seq4j/bench/CharRnnBench.java"
+  echo "$module/target/classes:$(cat "$module/target/bench-classpath.txt")" > "$out/$label/classpath"
+  javac -encoding UTF-8 -d "$out/$label/bench" -cp "$(cat "$out/$label/classpath")" "$module/src/bench/java/org/seq4j/bench/CharRnnBench.java"
 }
 
 old_tree="$(mktemp -d)"

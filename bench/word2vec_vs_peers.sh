@@ -71,7 +71,7 @@ echo "seq4j JVM flags: $JVM_FLAGS"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Build seq4j and the example mains (the examples are not part of the library jar).
-(cd "$ROOT" && mvn -B -q -DskipTests compile)
+(cd "$ROOT" && mvn -B -q -f seq4j/pom.xml -DskipTests compile)
 M2="${M2_REPO:-$HOME/.m2/repository}"
 ver() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
 SLF4J="$M2/org/slf4j/slf4j-api/$(ver slf4j.version)/slf4j-api-$(ver slf4j.version).jar"
@@ -82,9 +82,9 @@ mkdir -p "$EX"
 EV="$(ver ejml.version)"
 EJML="$M2/org/ejml/ejml-core/$EV/ejml-core-$EV.jar:$M2/org/ejml/ejml-fdense/$EV/ejml-fdense-$EV.jar"
 # only the word2vec main and what it uses (-sourcepath): the other examples need more libraries
-javac -encoding UTF-8 -d "$EX" -cp "$ROOT/target/classes:$SLF4J:$EJML" -sourcepath "$ROOT/src/examples/java" \
-  "$ROOT/src/examples/java/org/seq4j/examples/Word2VecMain.java"
-CP="$ROOT/target/classes:$EX:$SLF4J:$EJML:$LOGBACK"
+javac -encoding UTF-8 -d "$EX" -cp "$ROOT/seq4j/target/classes:$SLF4J:$EJML" -sourcepath "$ROOT/seq4j/src/examples/java" \
+  "$ROOT/seq4j/src/examples/java/org/seq4j/examples/Word2VecMain.java"
+CP="$ROOT/seq4j/target/classes:$EX:$SLF4J:$EJML:$LOGBACK"
 if [ -n "$W2V_C_SRC" ]; then
   W2V_C_BIN="$OUT/word2vec-c"
   gcc "$W2V_C_SRC/word2vec.c" -o "$W2V_C_BIN" -lm -pthread -O3 -march=native -Wall -funroll-loops -Wno-unused-result

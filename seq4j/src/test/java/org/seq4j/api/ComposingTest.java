@@ -338,7 +338,7 @@ class ComposingTest {
 
     @Test
     void docsShowOnlyCodeThatIsCompiledHere() throws java.io.IOException {
-        String page = java.nio.file.Files.readString(java.nio.file.Path.of("docs/composing.md"));
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/composing.md"));
         String source = normalise(java.nio.file.Files.readString(
                 java.nio.file.Path.of("src/test/java/org/seq4j/api/ComposingTest.java")));
         java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```java\\n(.*?)```", java.util.regex.Pattern.DOTALL)

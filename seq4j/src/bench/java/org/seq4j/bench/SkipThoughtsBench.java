@@ -124,7 +124,7 @@ public final class SkipThoughtsBench {
 
     /** The bundled books (all, or the comma-separated names given), one document each. */
     private static List<List<String>> bundled(String names) throws IOException {
-        Path dir = Path.of("src/examples/resources/skipthoughts");
+        Path dir = Path.of("seq4j/src/examples/resources/skipthoughts");
         List<List<String>> documents = new ArrayList<>();
         for (String book : names == null ? BOOKS : List.of(names.split(","))) {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(book + ".txt.gz")))) {
