@@ -67,6 +67,16 @@ public final class Word2VecModel {
         return new Word2VecModel(config, vocabulary, syn0, syn1neg, syn1, softmaxOut, tree, 0, 0);
     }
 
+    /**
+     * A model over tables given by the caller (trained in place), for {@link Word2VecPartitionTrainer}; the
+     * shapes are checked there. No full softmax table.
+     */
+    static Word2VecModel over(Word2VecConfig config, Word2VecVocabulary vocabulary, float[][] syn0,
+                              float[][] syn1neg, float[][] syn1) {
+        HuffmanTree tree = config.hierarchicalSoftmax() ? new HuffmanTree(Word2VecTrainer.Run.counts(vocabulary)) : null;
+        return new Word2VecModel(config, vocabulary, syn0, syn1neg, syn1, new float[0][0], tree, 0, 0);
+    }
+
     Word2VecModel withTraining(long words, double seconds) {
         return new Word2VecModel(config, vocabulary, syn0, syn1neg, syn1, softmaxOut, tree, words, seconds);
     }

@@ -167,6 +167,8 @@ public final class Word2VecTrainer {
         final long startNanos = System.nanoTime();
         /** Set when a thread failed: the others stop at their next check. */
         volatile boolean stopped;
+        /** Whether {@link #advance} logs progress (off for a partition: its trainer logs the whole run). */
+        boolean logProgress = true;
 
         Run(Word2VecConfig config, Word2VecModel model, List<Path> files) throws IOException {
             this.config = config;
@@ -271,7 +273,7 @@ public final class Word2VecTrainer {
             alpha = Math.max(alpha, config.alpha() * MIN_ALPHA_FRACTION);
             long now = System.nanoTime();
             long last = lastLogNanos.get();
-            if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now) && LOG.isInfoEnabled()) {
+            if (logProgress && now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now) && LOG.isInfoEnabled()) {
                 double elapsed = (now - startNanos) / 1e9;
                 double done = Math.min(1.0, actual / total);
                 LOG.info(String.format(Locale.ROOT,
@@ -346,6 +348,16 @@ public final class Word2VecTrainer {
                 this.cbowCentres = null;
                 this.cbowShrinks = null;
             }
+        }
+
+        /** The buffer {@link #trainSentence} reads: {@code (maxSentenceLength)} word ids. */
+        int[] sentence() {
+            return sentence;
+        }
+
+        /** This thread's random stream (subsampling, window shrinking, noise words). */
+        Word2VecRandom random() {
+            return random;
         }
 
         void runEpochs() throws IOException {
