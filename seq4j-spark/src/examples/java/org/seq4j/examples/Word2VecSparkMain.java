@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,7 +26,8 @@ import org.seq4j.spark.SparkWord2Vec;
  *                  [the word2vec flags: -size -window -sample -hs -negative -iter -min-count -alpha -binary
  *                   -cbow -seed -trainer -batch]
  * </pre>
- * {@code -train} is a text file or a directory of text files (Spark reads every file in it). Without
+ * {@code -train} is a text file, a directory of text files (Spark reads every file in it) or a URI that
+ * Spark reads ({@code hdfs://...}); {@code -output} is written by the driver. Without
  * {@code --master} the master comes from {@code spark-submit} (or {@code local[2]} when there is none).
  * Ends with the line of {@code examples/run word2vec}:
  * {@code summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X}, where
@@ -36,13 +38,17 @@ public final class Word2VecSparkMain {
     static final String USAGE = String.join("\n",
             "usage: word2vec-spark -train FILE|DIR -output FILE [--master M] [--partitions N] [--syncs-per-epoch S]"
                     + " [word2vec options]",
-            "  -train FILE|DIR      training text (a directory: every file in it), one sentence per line",
+            "  -train FILE|DIR|URI  training text (a directory: every file in it; hdfs://... as Spark reads it),",
+            "                       one sentence per line",
             "  -output FILE         where the vectors go (text, or binary with -binary 1), written by the driver",
             "  --master M           Spark master (default: spark-submit's, else local[2])",
             "  --partitions N       partitions that train at the same time (default 2)",
             "  --syncs-per-epoch S  averages of the tables per epoch (default 4)",
             "  and the options of 'examples/run word2vec --help' (-threads is ignored: one task per partition)",
             "ends with: summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X");
+
+    /** A URI with a scheme ({@code hdfs://}, {@code s3a://}, {@code file:/}): passed to Spark as it is. */
+    private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/");
 
     private Word2VecSparkMain() {
     }
@@ -70,12 +76,14 @@ public final class Word2VecSparkMain {
 
     private static void train(String[] args, PrintStream out) throws IOException {
         String master = null;
+        String train = null;
         int partitions = 2;
         int syncs = 4;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--master" -> master = value(args, i++);
+                case "-train" -> train = value(args, i++);
                 case "--partitions" -> partitions = count(args[i], value(args, i++));
                 case "--syncs-per-epoch" -> syncs = count(args[i], value(args, i++));
                 default -> rest.add(args[i]);
@@ -87,11 +95,19 @@ public final class Word2VecSparkMain {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
-        if (o.train == null) {
+        if (train == null) {
             throw CliException.usage("-train FILE|DIR is required (the bundled demo is 'examples/run word2vec')");
         }
-        if (!Files.isDirectory(o.train)) {
-            PathChecks.inputFile("-train", o.train);
+        if (o.output == null) {
+            throw CliException.usage("-train needs -output");
+        }
+        String corpus = train;
+        if (!URI.matcher(train).lookingAt()) {     // a local file or directory; a URI is Spark's to read
+            Path local = Path.of(train);
+            if (!Files.isDirectory(local)) {
+                PathChecks.inputFile("-train", local);
+            }
+            corpus = local.toAbsolutePath().toUri().toString();
         }
         PathChecks.outputFile("-output", o.output);
         if (o.config.fullSoftmax()) {
@@ -105,12 +121,12 @@ public final class Word2VecSparkMain {
         }
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             long start = System.nanoTime();
-            JavaRDD<String> lines = spark.textFile(o.train.toAbsolutePath().toUri().toString(), partitions);
+            JavaRDD<String> lines = spark.textFile(corpus, partitions);
             Word2VecVocabulary vocabulary = SparkWord2Vec.countVocabulary(lines, o.config.minCount(),
                     o.config.maxVocabSize());
             if (vocabulary.size() == 0 || (o.config.hierarchicalSoftmax() && vocabulary.size() < 2)) {
                 throw CliException.input(String.format(Locale.ROOT, "-train %s has %d words that occur -min-count %d"
-                        + " times or more; give a larger corpus or a smaller -min-count", o.train, vocabulary.size(),
+                        + " times or more; give a larger corpus or a smaller -min-count", train, vocabulary.size(),
                         o.config.minCount()));
             }
             long trainStart = System.nanoTime();

@@ -58,6 +58,9 @@ class Word2VecSparkMainTest {
         Result r = run("-output", dir.resolve("v.txt").toString());
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("-train FILE|DIR is required"), r.err());
+        Result noOutput = run("-train", dir.toString());
+        assertEquals(2, noOutput.status(), noOutput.toString());
+        assertTrue(noOutput.err().contains("-train needs -output"), noOutput.err());
         Result bad = run("-train", "x", "-output", "y", "--partitions", "0");
         assertEquals(2, bad.status(), bad.toString());
         assertTrue(bad.err().contains("--partitions must be a whole number >= 1 but was '0'"), bad.err());
