@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,9 +131,15 @@ public final class SkipThoughtsMain {
             "It was a cold and dark night .",
             "He laughed and shook his head .");
 
-    /** The demo's training settings: a small uni-skip model, about two minutes on 2 idle cores. */
+    /**
+     * The demo's training settings: a small uni-skip model for one epoch, or {@link #DEMO_TRAINING_TIME} if
+     * that comes first (an epoch takes about two and a half minutes on 2 idle cores).
+     */
     private static final Map<String, String> DEMO = Map.of("mode", "uni", "dim", "128", "embedding", "64",
             "vocab", "4000", "max-length", "30", "batch", "64", "epochs", "1", "lr", "0.003");
+
+    /** The longest the demo trains. */
+    private static final Duration DEMO_TRAINING_TIME = Duration.ofSeconds(100);
 
     /**
      * The demo's cross-validation: 10 outer folds as the eval command, λ chosen on 3 inner folds rather than
@@ -196,7 +203,7 @@ public final class SkipThoughtsMain {
             return;
         }
         switch (args[0]) {
-            case "train" -> train(TrainSettings.of(args, null), out, true);
+            case "train" -> train(TrainSettings.of(args, null), null, out, true);
             case "encode" -> encode(args, out);
             case "eval" -> evaluate(args, out);
             case "neighbours" -> neighbours(args, out);
@@ -211,7 +218,7 @@ public final class SkipThoughtsMain {
 
     private void demo(PrintStream out) throws IOException {
         TrainSettings s = TrainSettings.of(new String[] {"train"}, DEMO);
-        Trained run = train(s, out, false);
+        Trained run = train(s, DEMO_TRAINING_TIME, out, false);
         SkipThoughtsModel model = run.trainer.model();
 
         // nearest neighbours among the held-out sentences (never trained on)
@@ -238,7 +245,8 @@ public final class SkipThoughtsMain {
                            List<List<String>> validationDocuments) {
     }
 
-    private Trained train(TrainSettings s, PrintStream out, boolean printSummary) throws IOException {
+    private Trained train(TrainSettings s, Duration timeLimit, PrintStream out, boolean printSummary)
+            throws IOException {
         List<List<String>> documents = new ArrayList<>();
         String source;
         if (s.data.isEmpty()) {
@@ -283,7 +291,7 @@ public final class SkipThoughtsMain {
                 trainer.config().learningRate(), trainer.config().clipNorm(), trainer.config().batchSize(),
                 trainer.config().epochs(), trainer.batchesPerEpoch(),
                 s.resume != null ? ", resumed at step " + trainer.stepCount() : "");
-        SkipThoughtsTrainer.Summary summary = trainer.train(null, s.checkpoint);
+        SkipThoughtsTrainer.Summary summary = trainer.train(timeLimit, s.checkpoint);
         SkipThoughtsTrainer.Perplexity p = summary.validation();
         out.printf(Locale.ROOT, "validation: perplexity %.2f over %,d target tokens of both neighbours; a unigram "
                 + "model of the training targets: %.2f%n", p.perplexity(), p.tokens(), p.unigramPerplexity());
