@@ -62,6 +62,10 @@ public final class Lbfgs {
         /**
          * Validates the settings.
          *
+         * @param history           m, at least 1
+         * @param maxIterations     at least 1
+         * @param gradientTolerance finite, ≥ 0
+         * @param valueTolerance    finite, ≥ 0
          * @throws IllegalArgumentException if a value is out of range
          */
         public Config {
