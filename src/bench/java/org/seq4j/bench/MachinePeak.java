@@ -19,7 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * time, best of five rounds. That is {@code lanes × FMA units × 2 flops × clock}; the clock printed is
  * derived from it with 2 FMA units (AMD Zen 2 to 4, Intel Haswell to Sapphire Rapids server cores).
  * The peak of {@code c} cores is {@code c} times the figure (turbo clocks fall somewhat when all cores
- * run). Not a test; run by {@code bench/gemm.sh} and {@code bench/training.sh}.
+ * run). On a virtualised AMD EPYC (Zen 3, 2 vCPUs, busy) it read 79 to 85 GFLOP/s while OpenBLAS's
+ * products reached 88 to 91 with the same clock: the probe can read up to about 10 % low (with 14
+ * chains instead of 12 it read the same). {@code bench/gemm.sh} therefore takes the higher of the probe
+ * and the run's fastest product. Not a test; run by {@code bench/gemm.sh} and {@code bench/training.sh}.
  *
  * <p>Prints three lines: {@code # cpu MODEL, ISA, JVM vectors BITS-bit}, {@code # peak per core:
  * G GFLOP/s (lanes, clock)} and {@code PEAK_GFLOPS_PER_CORE G} for the scripts.
