@@ -3,7 +3,8 @@
 # Embedding -> L x LSTM/GRU/RNN -> Linear with Adam and global-norm clipping at 5 on tiny-shakespeare,
 # and batch-1 generation microseconds per character (state carried, softmax + multinomial draw).
 # Prints a table with the ratios seq4j / PyTorch (training) and PyTorch / seq4j (generation, the
-# speed-up), both >= 1 when seq4j is faster.
+# speed-up), both >= 1 when seq4j is faster, and seq4j's training GFLOP/s as a fraction of the peak of the
+# cores it uses (the CPU's ISA and one core's peak, measured by MachinePeak, are printed first).
 #
 # PyTorch runs in two set-ups (PEERS, default both): "avx512", OpenBLAS choosing its kernels for this
 # CPU (AVX-512 where the CPU has it: its fastest), and "avx2", OpenBLAS held to its AVX2 "Haswell"
@@ -46,6 +47,8 @@ mvn -B -q -f seq4j/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.
     -DincludeScope=runtime -Dmdep.outputFile="$PWD/$out/classpath.txt" >/dev/null
 classpath="seq4j/target/classes:$(cat "$out/classpath.txt")"
 javac -encoding UTF-8 -d "$out/classes" -cp "$classpath" seq4j/src/bench/java/org/seq4j/bench/CharRnnBench.java
+javac -encoding UTF-8 --add-modules jdk.incubator.vector -d "$out/classes" \
+    seq4j/src/bench/java/org/seq4j/bench/MachinePeak.java 2>/dev/null
 
 shape() { # config letter -> model and batch options, warm-up steps, whether generation is measured
   case "$1" in
@@ -58,6 +61,9 @@ shape() { # config letter -> model and batch options, warm-up steps, whether gen
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# shellcheck disable=SC2086
+"$java_cmd" ${JAVA_OPTS:--Xmx3g} --add-modules jdk.incubator.vector -cp "$out/classes" org.seq4j.bench.MachinePeak \
+    2>/dev/null | tee "$out/peak.txt" | grep '^#'
 : > "$results"
 for config in $configs; do
   for cell in $cells; do
@@ -83,10 +89,18 @@ for config in $configs; do
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$python_cmd" - "$results" "$threads" "$peers" <<'PY'
+"$python_cmd" - "$results" "$threads" "$peers" "$out/peak.txt" <<'PY'
 import json, sys
-rows, order = {}, []
+rows, order, sizes = {}, [], {}
 peers = sys.argv[3].split()
+peak = float([l.split()[1] for l in open(sys.argv[4]) if l.startswith("PEAK_GFLOPS_PER_CORE")][0])
+threads = int(sys.argv[2])
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+V = 65  # tiny-shakespeare's characters
+def flops_per_token(cell, hidden, layers):
+    # forward: per layer G·H·(I + H) multiply-adds (input = embedding of width H), the output V·H;
+    # training = forward + the two backward products, 2 flops each: 6 × multiply-adds
+    return 6.0 * (layers * GATES.get(cell, 4) * hidden * (2 * hidden) + V * hidden)
 for line in open(sys.argv[1]):
     r = json.loads(line[5:])
     key = (r["label"], r["cell"])
@@ -94,6 +108,8 @@ for line in open(sys.argv[1]):
         rows[key] = {}
         order.append(key)
     tool = "seq4j" if r["tool"] == "seq4j" else r.get("peer", "torch")
+    if "hidden" in r and "layers" in r:
+        sizes[key] = (r["hidden"], r["layers"])
     best = rows[key].setdefault(tool, {})
     if "tokens_per_sec" in r:
         best["tps"] = max(best.get("tps", 0), r["tokens_per_sec"])
@@ -103,9 +119,12 @@ shapes = {"a": "H100 L1 B1 T25", "b": "H128 L2 B50 T50", "c": "H256 L2 B32 T64",
 def fmt(v, f):
     return f.format(v) if v is not None else "-"
 print()
-print("Training, %s threads: tokens/s (best of the runs); ratio = seq4j / PyTorch" % sys.argv[2])
-print("| config | cell | seq4j | " + " | ".join("PyTorch %s | ratio" % p for p in peers) + " |")
-print("|---|---|---:|" + "---:|---:|" * len(peers))
+print("Training, %s threads: tokens/s (best of the runs); ratio = seq4j / PyTorch; seq4j GFLOP/s "
+      "(6 flops per weight multiply-add and token) and %% of the peak of %s cores (%.1f GFLOP/s each)"
+      % (sys.argv[2], threads, peak))
+print("| config | cell | seq4j | " + " | ".join("PyTorch %s | ratio" % p for p in peers)
+      + " | seq4j GFLOP/s | % of peak |")
+print("|---|---|---:|" + "---:|---:|" * len(peers) + "---:|---:|")
 for key in order:
     s = rows[key].get("seq4j", {}).get("tps")
     if s is None and not any("tps" in rows[key].get(p, {}) for p in peers):
@@ -114,6 +133,8 @@ for key in order:
     for p in peers:
         t = rows[key].get(p, {}).get("tps")
         cells += [fmt(t, "{:,.0f}"), fmt(s / t if s and t else None, "{:.2f}")]
+    g = s * flops_per_token(key[1], *sizes[key]) / 1e9 if s and key in sizes else None
+    cells += [fmt(g, "{:.1f}"), fmt(100 * g / (peak * threads) if g else None, "{:.0f} %")]
     print("| (%s) %s | %s | %s | %s |" % (key[0], shapes.get(key[0], ""), key[1], fmt(s, "{:,.0f}"), " | ".join(cells)))
 gen = [k for k in order if "us" in rows[k].get("seq4j", {})]
 if gen:

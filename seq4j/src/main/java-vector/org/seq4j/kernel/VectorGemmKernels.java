@@ -18,10 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       op(B) = Bᵀ: pack op(B)(pc.., jc..) into strips, p-major    (KC, NC)
  *       op(B) = B:  read B in place
  *       for each block of MC rows of C                             (ic)
- *         op(A) = Aᵀ: pack op(A)(ic.., pc..) in groups of 8 (or 4) rows, p-major, the last one zero-padded
+ *       op(B) = B, 256-bit vectors, at least 256 rows: pack it into strips the same way
+ *         op(A) = Aᵀ: pack op(A)(ic.., pc..) in groups of 8 (or 6) rows, p-major (or row by row), the last
+ *                     one zero-padded
  *         op(A) = A:  read whole groups of rows in place; pack only a last, partial group
  *         for each strip of 3 (or 2), 2 or 1 vectors of columns (8 for a single row)  (jr)
- *           op(B) = B and a last strip past the end of C: pack it, zero-padded
+ *           op(B) = B read in place and a last strip past the end of C: pack it, zero-padded
  *           for each group of rows                                 (ir)
  *             micro-kernel: C(group, strip) = fma chain over the KC values of p
  *             (a group or strip past the end of C: through a scratch tile)
@@ -55,9 +57,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Kernel shapes (measured with HotSpot C2, Java 17)</h2>
  * The largest kernel keeps {@code rows × vectors} accumulators, the strip's vectors of {@code op(B)}
  * and a broadcast in registers: 8 × 3 (24 accumulators) with 512-bit vectors (AVX-512, 32
- * registers), 4 × 2 (8 accumulators) with narrower ones (AVX2, 16 registers). On AVX2, 6 × 2 was
- * 10 % faster on Java 17 but half as fast on Java 25, and 4 × 3 slower on both. Narrower strips
- * use the same rows with 2 or 1 vectors. A block of a single row (a batch-1 step) uses 1-row
+ * registers), 6 × 2 (12 accumulators, 15 of the 16 registers) with narrower ones (AVX2): two FMA
+ * units with a latency of 4 cycles need at least 8 independent chains, and 4 × 2 had no slack.
+ * On an AMD EPYC (Zen 3, AVX2), 6 × 2 was 15 to 45 % faster than 4 × 2 on the large shapes of
+ * {@code bench/gemm_shapes.tsv}, on Java 17 and 25 alike, once its packed groups of {@code op(A)}
+ * are stored row by row and read by the in-place kernel ({@link #A_BY_ROWS}) and {@code op(B) = B}
+ * is packed into strips for products of many rows ({@link #PACK_B_MIN_ROWS}); the 6-row block
+ * makes {@code MC} 120. Narrower strips use the same rows with 2 or 1 vectors. A block of a single row (a batch-1 step) uses 1-row
  * kernels, 1 × 8 for {@code op(B) = B} (three accumulators are too few to hide the fma latency).
  * Starting the accumulators at zero is a load from an array of zeros: a branch between zeros and a
  * load of {@code C} made Java 17 keep the vectors as heap objects (25 times slower).
@@ -79,7 +85,23 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     private static final float[] ZEROS = new float[ROW_VECTORS * L];
 
     /** Rows of the largest micro-kernel: 8 with 512-bit vectors (AVX-512, 32 registers), else 4. */
-    private static final int MAX_ROWS = L >= 16 ? 8 : 4;
+    private static final int MAX_ROWS = L >= 16 ? 8 : 6;
+
+    /**
+     * Whether packed groups of {@code op(A)} are stored row by row ({@code (rows, KC)}, read by the
+     * in-place kernels with {@code lda = KC}) instead of p-major: with 256-bit vectors. On Java 25 the
+     * p-major 6-row kernel ran at two thirds of the speed of the in-place one (C2 keeps a bound check
+     * or an index update in its loop); on Java 17 both ran at the same speed.
+     */
+    private static final boolean A_BY_ROWS = MAX_ROWS == 6;
+
+    /**
+     * Products (or threads' parts) with at least this many rows pack {@code op(B) = B} into strips
+     * (with 256-bit vectors; never with 512-bit ones): then copying {@code k·n} values costs less than
+     * the L1 misses of strips read in place, whose rows are {@code ldb} apart. Fewer rows (a
+     * per-step product of a batch of 64) read {@code B} in place.
+     */
+    private static final int PACK_B_MIN_ROWS = L >= 16 ? Integer.MAX_VALUE : 256;
 
     /** Vectors (of {@code L} columns) of the largest micro-kernel: 3 with 512-bit vectors, else 2. */
     private static final int MAX_VECTORS = L >= 16 ? 3 : 2;
@@ -87,8 +109,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     /** Depth (values of p) of one block. */
     static final int KC = 256;
 
-    /** Rows of C per packed block of op(A), a multiple of the kernel's rows: {@code (MC, KC)} is 128 KiB. */
-    static final int MC = 128;
+    /** Rows of C per packed block of op(A), a multiple of the kernel's rows: {@code (MC, KC)} is 120 or 128 KiB. */
+    static final int MC = MAX_ROWS == 6 ? 120 : 128;
 
     /** Columns of C per block; a multiple of {@code 3·L} for every vector width up to 512 bits. */
     static final int NC = 384;
@@ -150,7 +172,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         // {rows, vectors, 1 if op(A) is read in place}
         int[][] shapes = new int[3 * MAX_VECTORS + 1][];
         for (int v = 1; v <= MAX_VECTORS; v++) {
-            shapes[3 * v - 3] = new int[] {MAX_ROWS, v, 0};
+            // with A_BY_ROWS a multi-row group always runs the in-place kernel (warmed up twice)
+            shapes[3 * v - 3] = new int[] {MAX_ROWS, v, A_BY_ROWS ? 1 : 0};
             shapes[3 * v - 2] = new int[] {MAX_ROWS, v, 1};
             shapes[3 * v - 1] = new int[] {1, v, 0};
         }
@@ -220,8 +243,11 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean fresh = !accumulate && pc == 0;
+                boolean packB = transB || rowTo - rowFrom >= PACK_B_MIN_ROWS;
                 if (transB) {
                     packTransposedB(b, bOff, ldb, pc, kc, jc, nc, w.panel);
+                } else if (packB) {
+                    packRowsOfB(b, bOff, ldb, pc, kc, jc, nc, w.panel);
                 }
                 for (int ic = rowFrom; ic < rowTo; ic += MC) {
                     int mc = Math.min(MC, rowTo - ic);
@@ -230,7 +256,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                     if (packedFrom < mc) {
                         packA(transA, a, aOff, lda, ic + packedFrom, mc - packedFrom, pc, kc, kernelRows(mc), w.packedA);
                     }
-                    boolean singleRow = mc == 1 && !transB;
+                    boolean singleRow = mc == 1 && !packB;
                     for (int j = 0; j < nc; ) {
                         int vectors = stripVectors(singleRow, nc - j);
                         int width = vectors * L;
@@ -238,7 +264,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                         float[] bData;
                         int bIdx;
                         int bStride;
-                        if (transB) {
+                        if (packB) {
                             bData = w.panel;
                             bIdx = j * kc;
                             bStride = width;
@@ -315,6 +341,10 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             if (i < packedFrom) {
                 kernelInPlace(rows, vectors, kc, a, aRows + i * lda, lda, bData, bIdx, bStride, out, outIdx, outLd,
                         outFresh);
+            } else if (A_BY_ROWS && rows > 1) {
+                // packed row by row: the in-place kernel with a leading dimension of kc
+                kernelInPlace(rows, vectors, kc, packedA, (i - packedFrom) * kc, kc, bData, bIdx, bStride, out, outIdx,
+                        outLd, outFresh);
             } else {
                 kernel(rows, vectors, kc, packedA, (i - packedFrom) * kc, bData, bIdx, bStride, out, outIdx, outLd,
                         outFresh);
@@ -329,8 +359,9 @@ final class VectorGemmKernels implements BlockedGemmKernels {
 
     /**
      * Packs {@code op(A)(ic .. ic+mc, pc .. pc+kc)} in groups of {@code rows} rows, group starting at
-     * row {@code i} at {@code i·kc}: {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)}; the rows
-     * of the last group past the end of the block are zero.
+     * row {@code i} at {@code i·kc}: {@code packedA[i·kc + p·rows + r] = op(A)(ic+i+r, pc+p)}, or with
+     * {@link #A_BY_ROWS} (and more than one row) {@code packedA[i·kc + r·kc + p]}; the rows of the last
+     * group past the end of the block are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
                               int rows, float[] packedA) {
@@ -340,7 +371,20 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             if (realRows < rows) {
                 Arrays.fill(packedA, dst, dst + kc * rows, 0f);
             }
-            if (!transA) {
+            if (A_BY_ROWS && rows > 1 && !transA) {
+                for (int r = 0; r < realRows; r++) {
+                    System.arraycopy(a, aOff + (ic + i + r) * lda + pc, packedA, dst + r * kc, kc);
+                }
+            } else if (A_BY_ROWS && rows > 1) {
+                // A stored (k, m): the group's rows are contiguous for each p
+                int src = aOff + pc * lda + ic + i;
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0; r < realRows; r++) {
+                        packedA[dst + r * kc + p] = a[src + r];
+                    }
+                    src += lda;
+                }
+            } else if (!transA) {
                 // A(i, p) = a[aOff + i·lda + p]
                 for (int r = 0; r < realRows; r++) {
                     int src = aOff + (ic + i + r) * lda + pc;
@@ -405,6 +449,31 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         }
     }
 
+    /**
+     * Packs {@code op(B)(pc .. pc+kc, jc .. jc+nc)} with {@code B} stored {@code (k, n)} in the strips of
+     * {@link #packTransposedB}: each strip's rows contiguous, so that the micro-kernel reads the strip
+     * from consecutive cache lines (rows of {@code B} read in place are {@code ldb} apart, and with a
+     * power-of-two {@code ldb} they fall into a few sets of the L1 cache and evict each other).
+     */
+    private static void packRowsOfB(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] panel) {
+        int j = 0;
+        while (j < nc) {
+            int width = stripVectors(false, nc - j) * L;
+            int real = Math.min(width, nc - j);
+            int dst = j * kc;
+            int src = bOff + pc * ldb + jc + j;
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, src, panel, dst, real);
+                if (real < width) {
+                    Arrays.fill(panel, dst + real, dst + width, 0f);
+                }
+                src += ldb;
+                dst += width;
+            }
+            j += width;
+        }
+    }
+
     /** Packs {@code B(pc .. pc+kc, j0 .. j0+real)}, zero-padded to {@code width} columns: row p at {@code p·width}. */
     private static void packEdge(float[] b, int bOff, int ldb, int pc, int kc, int j0, int real, int width,
                                  float[] edge) {
@@ -425,12 +494,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
                 kernel8x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else {
                 kernel8x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
-            }
-        } else if (rows == 4) {
-            if (vectors == 2) {
-                kernel4x2(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
-            } else {
-                kernel4x1(depth, pa, aIdx, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         } else {
             if (vectors == ROW_VECTORS) {
@@ -458,9 +521,9 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             }
         } else {
             if (vectors == 2) {
-                kernel4x2InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+                kernel6x2InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
             } else {
-                kernel4x1InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
+                kernel6x1InPlace(depth, a, aIdx, lda, b, bIdx, bStride, c, cIdx, ldc, fresh);
             }
         }
     }
@@ -738,93 +801,6 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c60.intoArray(c, d6);
         int d7 = cIdx + 7 * ldc;
         c70.intoArray(c, d7);
-    }
-
-    /** 4 rows × 2 vectors: see {@link #kernel8x3}. */
-    private static void kernel4x2(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
-                                   float[] c, int cIdx, int ldc, boolean fresh) {
-        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
-        float[] src = fresh ? ZEROS : c;
-        int s0 = fresh ? 0 : cIdx;
-        int sld = fresh ? 0 : ldc;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0);
-        FloatVector c01 = FloatVector.fromArray(S, src, s0 + L);
-        int s1 = s0 + sld;
-        FloatVector c10 = FloatVector.fromArray(S, src, s1);
-        FloatVector c11 = FloatVector.fromArray(S, src, s1 + L);
-        int s2 = s1 + sld;
-        FloatVector c20 = FloatVector.fromArray(S, src, s2);
-        FloatVector c21 = FloatVector.fromArray(S, src, s2 + L);
-        int s3 = s2 + sld;
-        FloatVector c30 = FloatVector.fromArray(S, src, s3);
-        FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
-        for (int p = 0; p < depth; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            aIdx += 4;
-            bIdx += bStride;
-        }
-        int d0 = cIdx;
-        c00.intoArray(c, d0);
-        c01.intoArray(c, d0 + L);
-        int d1 = cIdx + ldc;
-        c10.intoArray(c, d1);
-        c11.intoArray(c, d1 + L);
-        int d2 = cIdx + 2 * ldc;
-        c20.intoArray(c, d2);
-        c21.intoArray(c, d2 + L);
-        int d3 = cIdx + 3 * ldc;
-        c30.intoArray(c, d3);
-        c31.intoArray(c, d3 + L);
-    }
-
-    /** 4 rows × 1 vector: see {@link #kernel8x3}. */
-    private static void kernel4x1(int depth, float[] pa, int aIdx, float[] b, int bIdx, int bStride,
-                                   float[] c, int cIdx, int ldc, boolean fresh) {
-        // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
-        float[] src = fresh ? ZEROS : c;
-        int s0 = fresh ? 0 : cIdx;
-        int sld = fresh ? 0 : ldc;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0);
-        int s1 = s0 + sld;
-        FloatVector c10 = FloatVector.fromArray(S, src, s1);
-        int s2 = s1 + sld;
-        FloatVector c20 = FloatVector.fromArray(S, src, s2);
-        int s3 = s2 + sld;
-        FloatVector c30 = FloatVector.fromArray(S, src, s3);
-        for (int p = 0; p < depth; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector a0 = FloatVector.broadcast(S, pa[aIdx]);
-            c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, pa[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, pa[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, pa[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            aIdx += 4;
-            bIdx += bStride;
-        }
-        int d0 = cIdx;
-        c00.intoArray(c, d0);
-        int d1 = cIdx + ldc;
-        c10.intoArray(c, d1);
-        int d2 = cIdx + 2 * ldc;
-        c20.intoArray(c, d2);
-        int d3 = cIdx + 3 * ldc;
-        c30.intoArray(c, d3);
     }
 
     /** 1 row × 3 vectors: see {@link #kernel8x3}. */
@@ -1214,8 +1190,8 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c70.intoArray(c, d7);
     }
 
-    /** {@link #kernel4x2} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
-    private static void kernel4x2InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+    /** 6 rows × 2 vectors as {@link #kernel8x3} computes them, {@code op(A)} row r at {@code aIdx + r·lda}. */
+    private static void kernel6x2InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
                                           float[] c, int cIdx, int ldc, boolean fresh) {
         // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
         float[] src = fresh ? ZEROS : c;
@@ -1232,10 +1208,18 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         int s3 = s2 + sld;
         FloatVector c30 = FloatVector.fromArray(S, src, s3);
         FloatVector c31 = FloatVector.fromArray(S, src, s3 + L);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        FloatVector c41 = FloatVector.fromArray(S, src, s4 + L);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
+        FloatVector c51 = FloatVector.fromArray(S, src, s5 + L);
         int r0 = aIdx;
         int r1 = r0 + lda;
         int r2 = r1 + lda;
         int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
         for (int p = 0; p < depth; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
             FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
@@ -1251,6 +1235,12 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
             bIdx += bStride;
         }
         int d0 = cIdx;
@@ -1265,10 +1255,16 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         int d3 = cIdx + 3 * ldc;
         c30.intoArray(c, d3);
         c31.intoArray(c, d3 + L);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        c41.intoArray(c, d4 + L);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
+        c51.intoArray(c, d5 + L);
     }
 
-    /** {@link #kernel4x1} with {@code op(A) = A} read in place: row r at {@code aIdx + r·lda}. */
-    private static void kernel4x1InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
+    /** 6 rows × 1 vector as {@link #kernel8x3} computes them, {@code op(A)} row r at {@code aIdx + r·lda}. */
+    private static void kernel6x1InPlace(int depth, float[] a, int aIdx, int lda, float[] b, int bIdx, int bStride,
                                           float[] c, int cIdx, int ldc, boolean fresh) {
         // fresh: every row reads the zeros (a branch here would box the vectors on Java 17)
         float[] src = fresh ? ZEROS : c;
@@ -1281,10 +1277,16 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         FloatVector c20 = FloatVector.fromArray(S, src, s2);
         int s3 = s2 + sld;
         FloatVector c30 = FloatVector.fromArray(S, src, s3);
+        int s4 = s3 + sld;
+        FloatVector c40 = FloatVector.fromArray(S, src, s4);
+        int s5 = s4 + sld;
+        FloatVector c50 = FloatVector.fromArray(S, src, s5);
         int r0 = aIdx;
         int r1 = r0 + lda;
         int r2 = r1 + lda;
         int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
         for (int p = 0; p < depth; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
             FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
@@ -1295,6 +1297,10 @@ final class VectorGemmKernels implements BlockedGemmKernels {
             c20 = a2.fma(b0, c20);
             FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
             c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = a5.fma(b0, c50);
             bIdx += bStride;
         }
         int d0 = cIdx;
@@ -1305,5 +1311,9 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         c20.intoArray(c, d2);
         int d3 = cIdx + 3 * ldc;
         c30.intoArray(c, d3);
+        int d4 = cIdx + 4 * ldc;
+        c40.intoArray(c, d4);
+        int d5 = cIdx + 5 * ldc;
+        c50.intoArray(c, d5);
     }
 }

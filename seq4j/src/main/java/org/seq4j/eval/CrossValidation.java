@@ -45,31 +45,37 @@ import org.slf4j.LoggerFactory;
  *       With imbalanced data (SMS spam: 13 % spam) plain shuffled folds would let a fold's accuracy move
  *       with its share of the rare class, adding that noise to the standard deviation, and could leave a
  *       training part without a class.</li>
- *   <li><b>The λ grid</b> defaults to {@code 1e-5, 1e-4, 1e-3, 1e-2}, the grid of SentEval's PyTorch
- *       classifier, whose weight decay on the mean cross-entropy is this class's λ exactly (its scikit-learn
- *       grid, {@code C = 2⁻² … 2³} on a summed loss, is {@code λ = 1/(C·N)}, about {@code 3e-5 … 9e-4} for
- *       {@code N = 4500}). With a single λ there is nothing to choose and no inner fold is fitted.</li>
+ *   <li><b>The λ grid</b> defaults to {@code 1e-6, 1e-5, …, 1e-1}: the grid of SentEval's PyTorch classifier,
+ *       {@code 1e-5 … 1e-2}, whose weight decay on the mean cross-entropy is this class's λ exactly, widened
+ *       by a decade at each end, because on SMS spam the mean of word2vec vectors chose SentEval's smallest
+ *       value in every fold, so the best λ lay outside it. (SentEval's scikit-learn grid,
+ *       {@code C = 2⁻² … 2³} on a summed loss, is {@code λ = 1/(C·N)}, about {@code 3e-5 … 9e-4} for
+ *       {@code N = 4500}.) With a single λ there is nothing to choose and no inner fold is fitted.</li>
  *   <li><b>Inner folds</b> default to 5 while the outer ones default to 10: SentEval uses its {@code kfold}
  *       for both, but the inner fits dominate the cost ({@code k·k'·|grid|} of the {@code k·(k'·|grid| + 1)}
  *       fits) and 5 folds of 90 % of the data already average λ's score over as many examples.</li>
- *   <li><b>Features scaled by their standard deviations</b> over each training part (the same factors
- *       applied to its test part; a constant column is left as it is), without centring: a departure from
- *       SentEval, which uses the vectors as they are. {@link LogisticRegression} trains by full-batch Adam,
- *       whose steps have a fixed size in weight units (about the learning rate), so vectors of scale 0.01
- *       (a mean of barely trained word vectors) need weights of order 100 that a few hundred steps never
- *       reach, and the accuracy would measure the encoder's output scale rather than what its vectors
- *       hold. After scaling, every encoder's weights are of order one and multiplying an encoder's vectors
- *       by a constant changes nothing. Centring would make bag-of-words counts dense, losing the sparse
- *       training of {@link LogisticRegression}; without it the model class is unchanged (a linear
- *       classifier of the raw vectors) and only the penalty is measured in scaled units,
- *       {@code λ·Σ (w_j·s_j)²}. {@link Builder#standardize standardize(false)} gives SentEval's raw
- *       vectors.</li>
- *   <li>The classifier is the given {@link LogisticRegression.Config} with its λ replaced by the grid's;
- *       fits start from zero (no warm start), so that each depends on its data and λ only.</li>
- *   <li><b>Cost</b>: {@code k·(k'·|grid| + 1)} fits, 210 with the defaults, each of at most
+ *   <li><b>Features standardised</b> by each training part's statistics (the same applied to its test part):
+ *       every column divided by its standard deviation (a constant column is left as it is) and, when the
+ *       training part is dense (more than a quarter non-zero), its mean subtracted first. A departure from
+ *       SentEval, which uses the vectors as they are, so that the comparison measures what the vectors hold
+ *       rather than their scale: after scaling, multiplying an encoder's vectors by a constant changes
+ *       nothing, and the penalty weighs every feature alike ({@code λ·Σ (w_j·s_j)²} in the raw units).
+ *       Centring changes neither the model class nor the optimum (the unpenalised bias absorbs the shift),
+ *       only the conditioning of the problem, which a solver needs: uncentred thought vectors and mean word
+ *       vectors, whose columns share large common components, left full-batch Adam well above the minimum.
+ *       Bag-of-words counts are sparse and stay uncentred, which keeps their sparse training.
+ *       {@link Builder#standardize standardize(false)} gives SentEval's raw vectors.</li>
+ *   <li><b>The classifier</b> is the given {@link LogisticRegression.Config} with its λ replaced by the
+ *       grid's; by default it is solved by L-BFGS to the optimum ({@link LogisticRegression.Solver#LBFGS}),
+ *       so that every encoder is compared at its classifier's true minimum. With L-BFGS the grid is a
+ *       <i>penalty path</i>: on each inner split the fits run from the largest λ to the smallest, each
+ *       starting from the previous solution (a warm start: the same convex minimum, reached in fewer
+ *       iterations). With {@link LogisticRegression.Solver#ADAM}, which stops near the optimum rather than
+ *       at it, every fit starts from zero so that it depends on its data and λ only.</li>
+ *   <li><b>Cost</b>: {@code k·(k'·|grid| + 1)} fits, 310 with the defaults, each of at most
  *       {@link LogisticRegression.Config#maxIterations()} full passes over its training rows (two products
- *       of {@code N·F·C} multiply-adds each for dense vectors); fewer inner folds, a shorter grid or fewer
- *       iterations trade a little accuracy for time.</li>
+ *       of {@code N·F·C} multiply-adds each for dense vectors); fewer inner folds or a shorter grid trade a
+ *       little accuracy for time.</li>
  * </ul>
  *
  * <h2>Determinism and threads</h2>
@@ -102,8 +108,10 @@ public final class CrossValidation {
     private final LogisticRegression.Config classifier;
     private final boolean standardize;
     private final FitListener listener;
+    private final boolean warmStart;    // along the penalty path: only a solver that reaches the optimum
 
     private CrossValidation(Builder b) {
+        this.warmStart = b.classifier.solver() == LogisticRegression.Solver.LBFGS;
         this.folds = b.folds;
         this.innerFolds = b.innerFolds;
         this.l2Grid = b.l2Grid;
@@ -116,8 +124,8 @@ public final class CrossValidation {
 
     /**
      * Starts a configuration with the defaults: 10 outer and 5 inner folds, λ grid
-     * {@code 1e-5, 1e-4, 1e-3, 1e-2}, seed 1, {@link Kernels#threads()} threads, the default
-     * {@link LogisticRegression.Config}.
+     * {@code 1e-6, 1e-5, …, 1e-1}, seed 1, {@link Kernels#threads()} threads, the default
+     * {@link LogisticRegression.Config} with the {@link LogisticRegression.Solver#LBFGS} solver.
      *
      * @return a builder
      */
@@ -343,13 +351,15 @@ public final class CrossValidation {
                 FMatrixRMaj[] x = scaled(data.features(innerTrain, innerTest));
                 int[] innerTrainLabels = gather(labels, innerTrain);
                 int[] innerTestLabels = gather(labels, innerTest);
-                for (int g = 0; g < l2Grid.length; g++) {
+                LogisticRegression previous = null;
+                for (int g = l2Grid.length - 1; g >= 0; g--) {   // the penalty path, strongest first
                     LogisticRegression model = LogisticRegression.fit(x[0], innerTrainLabels, numClasses,
-                            withL2(classifier, l2Grid[g]));
+                            withL2(classifier, l2Grid[g]), warmStart ? previous : null);
                     if (listener != null) {
                         listener.fitted(f, j, l2Grid[g], innerTrain, innerTest);
                     }
                     innerAccuracies[g] += accuracy(model.predict(x[1]), innerTestLabels) / innerFolds;
+                    previous = model;
                 }
             }
             for (int g = 1; g < l2Grid.length; g++) {
@@ -375,8 +385,9 @@ public final class CrossValidation {
     }
 
     /**
-     * Divides every column of both parts by its standard deviation over the training part (1 for a constant
-     * column), in place, when {@link Builder#standardize} is on.
+     * Standardises every column of both parts by the training part's statistics, in place, when
+     * {@link Builder#standardize} is on: divides it by its standard deviation (1 for a constant column) and,
+     * when the training part is dense, first subtracts its mean.
      */
     private FMatrixRMaj[] scaled(FMatrixRMaj[] parts) {
         if (standardize) {
@@ -400,14 +411,17 @@ public final class CrossValidation {
                 }
             }
             float[] inverse = new float[f];
+            float[] shift = new float[f];
+            boolean centre = !LogisticObjective.isSparse(train);
             for (int j = 0; j < f; j++) {
                 double std = Math.sqrt(squares[j] / n);
                 inverse[j] = std > 0 ? (float) (1.0 / std) : 1f;
+                shift[j] = centre ? (float) mean[j] : 0f;
             }
             for (FMatrixRMaj part : parts) {
                 for (int r = 0; r < part.numRows; r++) {
                     for (int j = 0; j < f; j++) {
-                        part.data[r * f + j] *= inverse[j];
+                        part.data[r * f + j] = (part.data[r * f + j] - shift[j]) * inverse[j];
                     }
                 }
             }
@@ -563,7 +577,7 @@ public final class CrossValidation {
 
     private static LogisticRegression.Config withL2(LogisticRegression.Config c, double l2) {
         LogisticRegression.Config.Builder b = LogisticRegression.Config.builder().l2(l2).learningRate(c.learningRate())
-                .maxIterations(c.maxIterations()).tolerance(c.tolerance()).balanced(c.balanced());
+                .maxIterations(c.maxIterations()).tolerance(c.tolerance()).balanced(c.balanced()).solver(c.solver());
         if (c.classWeights() != null) {
             b.classWeights(c.classWeights());
         }
@@ -747,10 +761,11 @@ public final class CrossValidation {
     public static final class Builder {
         private int folds = 10;
         private int innerFolds = 5;
-        private double[] l2Grid = {1e-5, 1e-4, 1e-3, 1e-2};
+        private double[] l2Grid = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
         private long seed = 1;
         private int threads = Kernels.threads();
-        private LogisticRegression.Config classifier = LogisticRegression.Config.builder().build();
+        private LogisticRegression.Config classifier = LogisticRegression.Config.builder()
+                .solver(LogisticRegression.Solver.LBFGS).build();
         private boolean standardize = true;
         private FitListener listener;
 
@@ -783,7 +798,7 @@ public final class CrossValidation {
          * Sets the values λ is chosen among.
          *
          * @param values one or more distinct, finite, non-negative values in any order (default
-         *               {@code 1e-5, 1e-4, 1e-3, 1e-2}); copied
+         *               {@code 1e-6, 1e-5, …, 1e-1}); copied
          * @return this builder
          */
         public Builder l2Grid(double... values) {
@@ -816,7 +831,8 @@ public final class CrossValidation {
         /**
          * Sets the classifier's training settings; its λ is replaced by the grid's.
          *
-         * @param value the settings (default {@code LogisticRegression.Config.builder().build()})
+         * @param value the settings (default
+         *              {@code LogisticRegression.Config.builder().solver(LogisticRegression.Solver.LBFGS).build()})
          * @return this builder
          */
         public Builder classifier(LogisticRegression.Config value) {

@@ -44,7 +44,12 @@ final class LogisticObjective {
      * @param l2     λ ≥ 0
      */
     LogisticObjective(Linear linear, FMatrixRMaj x, int[] labels, CrossEntropyLoss loss, double l2) {
-        this(linear, x, labels, loss, l2, (long) nonZeros(x) * SPARSE_FACTOR <= x.getNumElements());
+        this(linear, x, labels, loss, l2, isSparse(x));
+    }
+
+    /** Whether at most a quarter of {@code x} is non-zero, so that the products run over sparse rows. */
+    static boolean isSparse(FMatrixRMaj x) {
+        return (long) nonZeros(x) * SPARSE_FACTOR <= x.getNumElements();
     }
 
     /** The same, with the sparse or the dense products whatever the density of {@code x}. */

@@ -238,6 +238,23 @@ class CrossValidationTest {
     }
 
     @Test
+    void denseFeaturesAreCentredSoThatAnOffsetChangesNothing() {
+        int n = 80;
+        int[] labels = new int[n];
+        FMatrixRMaj x = blobs(n, 5, 0.8, labels, new SplittableRandom(12));
+        FMatrixRMaj shifted = x.copy();
+        for (int i = 0; i < shifted.data.length; i++) {
+            shifted.data[i] += 8f;   // a common offset, as uncentred encoder outputs have
+        }
+        CrossValidation cv = quick().build();
+        CrossValidation.Result original = cv.run(x, labels, 2);
+        CrossValidation.Result offset = cv.run(shifted, labels, 2);
+        // the same minimum (the bias absorbs the offset), up to the rounding of the shifted floats
+        assertArrayEquals(original.chosenL2(), offset.chosenL2());
+        assertArrayEquals(original.accuracies(), offset.accuracies(), 1.0 / n);
+    }
+
+    @Test
     void scaledFeaturesMakeTheResultIndependentOfTheEncodersScale() {
         int n = 80;
         int[] labels = new int[n];

@@ -138,6 +138,57 @@ class LogisticRegressionTest {
         assertTrue(objective.value() > atOptimum);
     }
 
+    /** The minimum found by PyTorch (float64 L-BFGS to a gradient below 1e-7), see make_lbfgs_fixtures.py. */
+    @Test
+    void lbfgsReachesPyTorchsMinimum() throws java.io.IOException {
+        org.seq4j.io.TensorFile file;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/fixtures/optim/lbfgs-logistic.safetensors")) {
+            file = org.seq4j.io.TensorFile.read(in);
+        }
+        FMatrixRMaj x = file.get("x").toMatrix();
+        long[] longLabels = file.get("labels").toLongArray();
+        int[] labels = new int[longLabels.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (int) longLabels[i];
+        }
+        double l2 = Double.parseDouble(file.metadata().get("l2"));
+        double minimum = file.get("value").toDoubleArray()[0];
+        LogisticRegression lbfgs = LogisticRegression.fit(x, labels, 3, LogisticRegression.Config.builder().l2(l2)
+                .solver(LogisticRegression.Solver.LBFGS).build());
+        // float32 logits round J to about 1e-7 relative, which leaves the minimizer undetermined by about
+        // √(1e-7 / curvature) along its flattest direction: J to 1e-6, the weights to 1e-3
+        assertEquals(minimum, lbfgs.objective(), 1e-6);
+        double[] weight = file.get("weight").toDoubleArray();
+        double[] bias = file.get("bias").toDoubleArray();
+        float[] w = lbfgs.parameters().get("weight").value().data;
+        float[] b = lbfgs.parameters().get("bias").value().data;
+        for (int i = 0; i < weight.length; i++) {
+            assertEquals(weight[i], w[i], 1e-3, "weight[" + i + "]");
+        }
+        for (int i = 0; i < bias.length; i++) {
+            assertEquals(bias[i], b[i], 1e-3, "bias[" + i + "]");
+        }
+    }
+
+    @Test
+    void aWarmStartReachesTheSameMinimum() {
+        SplittableRandom random = new SplittableRandom(8);
+        FMatrixRMaj x = uniform(80, 5, 1.0, random);
+        int[] labels = indices(80, 2, random);
+        LogisticRegression.Config.Builder b = LogisticRegression.Config.builder().solver(LogisticRegression.Solver.LBFGS);
+        LogisticRegression strong = LogisticRegression.fit(x, labels, 2, b.l2(0.1).build());
+        LogisticRegression cold = LogisticRegression.fit(x, labels, 2, b.l2(1e-3).build());
+        LogisticRegression warm = LogisticRegression.fit(x, labels, 2, b.l2(1e-3).build(), strong);
+        assertEquals(cold.objective(), warm.objective(), 1e-6);
+        float[] wc = cold.parameters().get("weight").value().data;
+        float[] ww = warm.parameters().get("weight").value().data;
+        for (int i = 0; i < wc.length; i++) {
+            assertEquals(wc[i], ww[i], 1e-3, "weight[" + i + "]");
+        }
+        assertThrows(IllegalArgumentException.class, () -> LogisticRegression.fit(uniform(80, 4, 1.0, random),
+                labels, 2, b.build(), strong));
+    }
+
     @Test
     void stopsEarlyWhenTheObjectiveNoLongerMoves() {
         int[] labels = new int[30];

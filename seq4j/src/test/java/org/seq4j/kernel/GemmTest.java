@@ -236,11 +236,25 @@ class GemmTest {
         assertEquals(Boolean.parseBoolean(expected), vectorKernels() != null, "vector kernels loaded");
     }
 
+    /** A run with {@code -XX:UseAVX=2} (set by the build) computes with vectors of at most 256 bits. */
+    @Test
+    void vectorKernelsHaveAtMostTheWidthTheBuildAllows() {
+        String allowed = System.getProperty("seq4j.test.maxVectorBits");
+        assumeTrue(allowed != null, "no limit expected");
+        BlockedGemmKernels kernels = vectorKernels();
+        assertTrue(kernels != null, "vector kernels loaded");
+        // toString: VectorGemmKernels[256-bit, 6x2 kernel]
+        String name = kernels.toString();
+        int bits = Integer.parseInt(name.substring(name.indexOf('[') + 1, name.indexOf("-bit")));
+        assertTrue(bits <= Integer.parseInt(allowed), name + " within " + allowed + " bits");
+    }
+
     /**
      * Sizes on both sides of every block and kernel boundary of the vector kernels, for 256- and
      * 512-bit vectors (L = 8 or 16 lanes): columns in strips of 3, 2 and 1 vectors (8 for a single
-     * row), the last one zero-padded, NC = 384; rows in groups of 8 (or 4), the last one zero-padded,
-     * and single rows, MC = 128; depth KC = 256.
+     * row), the last one zero-padded, NC = 384; rows in groups of 8 (or 6), the last one zero-padded,
+     * and single rows, MC = 128 (or 120); depth KC = 256; with 256-bit vectors, products of at least 256
+     * rows pack {@code op(B) = B} (also with a last block of a single row, 361 = 3·120 + 1).
      */
     @Test
     void vectorKernelsEqualTheFmaChainAndThePlainKernelsBitForBit() {
@@ -250,7 +264,8 @@ class GemmTest {
             {1, 1, 1}, {1, 16, 3}, {3, 17, 5}, {4, 15, 257}, {5, 31, 2}, {7, 33, 40}, {8, 47, 1}, {9, 48, 7},
             {12, 49, 256}, {13, 65, 20}, {17, 95, 9}, {25, 97, 65}, {2, 130, 513}, {129, 40, 30},
             {136, 24, 300}, {11, 383, 17}, {6, 385, 33}, {3, 400, 12}, {10, 790, 260}, {31, 8, 100},
-            {1, 300, 40}, {1, 790, 20}, {1, 127, 260}, {129, 200, 10},
+            {1, 300, 40}, {1, 790, 20}, {1, 127, 260}, {129, 200, 10}, {121, 33, 12}, {255, 20, 9},
+            {256, 17, 30}, {300, 70, 258}, {361, 50, 20}, {260, 400, 5},
         };
         for (int[] s : shapes) {
             for (boolean transA : new boolean[] {false, true}) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.data.BucketBatcher;
 import org.seq4j.eval.Bleu;
 import org.seq4j.eval.BleuScore;
 import org.seq4j.examples.cli.Cli;
@@ -86,6 +87,9 @@ public final class TranslateMain {
             "  --input-feeding        feed the attentional vector to the next decoder step",
             "  --dropout X            dropout on embeddings, between layers and before the output (default 0.1)",
             "  --batch B              sentence pairs per batch (default 64)",
+            "  --bucket-batches K     batches per length bucket: each batch is drawn from K·B pairs of similar",
+            "                         source length; 1 for the least padding, at least the number of batches",
+            "                         of an epoch for plain shuffled batches (default 100)",
             "  --epochs N             passes over the training pairs; with --resume, the total (default 10)",
             "  --lr X                 Adam learning rate (default 0.001)",
             "  --clip X               clip the global gradient norm to X, 0 for none (default 1)",
@@ -119,7 +123,7 @@ public final class TranslateMain {
 
     private static final Options.Spec TRAIN_OPTIONS = Options.spec("--").values("data", "train", "test", "cell",
             "layers", "embedding", "hidden", "attention", "dropout", "batch", "epochs", "lr", "clip", "min-count",
-            "teacher-forcing", "seed", "checkpoint", "resume", "time-limit", "beam", "alpha", "beam-limit",
+            "teacher-forcing", "seed", "bucket-batches", "checkpoint", "resume", "time-limit", "beam", "alpha", "beam-limit",
             "plot-attention", "sentence")
             .switches("bidirectional", "input-feeding", "overwrite", "replace-unk");
     private static final Options.Spec TRANSLATE_OPTIONS = Options.spec("--").values("checkpoint", "beam", "alpha",
@@ -204,7 +208,8 @@ public final class TranslateMain {
     /** The model and training options of {@code train}. */
     private record Settings(CellType cell, int layers, boolean bidirectional, int embedding, int hidden,
                             Seq2SeqConfig.Attention attention, boolean inputFeeding, double dropout, int batch,
-                            int epochs, double lr, double clip, int minCount, double teacherForcing, long seed) {
+                            int epochs, double lr, double clip, int minCount, double teacherForcing, long seed,
+                            int bucketBatches) {
 
         static Settings parse(Options o) {
             CellType cell = Seq2SeqConfig.parseCell(o.oneOf("cell", "gru", "gru", "lstm", "rnn"));
@@ -215,7 +220,8 @@ public final class TranslateMain {
                     o.has("input-feeding"), o.doubleValue("dropout", 0.1, 0, 0.99), o.intValue("batch", 64, 1, 1 << 20),
                     o.intValue("epochs", 10, 1, 1_000_000), o.positiveValue("lr", 1e-3, 0, 10),
                     o.doubleValue("clip", 1, 0, 1e9), o.intValue("min-count", 2, 1, Integer.MAX_VALUE),
-                    o.doubleValue("teacher-forcing", 1, 0, 1), o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE));
+                    o.doubleValue("teacher-forcing", 1, 0, 1), o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
+                    o.intValue("bucket-batches", BucketBatcher.DEFAULT_BUCKET_BATCHES, 1, Integer.MAX_VALUE));
             if (s.bidirectional && s.hidden % 2 != 0) {
                 throw CliException.usage("--hidden must be even with --bidirectional (H/2 units per direction) but "
                         + "was " + s.hidden);
@@ -235,7 +241,7 @@ public final class TranslateMain {
 
         Seq2SeqTrainingConfig trainingConfig() {
             return Seq2SeqTrainingConfig.builder().epochs(epochs).batchSize(batch).learningRate(lr).clipNorm(clip)
-                    .teacherForcing(teacherForcing).seed(seed).build();
+                    .teacherForcing(teacherForcing).seed(seed).bucketBatches(bucketBatches).build();
         }
 
         /** With --resume: every model or training option given must equal the run's. */
@@ -255,6 +261,7 @@ public final class TranslateMain {
             pairs.put("clip", new Object[] {clip, training.clipNorm()});
             pairs.put("teacher-forcing", new Object[] {teacherForcing, training.teacherForcing()});
             pairs.put("seed", new Object[] {seed, training.seed()});
+            pairs.put("bucket-batches", new Object[] {bucketBatches, training.bucketBatches()});
             for (Map.Entry<String, Object[]> e : pairs.entrySet()) {
                 if (given.has(e.getKey()) && !e.getValue()[0].equals(e.getValue()[1])) {
                     throw CliException.usage("--" + e.getKey() + " " + given.string(e.getKey(), "") + " differs from the"

@@ -155,6 +155,8 @@ class SkipThoughtsMainTest {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(name) && l.contains(" ± ")),
                     name + " missing:\n" + r.out());
         }
+        // word2vec read the labelled sentences' text too: the baseline and the expansion know their words
+        assertTrue(r.out().contains("word2vec on the books and these sentences"), r.out());
         // bag of words separates these two kinds of message perfectly
         assertTrue(r.out().lines().anyMatch(l -> l.contains("bag of words") && l.contains("100.00 ± 0.00")), r.out());
     }
