@@ -5,14 +5,17 @@
 #
 # Settings: dim 100, window 5, min-count 5, alpha 0.025 decayed linearly, EPOCHS epochs (default 5);
 #   seq4j and seq4j-spark: skip-gram, negative sampling (5), sample 1e-3, the exact update; seq4j with 2
-#     threads, seq4j-spark in local[2] (2 executor threads) with --syncs-per-epoch SYNCS (default 4);
+#     threads, seq4j-spark in local[2] (2 executor threads) with --syncs-per-epoch SYNCS (default 4) and
+#     --sync SYNC (default average: parameter averaging; sum: the updates added; sqrt: added and divided by sqrt(k));
 #   MLlib: skip-gram with hierarchical softmax (its only mode; no subsampling), local[2], the same
 #     partitions and epochs (setNumIterations). MLlib runs on Spark MLLIB_SPARK (default 4.1.0, the newest
 #     spark-mllib on Maven Central when this was written), resolved by Maven into OUT/mllib.
 #
-# Usage: bench/word2vec_spark_vs_mllib.sh [--epochs N] [--partitions "1 2 4 8"] [--syncs N] [--no-mllib]
+# Usage: bench/word2vec_spark_vs_mllib.sh [--epochs N] [--partitions "1 2 4 8"] [--syncs N] [--sync MODES]
+#                                         [--no-mllib]
 #                                         [--data DIR] [--out DIR]
 #   --data DIR   folder with sotu/, gutenberg-sentences/, bible-kjv/ (default: $SEQ4J_DATA)
+#   --sync MODES the seq4j-spark combinations to run, any of "average sum sqrt" (default average)
 #   --out DIR    work folder for the corpus, the vectors and the logs (default /tmp/seq4j-w2v-spark)
 #
 # Figures per run: wall s (whole process, by /usr/bin/time), train s (the tool's own training time),
@@ -26,6 +29,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 EPOCHS=5
 PARTITIONS="1 2 4 8"
 SYNCS=4
+SYNC_MODES=average
 MLLIB=1
 MLLIB_SPARK="${MLLIB_SPARK:-4.1.0}"
 DATA="${SEQ4J_DATA:-}"
@@ -35,10 +39,11 @@ while [ $# -gt 0 ]; do
     --epochs) EPOCHS="$2"; shift 2 ;;
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --syncs) SYNCS="$2"; shift 2 ;;
+    --sync) SYNC_MODES="$2"; shift 2 ;;
     --no-mllib) MLLIB=0; shift ;;
     --data) DATA="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--epochs N] [--partitions \"1 2 4 8\"] [--syncs N] [--no-mllib] [--data DIR] [--out DIR]" >&2
+    *) echo "usage: $0 [--epochs N] [--partitions \"1 2 4 8\"] [--syncs N] [--sync MODES] [--no-mllib] [--data DIR] [--out DIR]" >&2
        exit 2 ;;
   esac
 done
@@ -109,9 +114,13 @@ W2V_FLAGS=(-size 100 -window 5 -negative 5 -hs 0 -sample 1e-3 -min-count 5 -alph
 measure "seq4j 2 threads" "$OUT/seq4j.vec" "$OUT/seq4j.log" \
   "$ROOT/examples/run" word2vec -train "$CORPUS" -output "$OUT/seq4j.vec" "${W2V_FLAGS[@]}" -threads 2
 for p in $PARTITIONS; do
-  measure "seq4j-spark $p partitions" "$OUT/seq4j-spark-$p.vec" "$OUT/seq4j-spark-$p.log" \
-    "$ROOT/examples/run" word2vec-spark -train "$CORPUS" -output "$OUT/seq4j-spark-$p.vec" "${W2V_FLAGS[@]}" \
-    --master "local[2]" --partitions "$p" --syncs-per-epoch "$SYNCS"
+  for mode in $SYNC_MODES; do
+    name="seq4j-spark $p partitions"
+    [ "$SYNC_MODES" = average ] || name="$name, $mode"
+    measure "$name" "$OUT/seq4j-spark-$p-$mode.vec" "$OUT/seq4j-spark-$p-$mode.log" \
+      "$ROOT/examples/run" word2vec-spark -train "$CORPUS" -output "$OUT/seq4j-spark-$p-$mode.vec" \
+      "${W2V_FLAGS[@]}" --master "local[2]" --partitions "$p" --syncs-per-epoch "$SYNCS" --sync "$mode"
+  done
   if [ "$MLLIB" = 1 ]; then
     # shellcheck disable=SC2086
     measure "mllib $p partitions" "$OUT/mllib-$p.vec" "$OUT/mllib-$p.log" \

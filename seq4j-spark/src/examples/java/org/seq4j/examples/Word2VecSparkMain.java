@@ -23,6 +23,7 @@ import org.seq4j.spark.SparkWord2Vec;
  * Trains word2vec on Apache Spark ({@link SparkWord2Vec}) with the flags of {@code examples/run word2vec}:
  * <pre>
  *   word2vec-spark -train FILE|DIR -output FILE [--master local[2]] [--partitions N] [--syncs-per-epoch S]
+ *                  [--sync average|sum|sqrt]
  *                  [the word2vec flags: -size -window -sample -hs -negative -iter -min-count -alpha -binary
  *                   -cbow -seed -trainer -batch]
  * </pre>
@@ -37,13 +38,15 @@ public final class Word2VecSparkMain {
 
     static final String USAGE = String.join("\n",
             "usage: word2vec-spark -train FILE|DIR -output FILE [--master M] [--partitions N] [--syncs-per-epoch S]"
-                    + " [word2vec options]",
+                    + " [--sync average|sum|sqrt] [word2vec options]",
             "  -train FILE|DIR|URI  training text (a directory: every file in it; hdfs://... as Spark reads it),",
             "                       one sentence per line",
             "  -output FILE         where the vectors go (text, or binary with -binary 1), written by the driver",
             "  --master M           Spark master (default: spark-submit's, else local[2])",
             "  --partitions N       partitions that train at the same time (default 2)",
-            "  --syncs-per-epoch S  averages of the tables per epoch (default 4)",
+            "  --syncs-per-epoch S  synchronisations of the tables per epoch (default 4)",
+            "  --sync MODE          rows k partitions changed: averaged (average, default), their updates added (sum)",
+            "                       or added and divided by sqrt(k) (sqrt); see docs/spark.md",
             "  and the options of 'examples/run word2vec --help' (-threads is ignored: one task per partition)",
             "ends with: summary words=N vocab=V seconds=S words_per_sec=W train_seconds=T train_words_per_sec=X");
 
@@ -79,6 +82,7 @@ public final class Word2VecSparkMain {
         String train = null;
         int partitions = 2;
         int syncs = 4;
+        SparkWord2Vec.Sync sync = SparkWord2Vec.Sync.AVERAGE;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -86,6 +90,7 @@ public final class Word2VecSparkMain {
                 case "-train" -> train = value(args, i++);
                 case "--partitions" -> partitions = count(args[i], value(args, i++));
                 case "--syncs-per-epoch" -> syncs = count(args[i], value(args, i++));
+                case "--sync" -> sync = sync(value(args, i++));
                 default -> rest.add(args[i]);
             }
         }
@@ -132,7 +137,7 @@ public final class Word2VecSparkMain {
             long trainStart = System.nanoTime();
             WordVectors vectors;
             try {
-                vectors = new SparkWord2Vec(o.config, partitions, syncs).train(lines, vocabulary);
+                vectors = new SparkWord2Vec(o.config, partitions, syncs, sync).train(lines, vocabulary);
             } catch (Word2VecDivergedException e) {
                 throw CliException.failure(e.getMessage() + "; nothing was written to " + o.output
                         + "; give a smaller -alpha", e);
@@ -157,6 +162,15 @@ public final class Word2VecSparkMain {
             throw CliException.usage("option " + args[i] + " needs a value");
         }
         return args[i + 1];
+    }
+
+    private static SparkWord2Vec.Sync sync(String value) {
+        return switch (value) {
+            case "sum" -> SparkWord2Vec.Sync.SUM;
+            case "average" -> SparkWord2Vec.Sync.AVERAGE;
+            case "sqrt" -> SparkWord2Vec.Sync.SQRT;
+            default -> throw CliException.usage("--sync must be 'average', 'sum' or 'sqrt' but was '" + value + "'");
+        };
     }
 
     private static int count(String flag, String value) {

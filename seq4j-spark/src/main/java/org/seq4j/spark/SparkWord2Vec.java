@@ -45,14 +45,26 @@ import scala.Tuple2;
  *               shrinking, learning rate as the single-machine trainer; the rate from the words of all
  *               partitions, see Word2VecPartitionTrainer); return the rows it changed, weighted by n_p,
  *               the words it processed
- *   driver:     every changed row := Σ_p n_p·row_p / Σ_p n_p over the partitions p that changed it;
- *               rows no partition changed stay as they were
+ *   driver:     combine the changed rows ({@link Sync}); rows no partition changed stay as they were
  * </pre>
- * The average is the parameter averaging of distributed SGD, weighted by the words each partition
- * processed, and taken per row over the partitions that updated the row: a word seen in only one partition
- * keeps that partition's update whole instead of having it divided by the number of partitions (plain
- * averaging shrinks the updates of rare words, which each partition sees only a part of). With one
- * partition the rounds reproduce the single-machine trainer with one thread bit for bit.
+ * Three ways to combine the rows that {@code k} partitions changed from the round's base row {@code b}
+ * (docs/spark.md measures them):
+ * <ul>
+ *   <li>{@link Sync#AVERAGE} (the default): {@code row := Σ_p n_p·row_p / Σ_p n_p} over the partitions p
+ *       that changed the row, weighted by the words {@code n_p} each processed: the parameter averaging of
+ *       distributed SGD (and of Spark MLlib's {@code Word2Vec}). A row that k partitions update by small
+ *       steps moves about 1/k as far as on one machine, so quality falls as partitions grow; the rows of
+ *       very frequent words, which each partition drives close to where it would drive them alone, stay
+ *       stable.</li>
+ *   <li>{@link Sync#SUM}: {@code row := b + Σ_p (row_p − b)}, every partition's update added, as the
+ *       threads of the single-machine trainer add theirs into shared tables (Hogwild), only later. Every
+ *       row moves as far as on one machine; the frequent rows overshoot by up to k times, which two
+ *       partitions tolerate and four or more do not (training collapses).</li>
+ *   <li>{@link Sync#SQRT}: {@code row := b + Σ_p (row_p − b) / √k}, between the two (the square-root
+ *       scaling rule of large-batch SGD).</li>
+ * </ul>
+ * A row changed by one partition only keeps that partition's values in both modes, so with one partition
+ * the rounds reproduce the single-machine trainer with one thread bit for bit.
  *
  * <p>The partial results are combined with {@code treeReduce} on the executors, so that the driver receives
  * one merged copy of the changed rows per round. Progress (round, words/s, learning rate, time left) is
@@ -65,6 +77,30 @@ public final class SparkWord2Vec {
     private final Word2VecConfig config;
     private final int partitions;
     private final int syncsPerEpoch;
+    private final Sync sync;
+
+    /** How the rows that several partitions changed in a round are combined (see the class comment). */
+    public enum Sync {
+        /** Every partition's change of the row is added to the round's base row. */
+        SUM,
+        /** The partitions' changes of the row are added and divided by the square root of their number. */
+        SQRT,
+        /** The partitions' rows are averaged, weighted by the words each processed. */
+        AVERAGE
+    }
+
+    /**
+     * Creates a trainer that averages the partitions' rows ({@link Sync#AVERAGE}).
+     *
+     * @param config        the training settings ({@code threads} is ignored: each partition is one task)
+     * @param partitions    how many partitions train at the same time ({@code >= 1}); the corpus is
+     *                      coalesced or repartitioned to this many
+     * @param syncsPerEpoch how often per epoch the tables are synchronised ({@code >= 1})
+     * @throws IllegalArgumentException if a count is below 1 or the configuration uses the full softmax
+     */
+    public SparkWord2Vec(Word2VecConfig config, int partitions, int syncsPerEpoch) {
+        this(config, partitions, syncsPerEpoch, Sync.AVERAGE);
+    }
 
     /**
      * Creates a trainer.
@@ -72,11 +108,13 @@ public final class SparkWord2Vec {
      * @param config        the training settings ({@code threads} is ignored: each partition is one task)
      * @param partitions    how many partitions train at the same time ({@code >= 1}); the corpus is
      *                      coalesced or repartitioned to this many
-     * @param syncsPerEpoch how often per epoch the tables are averaged ({@code >= 1})
+     * @param syncsPerEpoch how often per epoch the tables are synchronised ({@code >= 1})
+     * @param sync          how the rows several partitions changed are combined
      * @throws IllegalArgumentException if a count is below 1 or the configuration uses the full softmax
      */
-    public SparkWord2Vec(Word2VecConfig config, int partitions, int syncsPerEpoch) {
+    public SparkWord2Vec(Word2VecConfig config, int partitions, int syncsPerEpoch, Sync sync) {
         this.config = Objects.requireNonNull(config, "config");
+        this.sync = Objects.requireNonNull(sync, "sync");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1 but was " + partitions);
         }
@@ -209,11 +247,13 @@ public final class SparkWord2Vec {
         long wordsDone = 0;
         long totalWords = (long) config.epochs() * vocabulary.totalCount();
         int rounds = config.epochs() * syncsPerEpoch;
-        LOG.info("training {} on {} words ({} distinct) for {} epochs in {} partitions, {} syncs per epoch",
-                config.architecture(), vocabulary.totalCount(), v, config.epochs(), partitions, syncsPerEpoch);
+        LOG.info("training {} on {} words ({} distinct) for {} epochs in {} partitions, {} syncs per epoch ({})",
+                config.architecture(), vocabulary.totalCount(), v, config.epochs(), partitions, syncsPerEpoch,
+                sync.name().toLowerCase(Locale.ROOT));
         ConfigData cfg = new ConfigData(config);
         int parts = partitions;
         int slices = syncsPerEpoch;
+        Sync mode = sync;
         for (int round = 0; round < rounds; round++) {
             int slice = round % slices;
             boolean endOfEpoch = slice == slices - 1;
@@ -230,8 +270,8 @@ public final class SparkWord2Vec {
                 Word2VecPartitionTrainer.Outcome outcome = trainer.train(sliceOf,
                         statesBroadcast.value()[p].state(), before, parts, endOfEpoch);
                 return Collections.singletonList(Contribution.of(p, parts, base, own, outcome)).iterator();
-            }, true).treeReduce(Contribution::merge, 2);
-            merged.applyTo(tables);
+            }, true).treeReduce((a, b) -> Contribution.merge(a, b, mode, tablesBroadcast.value()), 2);
+            merged.applyTo(tables, sync);
             for (int p = 0; p < partitions; p++) {
                 states[p] = merged.states[p].state();
             }
@@ -289,7 +329,7 @@ public final class SparkWord2Vec {
                 if (!Float.isFinite(syn0[w][i])) {
                     String word = vocabulary.word(w);
                     throw new Word2VecDivergedException(word, "training diverged: the vector of '" + word + "' is "
-                            + syn0[w][i] + " at [" + i + "] after averaging the partitions");
+                            + syn0[w][i] + " at [" + i + "] after combining the partitions' updates");
                 }
             }
         }
@@ -462,22 +502,25 @@ public final class SparkWord2Vec {
     }
 
     /**
-     * The rows that one or more partitions changed in a round, averaged over those partitions with their
-     * word counts as weights, and the partitions' states.
+     * The rows that one or more partitions changed in a round, combined over those partitions (summed
+     * updates or weighted mean, {@link Sync}), and the partitions' states.
      */
     static final class Contribution implements Serializable {
         private static final long serialVersionUID = 1L;
-        /** Per table (syn0, syn1neg, syn1): the weighted mean of each changed row, null for unchanged rows. */
+        /** Per table (syn0, syn1neg, syn1): each changed row as combined so far, null for unchanged rows. */
         final float[][][] rows;
         /** Per table: the sum of the weights of the partitions that changed each row. */
         final double[][] weights;
+        /** Per table: how many partitions changed each row. */
+        final int[][] counts;
         final StateData[] states;
         long words;
         long advancedWords;
 
-        private Contribution(float[][][] rows, double[][] weights, StateData[] states) {
+        private Contribution(float[][][] rows, double[][] weights, int[][] counts, StateData[] states) {
             this.rows = rows;
             this.weights = weights;
+            this.counts = counts;
             this.states = states;
         }
 
@@ -486,33 +529,39 @@ public final class SparkWord2Vec {
                                Word2VecPartitionTrainer.Outcome outcome) {
             float[][][] rows = new float[3][][];
             double[][] weights = new double[3][];
+            int[][] counts = new int[3][];
             double weight = Math.max(1, outcome.words());
             for (int t = 0; t < 3; t++) {
                 float[][] before = base.table(t);
                 float[][] after = trained.table(t);
                 rows[t] = new float[after.length][];
                 weights[t] = new double[after.length];
+                counts[t] = new int[after.length];
                 for (int r = 0; r < after.length; r++) {
                     if (!Arrays.equals(before[r], after[r])) {
                         rows[t][r] = after[r];
                         weights[t][r] = weight;
+                        counts[t][r] = 1;
                     }
                 }
             }
             StateData[] states = new StateData[partitions];
             states[p] = new StateData(outcome.state());
-            Contribution c = new Contribution(rows, weights, states);
+            Contribution c = new Contribution(rows, weights, counts, states);
             c.words = outcome.words();
             c.advancedWords = outcome.advancedWords();
             return c;
         }
 
         /**
-         * Merges two contributions into {@code a} (a running weighted mean per row):
-         * {@code mean = meanA + (meanB - meanA) · wB / (wA + wB)}; a row changed by one side only keeps that
-         * side's values exactly.
+         * Merges two contributions into {@code a}. A row changed by one side only keeps that side's values
+         * exactly; a row both changed becomes {@code rowA + rowB − base} ({@link Sync#SUM}: the two sides'
+         * updates added) or {@code rowA + (rowB − rowA) · wB / (wA + wB)} ({@link Sync#AVERAGE}: a running
+         * weighted mean).
+         *
+         * @param base the round's tables, before any partition trained on them
          */
-        static Contribution merge(Contribution a, Contribution b) {
+        static Contribution merge(Contribution a, Contribution b, Sync sync, Tables base) {
             for (int t = 0; t < 3; t++) {
                 for (int r = 0; r < a.rows[t].length; r++) {
                     float[] rb = b.rows[t][r];
@@ -523,15 +572,24 @@ public final class SparkWord2Vec {
                     if (ra == null) {
                         a.rows[t][r] = rb;
                         a.weights[t][r] = b.weights[t][r];
+                        a.counts[t][r] = b.counts[t][r];
                         continue;
                     }
                     double wa = a.weights[t][r];
                     double wb = b.weights[t][r];
-                    float share = (float) (wb / (wa + wb));
-                    for (int i = 0; i < ra.length; i++) {
-                        ra[i] += (rb[i] - ra[i]) * share;
+                    if (sync != Sync.AVERAGE) {     // SUM and SQRT: rowA + rowB - base, scaled in applyTo
+                        float[] rbase = base.table(t)[r];
+                        for (int i = 0; i < ra.length; i++) {
+                            ra[i] += rb[i] - rbase[i];
+                        }
+                    } else {
+                        float share = (float) (wb / (wa + wb));
+                        for (int i = 0; i < ra.length; i++) {
+                            ra[i] += (rb[i] - ra[i]) * share;
+                        }
                     }
                     a.weights[t][r] = wa + wb;
+                    a.counts[t][r] += b.counts[t][r];
                 }
             }
             for (int p = 0; p < a.states.length; p++) {
@@ -544,14 +602,23 @@ public final class SparkWord2Vec {
             return a;
         }
 
-        /** Writes the averaged rows into the driver's tables; unchanged rows stay. */
-        void applyTo(Tables tables) {
+        /** Writes the combined rows into the driver's tables; unchanged rows stay. */
+        void applyTo(Tables tables, Sync sync) {
             for (int t = 0; t < 3; t++) {
                 float[][] table = tables.table(t);
                 for (int r = 0; r < table.length; r++) {
-                    if (rows[t][r] != null) {
-                        table[r] = rows[t][r];
+                    float[] row = rows[t][r];
+                    if (row == null) {
+                        continue;
                     }
+                    if (sync == Sync.SQRT && counts[t][r] > 1) {
+                        float scale = (float) (1 / Math.sqrt(counts[t][r]));
+                        float[] base = table[r];
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] = base[i] + (row[i] - base[i]) * scale;
+                        }
+                    }
+                    table[r] = row;
                 }
             }
         }
