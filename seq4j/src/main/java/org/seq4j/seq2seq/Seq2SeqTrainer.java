@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link Seq2SeqModel} on sentence pairs as the reference does: epochs over length-bucketed,
- * shuffled batches; per batch, zero the gradients, forward with teacher forcing (or scheduled sampling),
- * backward, clip the global gradient norm, one Adam step.
+ * Trains a {@link Seq2SeqModel} on sentence pairs as the reference does: epochs over seeded, shuffled
+ * batches (plain, or drawn from length buckets: {@link Seq2SeqTrainingConfig#bucketBatches}); per batch,
+ * zero the gradients, forward with teacher forcing (or scheduled sampling), backward, clip the global
+ * gradient norm, one Adam step.
  *
  * <pre>
  *   epoch e:  the batches of BucketBatcher.plan(e) over the source lengths (seed and e fix the order)

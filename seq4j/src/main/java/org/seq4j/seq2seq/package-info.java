@@ -27,7 +27,7 @@
  *       encoder's final state, attention (or none), input feeding, dropout, the output layer; teacher
  *       forcing and scheduled sampling; a {@link org.seq4j.seq2seq.StepDecoder}.</li>
  *   <li>{@link org.seq4j.seq2seq.Seq2SeqTrainer} with its {@link org.seq4j.seq2seq.Seq2SeqTrainingConfig}:
- *       bucketed epochs, Adam, gradient clipping, progress, exact resume; its files are
+ *       shuffled (or length-bucketed) epochs, Adam, gradient clipping, progress, exact resume; its files are
  *       {@link org.seq4j.seq2seq.Seq2SeqCheckpoint}s (model, vocabularies, training state).</li>
  *   <li>Decoding, over any {@link org.seq4j.seq2seq.StepDecoder}, all sentences of a call as rows of one
  *       state: {@link org.seq4j.seq2seq.GreedySearch}, {@link org.seq4j.seq2seq.BeamSearch} (length

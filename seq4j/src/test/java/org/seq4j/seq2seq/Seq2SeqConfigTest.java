@@ -65,6 +65,9 @@ class Seq2SeqConfigTest {
         Seq2SeqTrainingConfig t = Seq2SeqTrainingConfig.builder().epochs(3).batchSize(5).learningRate(0.1 / 3)
                 .clipNorm(0).teacherForcing(0.75).seed(-9).bucketBatches(2).logEvery(7).build();
         assertEquals(t, Seq2SeqTrainingConfig.fromJson(t.toJson()));
+        Seq2SeqTrainingConfig plain = Seq2SeqTrainingConfig.builder().build();
+        assertEquals(Seq2SeqTrainingConfig.PLAIN_SHUFFLE, plain.bucketBatches(), "plain shuffled batches by default");
+        assertEquals(plain, Seq2SeqTrainingConfig.fromJson(plain.toJson()));
         assertThrows(JsonFormatException.class, () -> Seq2SeqConfig.fromJson(c.toJson().replace("\"cell\"", "\"kind\"")));
         assertThrows(JsonFormatException.class, () -> Seq2SeqTrainingConfig.fromJson("{\"epochs\":3}"));
         assertThrows(IllegalArgumentException.class,

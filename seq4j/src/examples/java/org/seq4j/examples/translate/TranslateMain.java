@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ejml.data.FMatrixRMaj;
-import org.seq4j.data.BucketBatcher;
 import org.seq4j.eval.Bleu;
 import org.seq4j.eval.BleuScore;
 import org.seq4j.examples.cli.Cli;
@@ -88,8 +87,8 @@ public final class TranslateMain {
             "  --dropout X            dropout on embeddings, between layers and before the output (default 0.1)",
             "  --batch B              sentence pairs per batch (default 64)",
             "  --bucket-batches K     batches per length bucket: each batch is drawn from K·B pairs of similar",
-            "                         source length; 1 for the least padding, at least the number of batches",
-            "                         of an epoch for plain shuffled batches (default 100)",
+            "                         source length (1 for the least padding); 0 for plain shuffled batches",
+            "                         drawn from all pairs alike (default 0)",
             "  --epochs N             passes over the training pairs; with --resume, the total (default 10)",
             "  --lr X                 Adam learning rate (default 0.001)",
             "  --clip X               clip the global gradient norm to X, 0 for none (default 1)",
@@ -221,7 +220,7 @@ public final class TranslateMain {
                     o.intValue("epochs", 10, 1, 1_000_000), o.positiveValue("lr", 1e-3, 0, 10),
                     o.doubleValue("clip", 1, 0, 1e9), o.intValue("min-count", 2, 1, Integer.MAX_VALUE),
                     o.doubleValue("teacher-forcing", 1, 0, 1), o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
-                    o.intValue("bucket-batches", BucketBatcher.DEFAULT_BUCKET_BATCHES, 1, Integer.MAX_VALUE));
+                    bucketBatches(o.intValue("bucket-batches", 0, 0, Integer.MAX_VALUE)));
             if (s.bidirectional && s.hidden % 2 != 0) {
                 throw CliException.usage("--hidden must be even with --bidirectional (H/2 units per direction) but "
                         + "was " + s.hidden);
@@ -231,6 +230,16 @@ public final class TranslateMain {
                         + "but --attention is none");
             }
             return s;
+        }
+
+        /** {@code --bucket-batches}: 0 stands for plain shuffling. */
+        private static int bucketBatches(int flag) {
+            return flag == 0 ? Seq2SeqTrainingConfig.PLAIN_SHUFFLE : flag;
+        }
+
+        /** The {@code --bucket-batches} value of a configuration's bucket size. */
+        private static int bucketFlag(int bucketBatches) {
+            return bucketBatches == Seq2SeqTrainingConfig.PLAIN_SHUFFLE ? 0 : bucketBatches;
         }
 
         Seq2SeqConfig modelConfig(int sourceVocabulary, int targetVocabulary) {
@@ -261,7 +270,7 @@ public final class TranslateMain {
             pairs.put("clip", new Object[] {clip, training.clipNorm()});
             pairs.put("teacher-forcing", new Object[] {teacherForcing, training.teacherForcing()});
             pairs.put("seed", new Object[] {seed, training.seed()});
-            pairs.put("bucket-batches", new Object[] {bucketBatches, training.bucketBatches()});
+            pairs.put("bucket-batches", new Object[] {bucketFlag(bucketBatches), bucketFlag(training.bucketBatches())});
             for (Map.Entry<String, Object[]> e : pairs.entrySet()) {
                 if (given.has(e.getKey()) && !e.getValue()[0].equals(e.getValue()[1])) {
                     throw CliException.usage("--" + e.getKey() + " " + given.string(e.getKey(), "") + " differs from the"
