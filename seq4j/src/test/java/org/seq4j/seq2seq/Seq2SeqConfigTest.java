@@ -22,7 +22,7 @@ class Seq2SeqConfigTest {
         assertEquals(32, other.encoderHiddenSize());
         assertEquals(96, other.decoderInputSize());
         Seq2SeqTrainingConfig t = Seq2SeqTrainingConfig.builder().build();
-        assertEquals(new Seq2SeqTrainingConfig(10, 64, 1e-3, 1.0, 1.0, 1, 100, 100), t);
+        assertEquals(new Seq2SeqTrainingConfig(10, 64, 1e-3, 1.0, 1.0, 1, Seq2SeqTrainingConfig.PLAIN_SHUFFLE, 100), t);
     }
 
     @Test
