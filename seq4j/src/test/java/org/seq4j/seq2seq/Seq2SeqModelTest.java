@@ -126,6 +126,31 @@ class Seq2SeqModelTest {
         assertEquals(cache.targetTokens(), n);
     }
 
+    @Test
+    void aNewStartReadsTheOutputWeightAsItIsNow() {
+        Seq2SeqModel model = model(small().build(), 23);
+        FMatrixRMaj before = new FMatrixRMaj(1, 1);
+        model.step(model.start(List.of(SOURCES)), new int[] {1, 1, 1}, before);
+        // a training step would change the weights between two decodes
+        float[] w = model.parameters().get("out.weight").value().data;
+        for (int i = 0; i < w.length; i++) {
+            w[i] = -2f * w[i] + 0.01f * (i % 7);
+        }
+        Seq2SeqModel.TrainingCache cache = model.forward(sources(), targets(), 1.0, null, null);
+        FMatrixRMaj expected = new FMatrixRMaj(cache.targetTokens(), VT);
+        System.arraycopy(cache.logits().data, 0, expected.data, 0, expected.getNumElements());
+        org.seq4j.tensor.Tensors.logSoftmaxRows(expected, expected);
+        FMatrixRMaj after = new FMatrixRMaj(1, 1);
+        model.step(model.start(List.of(SOURCES)), new int[] {1, 1, 1}, after);
+        for (int b = 0; b < SOURCES.length; b++) {
+            for (int v = 0; v < VT; v++) {
+                // the first step's row of sentence b is row b of the time-major logits
+                assertEquals(expected.get(b, v), after.get(b, v), 2e-6, "b=" + b + " v=" + v);
+            }
+        }
+        assertNotEquals(before.get(0, 0), after.get(0, 0));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("options")
     void stepByStepTrainingEqualsWholeSequences(String name, Seq2SeqConfig config, double ignored) {
