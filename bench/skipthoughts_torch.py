@@ -38,7 +38,7 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BOOKS_DIR = os.path.join(HERE, "..", "src", "examples", "resources", "skipthoughts")
+BOOKS_DIR = os.path.join(HERE, "..", "seq4j", "src", "examples", "resources", "skipthoughts")
 BOOKS = ["austen-emma", "austen-persuasion", "austen-sense", "carroll-alice", "chesterton-brown",
          "chesterton-thursday", "bryant-stories", "burgess-busterbrown"]
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
