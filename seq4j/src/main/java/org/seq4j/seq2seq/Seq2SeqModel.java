@@ -15,6 +15,7 @@ import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.rnn.DirectionBridge;
+import org.seq4j.rnn.FrozenRecurrentLayer;
 import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentInit;
 import org.seq4j.rnn.RecurrentLayer;
@@ -124,13 +125,6 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     private final Linear output;
     private final Parameter outputBias;
     private final Parameters parameters = new Parameters();
-    /**
-     * W_outᵀ, (H, V), for decoding: refreshed by every {@link #start}. The kernels read {@code op(B) = B}
-     * in place, whereas {@code Bᵀ} (the layer's own {@code x·Wᵀ}) is gathered into packed strips at every
-     * product: once per decoding step, that gather of the whole output weight took about a third of the
-     * time of a greedy step. Same fma chains either way, so the same log-probabilities bit for bit.
-     */
-    private float[] outputWeightT = new float[0];
 
     /**
      * Creates a model initialised as PyTorch initialises the reference, from one seeded stream, module by
@@ -699,9 +693,11 @@ public final class Seq2SeqModel implements StepDecoder, Module {
 
     /**
      * {@inheritDoc} Runs the encoder once over the batch (no dropout), computes the attention keys, and
-     * starts the decoder from the encoder's (bridged) final state. Also copies the output weight, transposed,
-     * for the steps: the steps of every state read the output weight as it was at the latest {@code start}
-     * (change the parameters between decodes, not during one).
+     * starts the decoder from the encoder's (bridged) final state. The state keeps copies of the decoder's
+     * weights and of {@code W_out}, transposed, for its steps: the kernels read a plain operand in place,
+     * whereas products with {@code Wᵀ} gather the weight into packed strips at every step (for the output
+     * weight, a third of the time of a greedy step). So a state decodes with the parameters as they were at
+     * its start, and every step costs the same arithmetic as before, with the same results bit for bit.
      */
     @Override
     public State start(List<int[]> sources) {
@@ -743,13 +739,10 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             h0 = bridge.forward(h0).output();
             c0 = lstm ? bridge.forward(c0).output() : null;
         }
-        int v = config.targetVocabularySize();
-        int h = config.hiddenSize();
-        if (outputWeightT.length != h * v) {
-            outputWeightT = new float[h * v];
-        }
-        RowArrayMatrix.transposeRowsInto(output.weight().value().data, 0, h, 0, v, outputWeightT, 0, v);
         DecodingState state = new DecodingState(this, batch, steps);
+        state.frozenDecoder = decoder.freeze();
+        RowArrayMatrix.transposeRowsInto(output.weight().value().data, 0, config.hiddenSize(), 0,
+                config.targetVocabularySize(), state.outputWeightT, 0, config.targetVocabularySize());
         state.recurrent = decoder.newState(batch);
         state.recurrent.setTo(h0, c0);
         if (attention != null) {
@@ -759,8 +752,8 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     }
 
     /**
-     * {@inheritDoc} One product per decoder layer over all rows, the attention, one output product (from the
-     * transposed output weight copied by the latest {@link #start}).
+     * {@inheritDoc} Per decoder layer two products over all rows, then the attention and one output product,
+     * from the weights copied by {@link #start}.
      */
     @Override
     public void step(State state, int[] previous, FMatrixRMaj logProbabilities) {
@@ -801,7 +794,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             x = s.input;
         }
         s.top.reshape(rows, h);
-        decoder.step(x, s.recurrent, s.top);
+        s.frozenDecoder.step(x, s.recurrent, s.top);
         FMatrixRMaj top = s.top;
         if (attention != null) {
             s.attended = attention.forwardStep(s.top, s.rowSentence, s.memory, s.attended);
@@ -811,9 +804,9 @@ public final class Seq2SeqModel implements StepDecoder, Module {
                 s.feed.setTo(top);
             }
         }
-        // logits = top·W_outᵀ + b_out, from the transposed copy made by start
+        // logits = top·W_outᵀ + b_out, from the state's copy of W_outᵀ
         float[] logits = logProbabilities.data;
-        Gemm.sgemm(false, false, rows, v, h, top.data, 0, h, outputWeightT, 0, v, false, logits, 0, v);
+        Gemm.sgemm(false, false, rows, v, h, top.data, 0, h, s.outputWeightT, 0, v, false, logits, 0, v);
         float[] bias = outputBias.value().data;
         for (int r = 0; r < rows; r++) {
             int row = r * v;
@@ -912,6 +905,10 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         final FMatrixRMaj input = new FMatrixRMaj(1, 1);
         final FMatrixRMaj top = new FMatrixRMaj(1, 1);
         final FMatrixRMaj scratch = new FMatrixRMaj(1, 1);
+        /** The decoder's weights as at start, laid out for stepping. */
+        FrozenRecurrentLayer frozenDecoder;
+        /** W_outᵀ (H, V) as at start. */
+        final float[] outputWeightT;
 
         DecodingState(Seq2SeqModel owner, int sentences, int sourceSteps) {
             this.owner = owner;
@@ -925,6 +922,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             }
             this.feed = new FMatrixRMaj(sentences, owner.config.hiddenSize());
             this.weights = new FMatrixRMaj(sentences, sourceSteps);
+            this.outputWeightT = new float[owner.config.hiddenSize() * owner.config.targetVocabularySize()];
         }
 
         @Override
