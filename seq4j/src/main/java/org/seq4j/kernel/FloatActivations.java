@@ -176,6 +176,18 @@ public final class FloatActivations {
     }
 
     /**
+     * The exponential of a value that is at most 0, for a softmax: {@link #expOfNonPositive} on
+     * {@code [−87, 0]}, {@code Math.exp} rounded to float below (where the result is below about
+     * 1.6·10⁻³⁸ and underflows to subnormals and to 0 as in float arithmetic, instead of being clamped).
+     *
+     * @param x the argument, at most 0
+     * @return {@code e^x}
+     */
+    public static float expForSoftmax(float x) {
+        return x >= EXP_MIN ? expOfNonPositive(x) : (float) Math.exp(x);
+    }
+
+    /**
      * Logistic sigmoid of one value, exact to float rounding and stable for large {@code |x|}: computed in
      * double as {@code 1/(1 + e^−x)} for {@code x ≥ 0} and {@code e^x/(1 + e^x)} below, then rounded.
      *

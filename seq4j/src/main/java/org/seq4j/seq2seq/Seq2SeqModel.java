@@ -9,6 +9,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.TokenBatch;
 import org.seq4j.kernel.Gemm;
 import org.seq4j.kernel.RowArrayMatrix;
+import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Module;
@@ -814,7 +815,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
                 logits[row + j] += bias[j];
             }
         }
-        Tensors.logSoftmaxRows(logProbabilities, logProbabilities);
+        s.logSoftmax.apply(logProbabilities);
     }
 
     /** {@inheritDoc} The recurrent state is gathered in place while R stays the same. */
@@ -884,6 +885,44 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     // ----------------------------------------------------------------------------------------------
 
     /** The rows being decoded by a {@link Seq2SeqModel}. */
+    /**
+     * The log-softmax of a step's (R, V) logits in place, row by row, the rows shared out over the worker team
+     * when there are enough of them: each row is computed alone, so the result does not depend on the threads.
+     */
+    static final class LogSoftmaxRows implements WorkerTeam.Task {
+
+        /** Below this many logits the rows run on the calling thread. */
+        private static final long PARALLEL_MIN_LOGITS = 1L << 16;
+
+        private FMatrixRMaj logits;
+        private int parts;
+
+        void apply(FMatrixRMaj m) {
+            logits = m;
+            if (Gemm.threads() > 1 && (long) m.numRows * m.numCols >= PARALLEL_MIN_LOGITS) {
+                WorkerTeam team = WorkerTeam.shared();
+                parts = team.size();
+                team.run(this);
+            } else {
+                parts = 1;
+                run(0);
+            }
+            logits = null;
+        }
+
+        /** Rows [part·R/parts, (part + 1)·R/parts). */
+        @Override
+        public void run(int part) {
+            int rows = logits.numRows;
+            int v = logits.numCols;
+            int from = (int) ((long) rows * part / parts);
+            int to = (int) ((long) rows * (part + 1) / parts);
+            for (int r = from; r < to; r++) {
+                RowSoftmax.logSoftmaxInPlace(logits.data, r * v, v);
+            }
+        }
+    }
+
     static final class DecodingState implements State {
 
         final Seq2SeqModel owner;
@@ -909,6 +948,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         FrozenRecurrentLayer frozenDecoder;
         /** W_outᵀ (H, V) as at start. */
         final float[] outputWeightT;
+        final LogSoftmaxRows logSoftmax = new LogSoftmaxRows();
 
         DecodingState(Seq2SeqModel owner, int sentences, int sourceSteps) {
             this.owner = owner;

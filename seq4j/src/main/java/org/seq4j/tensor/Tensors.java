@@ -336,7 +336,9 @@ public final class Tensors {
 
     /**
      * Row-wise softmax {@code y(r, j) = exp(x(r, j) − max_r) / Σ_k exp(x(r, k) − max_r)}; subtracting the
-     * row maximum keeps it finite for any finite input.
+     * row maximum keeps it finite for any finite input. The exponentials are
+     * {@link FloatActivations#expForSoftmax} (within 1.2·10⁻⁷ of {@code Math.exp}, twice as fast), the sum
+     * in double.
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -349,7 +351,7 @@ public final class Tensors {
             float max = rowMax(x.data, row, cols);
             double sum = 0.0;
             for (int c = 0; c < cols; c++) {
-                float e = (float) Math.exp(x.data[row + c] - max);
+                float e = FloatActivations.expForSoftmax(x.data[row + c] - max);
                 y.data[row + c] = e;
                 sum += e;
             }
@@ -361,7 +363,8 @@ public final class Tensors {
     }
 
     /**
-     * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}.
+     * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}, the
+     * exponentials by {@link FloatActivations#expForSoftmax}, the sum in double.
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -374,7 +377,7 @@ public final class Tensors {
             float max = rowMax(x.data, row, cols);
             double sum = 0.0;
             for (int c = 0; c < cols; c++) {
-                sum += Math.exp(x.data[row + c] - max);
+                sum += FloatActivations.expForSoftmax(x.data[row + c] - max);
             }
             // (x − max) − log Σ rather than x − (max + log Σ): the shift is exact for nearby values, so the
             // result is accurate relative to itself, not to the size of max.

@@ -144,4 +144,17 @@ class FloatActivationsTest {
                 && FloatActivations.expOfNonPositive(-1000f) < 2e-38f);
         assertTrue(Float.isNaN(FloatActivations.expOfNonPositive(Float.NaN)));
     }
+
+    @Test
+    void expForSoftmaxUnderflowsAsFloatBelowTheClampOfExpOfNonPositive() {
+        for (float x = 0f; x >= -87f; x = Math.nextDown(x) - 1e-2f * Math.abs(x)) {
+            assertTrue(FloatActivations.expForSoftmax(x) == FloatActivations.expOfNonPositive(x), "x=" + x);
+        }
+        for (float x = -87.0001f; x >= -200f; x -= 0.37f) {
+            assertTrue(FloatActivations.expForSoftmax(x) == (float) Math.exp(x), "x=" + x);
+        }
+        assertTrue(FloatActivations.expForSoftmax(-104f) == 0f);
+        assertTrue(FloatActivations.expForSoftmax(Float.NEGATIVE_INFINITY) == 0f);
+        assertTrue(Float.isNaN(FloatActivations.expForSoftmax(Float.NaN)));
+    }
 }
