@@ -884,7 +884,6 @@ public final class Seq2SeqModel implements StepDecoder, Module {
 
     // ----------------------------------------------------------------------------------------------
 
-    /** The rows being decoded by a {@link Seq2SeqModel}. */
     /**
      * The log-softmax of a step's (R, V) logits in place, row by row, the rows shared out over the worker team
      * when there are enough of them: each row is computed alone, so the result does not depend on the threads.
@@ -896,14 +895,18 @@ public final class Seq2SeqModel implements StepDecoder, Module {
 
         private FMatrixRMaj logits;
         private int parts;
+        /** scratch[part]: the exponentials of one row, at least V floats; grown, never shrunk. */
+        private float[][] scratch = new float[0][];
 
         void apply(FMatrixRMaj m) {
             logits = m;
             if (Gemm.threads() > 1 && (long) m.numRows * m.numCols >= PARALLEL_MIN_LOGITS) {
                 WorkerTeam team = WorkerTeam.shared();
                 parts = team.size();
+                ensureScratch(parts, m.numCols);
                 team.run(this);
             } else {
+                ensureScratch(1, m.numCols);
                 parts = 1;
                 run(0);
             }
@@ -918,10 +921,23 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
             for (int r = from; r < to; r++) {
-                RowSoftmax.logSoftmaxInPlace(logits.data, r * v, v);
+                RowSoftmax.logSoftmaxInPlace(logits.data, r * v, v, scratch[part]);
+            }
+        }
+
+        private void ensureScratch(int count, int v) {
+            if (scratch.length < count) {
+                scratch = Arrays.copyOf(scratch, count);
+            }
+            for (int p = 0; p < count; p++) {
+                if (scratch[p] == null || scratch[p].length < v) {
+                    scratch[p] = new float[v];
+                }
             }
         }
     }
+
+    /** The rows being decoded by a {@link Seq2SeqModel}. */
 
     static final class DecodingState implements State {
 
