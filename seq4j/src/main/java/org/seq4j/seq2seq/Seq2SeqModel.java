@@ -805,17 +805,11 @@ public final class Seq2SeqModel implements StepDecoder, Module {
                 s.feed.setTo(top);
             }
         }
-        // logits = top·W_outᵀ + b_out, from the state's copy of W_outᵀ
+        // logits = top·W_outᵀ + b_out, from the state's copy of W_outᵀ; the bias is added row by row by
+        // the log-softmax, while the row is in the cache
         float[] logits = logProbabilities.data;
         Gemm.sgemm(false, false, rows, v, h, top.data, 0, h, s.outputWeightT, 0, v, false, logits, 0, v);
-        float[] bias = outputBias.value().data;
-        for (int r = 0; r < rows; r++) {
-            int row = r * v;
-            for (int j = 0; j < v; j++) {
-                logits[row + j] += bias[j];
-            }
-        }
-        s.logSoftmax.apply(logProbabilities);
+        s.logSoftmax.apply(logProbabilities, outputBias.value().data);
     }
 
     /** {@inheritDoc} The recurrent state is gathered in place while R stays the same. */
@@ -885,8 +879,9 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     // ----------------------------------------------------------------------------------------------
 
     /**
-     * The log-softmax of a step's (R, V) logits in place, row by row, the rows shared out over the worker team
-     * when there are enough of them: each row is computed alone, so the result does not depend on the threads.
+     * The log-softmax of a step's (R, V) logits plus a (V) bias, in place, row by row, the rows shared out
+     * over the worker team when there are enough of them: each row is computed alone, so the result does not
+     * depend on the threads.
      */
     static final class LogSoftmaxRows implements WorkerTeam.Task {
 
@@ -894,12 +889,18 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         private static final long PARALLEL_MIN_LOGITS = 1L << 16;
 
         private FMatrixRMaj logits;
+        private float[] bias;
         private int parts;
         /** scratch[part]: the exponentials of one row, at least V floats; grown, never shrunk. */
         private float[][] scratch = new float[0][];
 
-        void apply(FMatrixRMaj m) {
+        /**
+         * @param m    (R, V) the logits without bias; overwritten with the log-softmax of {@code m + bias}
+         * @param bias (V) added to every row; not modified
+         */
+        void apply(FMatrixRMaj m, float[] bias) {
             logits = m;
+            this.bias = bias;
             if (Gemm.threads() > 1 && (long) m.numRows * m.numCols >= PARALLEL_MIN_LOGITS) {
                 WorkerTeam team = WorkerTeam.shared();
                 parts = team.size();
@@ -911,6 +912,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
                 run(0);
             }
             logits = null;
+            bias = null;
         }
 
         /** Rows [part·R/parts, (part + 1)·R/parts). */
@@ -920,8 +922,13 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             int v = logits.numCols;
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
+            float[] z = logits.data;
             for (int r = from; r < to; r++) {
-                RowSoftmax.logSoftmaxInPlace(logits.data, r * v, v, scratch[part]);
+                int row = r * v;
+                for (int j = 0; j < v; j++) {
+                    z[row + j] += bias[j];
+                }
+                RowSoftmax.logSoftmaxInPlace(z, row, v, scratch[part]);
             }
         }
 
