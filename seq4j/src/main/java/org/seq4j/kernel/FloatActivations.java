@@ -13,7 +13,9 @@ package org.seq4j.kernel;
  *   <li>{@link #word2vecSigmoid(float)}: the 1000-entry table of {@code word2vec.c}, a semantic choice
  *       of word2vec training (its results follow the table), not an approximation to improve.</li>
  * </ul>
- * and {@link #expOfNonPositive(float)}, the exponential of a softmax's shifted logits.
+ * and {@link #expOfNonPositive(float)}, the exponential of a softmax's shifted logits, with
+ * {@link #softmaxExponentials}, a whole softmax row of them (vectorised with the Vector API when the JVM has
+ * it, the same floats bit for bit) and their sum.
  *
  * <h2>The fast tanh and sigmoid</h2>
  * For the gate arithmetic of recurrent cells, in loops that HotSpot C2 vectorises (about 0.5 ns per
