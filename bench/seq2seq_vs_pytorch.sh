@@ -15,6 +15,7 @@
 #   SEQ2SEQ_PEER   path of torch_seq2seq.py (required; not part of seq4j)
 #   PYTHON         the Python with torch (default /usr/bin/python3)
 #   BEAM_LIMIT     test pairs decoded by beam search (default 1000, the peer's)
+#   DECODE_PASSES  passes of the last part, seq4j decoding all test pairs again in a fresh JVM (default 5)
 #   SEQ4J_JAVA_OPTS  JVM options of seq4j (default -Xmx450m -XX:+UseSerialGC --add-modules jdk.incubator.vector
 #                    -Dseq4j.threads=2: training allocates nothing per step, so a heap sized to the model and
 #                    its largest batch, with the serial collector, is all it needs; the JVM otherwise keeps
@@ -86,4 +87,21 @@ for name, t, s, better in rows:
     ratio = s / t if t else float("nan")
     print(f"{name:44s} {t:10.2f} {s:10.2f} {ratio:13.2f}x  ({better} is better)")
 print(f"== training loss after the last epoch: seq4j {seq4j['train_loss']}")
+PY
+
+# Decoding once more in a fresh JVM, several passes over the same sentences (translate eval --repeat):
+# the first pass includes the JIT's compilation of the decoding code, the last is the steady state.
+# The peer's figures above are its single pass.
+echo "== seq4j decoding the saved model again in a fresh JVM, passes over all test pairs (eval --repeat)"
+greedy_passes="$("$ROOT/examples/run" translate eval --checkpoint "$WORK/model.safetensors" --data "$DATA" --beam 1 \
+    --repeat "${DECODE_PASSES:-5}" 2>/dev/null | grep '^pass ')"
+beam_passes="$("$ROOT/examples/run" translate eval --checkpoint "$WORK/model.safetensors" --data "$DATA" --beam 5 \
+    --alpha 1 --repeat "${DECODE_PASSES:-5}" 2>/dev/null | grep '^pass ')"
+"$PYTHON" - "$TORCH_JSON" "$greedy_passes" "$beam_passes" <<'PY'
+import json, re, sys
+torch = json.loads(sys.argv[1])
+for name, key, text in (("greedy", "greedy_sentences_per_sec", sys.argv[2]), ("beam-5", "beam_sentences_per_sec", sys.argv[3])):
+    speeds = [float(x) for x in re.findall(r"([\d.]+) sentences/s", text)]
+    passes = " ".join(f"{s:.1f}" for s in speeds)
+    print(f"seq4j {name} sentences/s by pass: {passes}; last pass / PyTorch's single pass: {speeds[-1] / torch[key]:.2f}x")
 PY

@@ -13,7 +13,9 @@ package org.seq4j.kernel;
  *   <li>{@link #word2vecSigmoid(float)}: the 1000-entry table of {@code word2vec.c}, a semantic choice
  *       of word2vec training (its results follow the table), not an approximation to improve.</li>
  * </ul>
- * and {@link #expOfNonPositive(float)}, the exponential of a softmax's shifted logits.
+ * and {@link #expOfNonPositive(float)}, the exponential of a softmax's shifted logits, with
+ * {@link #softmaxExponentials}, a whole softmax row of them (vectorised with the Vector API when the JVM has
+ * it, the same floats bit for bit) and their sum.
  *
  * <h2>The fast tanh and sigmoid</h2>
  * For the gate arithmetic of recurrent cells, in loops that HotSpot C2 vectorises (about 0.5 ns per
@@ -145,10 +147,32 @@ public final class FloatActivations {
 
     // Cephes expf: e^x = 2^k · e^r with k = round(x·log2 e), r = x − k·ln 2 (ln 2 in two parts), e^r by a
     // polynomial of degree 7 on [−ln2/2, ln2/2].
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HIGH = 0.693359375f;
-    private static final float LN2_LOW = -2.12194440e-4f;
-    private static final float EXP_MIN = -87f;
+    // (package-private: VectorExpKernels computes with the same constants)
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HIGH = 0.693359375f;
+    static final float LN2_LOW = -2.12194440e-4f;
+    static final float EXP_MIN = -87f;
+    static final float EXP_P0 = 1.9875691500e-4f;
+    static final float EXP_P1 = 1.3981999507e-3f;
+    static final float EXP_P2 = 8.3334519073e-3f;
+    static final float EXP_P3 = 4.1665795894e-2f;
+    static final float EXP_P4 = 1.6666665459e-1f;
+    static final float EXP_P5 = 5.0000001201e-1f;
+
+    /** The vectorised exponentials, or null. */
+    private static final ExpKernels VECTOR_EXP =
+            Simd.load(ExpKernels.class, "org.seq4j.kernel.VectorExpKernels").orElse(null);
+
+    /**
+     * Shortest row for the vectorised exponentials: until C2 compiles their loop every vector operation
+     * allocates, so rows of a few values (attention over a short sentence) keep the scalar loop.
+     */
+    static final int VECTOR_EXP_MIN = 64;
+
+    /** Whether {@link #softmaxExponentials} computes with the Vector API (for the tests). */
+    static boolean vectorExponentials() {
+        return VECTOR_EXP != null;
+    }
 
     /**
      * The exponential of a value that is at most 0, as a softmax needs for its logits minus their maximum:
@@ -165,14 +189,71 @@ public final class FloatActivations {
         int k = (int) (v * LOG2E - 0.5f);                   // round to nearest (v ≤ 0)
         float r = v - k * LN2_HIGH;
         r = r - k * LN2_LOW;
-        float p = 1.9875691500e-4f;
-        p = Math.fma(p, r, 1.3981999507e-3f);
-        p = Math.fma(p, r, 8.3334519073e-3f);
-        p = Math.fma(p, r, 4.1665795894e-2f);
-        p = Math.fma(p, r, 1.6666665459e-1f);
-        p = Math.fma(p, r, 5.0000001201e-1f);
+        float p = EXP_P0;
+        p = Math.fma(p, r, EXP_P1);
+        p = Math.fma(p, r, EXP_P2);
+        p = Math.fma(p, r, EXP_P3);
+        p = Math.fma(p, r, EXP_P4);
+        p = Math.fma(p, r, EXP_P5);
         p = Math.fma(p * r, r, r) + 1f;
         return p * Float.intBitsToFloat((k + 127) << 23);
+    }
+
+    /**
+     * The exponential of a value that is at most 0, for a softmax: {@link #expOfNonPositive} on
+     * {@code [−87, 0]}, {@code Math.exp} rounded to float below (where the result is below about
+     * 1.6·10⁻³⁸ and underflows to subnormals and to 0 as in float arithmetic, instead of being clamped).
+     *
+     * @param x the argument, at most 0
+     * @return {@code e^x}
+     */
+    public static float expForSoftmax(float x) {
+        return x >= EXP_MIN ? expOfNonPositive(x) : (float) Math.exp(x);
+    }
+
+    /**
+     * The exponentials of a softmax row and their sum:
+     * <pre>
+     *   y[yOff + i] = expForSoftmax(x[xOff + i] − max)      i &lt; n
+     *   returns     Σ_i y[yOff + i]                         in double: four partial sums over i mod 4,
+     *                                                       added as (s0 + s1) + (s2 + s3)
+     * </pre>
+     * The exponentials are those of {@link #expForSoftmax(float)} bit for bit, computed with the Vector API
+     * when the JVM has it (16 or 8 at a time); the sum is plain Java either way, so the result does not
+     * depend on which ran.
+     *
+     * @param x    the row's values; not modified (unless it is {@code y})
+     * @param xOff index of the first value
+     * @param max  the row's maximum (any value ≥ it keeps the arguments ≤ 0)
+     * @param y    the exponentials; written in {@code [yOff, yOff + n)} (may be {@code x} with
+     *             {@code yOff == xOff})
+     * @param yOff index of the first exponential
+     * @param n    the row's length, ≥ 0
+     * @return the sum of the exponentials
+     */
+    public static double softmaxExponentials(float[] x, int xOff, float max, float[] y, int yOff, int n) {
+        if (VECTOR_EXP != null && n >= VECTOR_EXP_MIN) {
+            VECTOR_EXP.expForSoftmax(x, xOff, max, y, yOff, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] = expForSoftmax(x[xOff + i] - max);
+            }
+        }
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += y[yOff + i];
+            s1 += y[yOff + i + 1];
+            s2 += y[yOff + i + 2];
+            s3 += y[yOff + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += y[yOff + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -24,6 +24,13 @@ import org.seq4j.tensor.Tensors;
  * over the row-major weights (ten times faster at the sizes of a character model). States come from the
  * layer's {@link RecurrentLayer#newState(int)} (or {@link #newState(int)}) and work with both.
  *
+ * <p>From {@value #BATCH_PRODUCTS_MIN} rows on (a batch of sentences being translated, the beams of beam
+ * search), a step computes each layer's products as two matrix products over all rows instead of one row
+ * product per row, from plain copies {@code W_ihᵀ (I_k, G·H)} and {@code W_hhᵀ (H, G·H)} (so the copy holds
+ * the weights twice, in both layouts): the kernels read {@code op(B) = B} in place, where {@link RecurrentLayer#step}'s products with
+ * {@code Wᵀ} gather the weights into packed strips at every step. The same chains of multiply-adds, so the
+ * same values bit for bit.
+ *
  * <p>With batch 1 and several threads ({@link Gemm#threads()} when the copy is made) each thread
  * computes one slice of the gate columns of every layer. A slice is a matrix of its own, so that a
  * thread streams only its own weights: the halves of shared rows would each be read by both cores,
@@ -50,6 +57,9 @@ public final class FrozenRecurrentLayer {
      */
     static final long PARALLEL_MIN_WORK = 1L << 18;
 
+    /** Rows from which a step runs matrix products over all rows (see the class documentation). */
+    static final int BATCH_PRODUCTS_MIN = 4;
+
     private final RecurrentLayer source;
     private final RecurrentConfig config;
     private final RecurrentCell[] cells;
@@ -66,6 +76,9 @@ public final class FrozenRecurrentLayer {
     private final float[] inputRows;
     /** R, the rows of the table of inputRows; 0 without one. */
     private final int inputRowCount;
+    /** plainIhT[k] (I_k, G·H), plainHhT[k] (H, G·H): W_ihᵀ and W_hhᵀ as plain arrays, for batched steps. */
+    private final float[][] plainIhT;
+    private final float[][] plainHhT;
 
     FrozenRecurrentLayer(RecurrentLayer source, RecurrentCell[] cells) {
         this.source = source;
@@ -118,6 +131,16 @@ public final class FrozenRecurrentLayer {
         }
         this.inputRows = null;
         this.inputRowCount = 0;
+        this.plainIhT = new float[layers][];
+        this.plainHhT = new float[layers][];
+        for (int k = 0; k < layers; k++) {
+            RecurrentCell cell = cells[k];
+            plainIhT[k] = new float[cell.inputSize * cell.gateWidth];
+            RowArrayMatrix.transposeRowsInto(cell.weightIh.value().data, 0, cell.inputSize, 0, cell.gateWidth,
+                    plainIhT[k], 0, cell.gateWidth);
+            plainHhT[k] = new float[hs * cell.gateWidth];
+            cell.transposeWeightHh(plainHhT[k]);
+        }
     }
 
     /** A copy sharing the weights of {@code frozen}, with input products for a table. */
@@ -133,6 +156,8 @@ public final class FrozenRecurrentLayer {
         this.stateBias = frozen.stateBias;
         this.inputRows = inputRows;
         this.inputRowCount = inputRowCount;
+        this.plainIhT = frozen.plainIhT;
+        this.plainHhT = frozen.plainHhT;
     }
 
     /**
@@ -245,6 +270,10 @@ public final class FrozenRecurrentLayer {
     /** One step from the input rows {@code x} (B, I), or for batch 1 from the table row {@code row} (x null). */
     private void run(float[] x, int row, RecurrentState state, FMatrixRMaj output) {
         int batch = state.batchSize();
+        if (batch >= BATCH_PRODUCTS_MIN) {
+            runBatch(x, state, output);
+            return;
+        }
         int hs = config.hiddenSize();
         float[] h = state.hidden().data;
         float[] c = state.cellStateData();
@@ -271,6 +300,49 @@ public final class FrozenRecurrentLayer {
                     }
                 }
             }
+            // the state is updated in place: every cell reads element j of h_{t−1}, c_{t−1} before writing it
+            cell.forwardGates(batch, null, gates, 0, stateProj, h, c, off, h, c, state.aux.data, off,
+                    state.workspace);
+            in = h;
+            inOff = off;
+            inWidth = hs;
+        }
+        System.arraycopy(h, (config.numLayers() - 1) * batch * hs, output.data, 0, batch * hs);
+    }
+
+    /**
+     * One step of B ≥ {@value #BATCH_PRODUCTS_MIN} rows: per layer, the chains of {@link RecurrentCell#inputProduct}
+     * and {@link RecurrentCell#stateProduct} as matrix products over all rows from the plain transposed weights.
+     */
+    private void runBatch(float[] x, RecurrentState state, FMatrixRMaj output) {
+        int batch = state.batchSize();
+        int hs = config.hiddenSize();
+        float[][] ihT = plainIhT;
+        float[][] hhT = plainHhT;
+        float[] h = state.hidden().data;
+        float[] c = state.cellStateData();
+        float[] gates = state.gates.data;
+        float[] stateProj = state.stateProj.data;
+        float[] in = x;
+        int inOff = 0;
+        int inWidth = config.inputSize();
+        for (int k = 0; k < config.numLayers(); k++) {
+            RecurrentCell cell = cells[k];
+            int gw = cell.gateWidth;
+            int off = k * batch * hs;
+            // gates (B, G·H) = bias + in·W_ihᵀ  [+ h·W_hhᵀ];  GRU: stateProj (B, G·H) = b_hh + h·W_hhᵀ
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(inputBias[k], 0, gates, b * gw, gw);
+            }
+            Gemm.sgemm(false, false, batch, gw, inWidth, in, inOff, inWidth, ihT[k], 0, gw, true, gates, 0, gw);
+            float[] into = gates;
+            if (!cell.addsStateProductToGates()) {
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(stateBias[k], 0, stateProj, b * gw, gw);
+                }
+                into = stateProj;
+            }
+            Gemm.sgemm(false, false, batch, gw, hs, h, off, hs, hhT[k], 0, gw, true, into, 0, gw);
             // the state is updated in place: every cell reads element j of h_{t−1}, c_{t−1} before writing it
             cell.forwardGates(batch, null, gates, 0, stateProj, h, c, off, h, c, state.aux.data, off,
                     state.workspace);

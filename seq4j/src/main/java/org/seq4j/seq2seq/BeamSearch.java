@@ -95,6 +95,37 @@ public final class BeamSearch {
     private record Candidate(double logProbability, int token, int live) {
     }
 
+    /**
+     * The candidates of one sentence at one step, kept in descending order of log-probability as they are
+     * added (insertion: a candidate goes after every one with an equal value, so ties stay in the order
+     * they came, as a stable sort would leave them). At most k·k of them: a small array beats a sort.
+     */
+    private static final class Candidates {
+        private final Candidate[] sorted;
+        int size;
+
+        Candidates(int capacity) {
+            sorted = new Candidate[capacity];
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        void add(double logProbability, int token, int live) {
+            int at = size++;
+            while (at > 0 && logProbability > sorted[at - 1].logProbability()) {
+                sorted[at] = sorted[at - 1];
+                at--;
+            }
+            sorted[at] = new Candidate(logProbability, token, live);
+        }
+
+        Candidate get(int i) {
+            return sorted[i];
+        }
+    }
+
     /** A finished (or, at the end, left-over live) hypothesis with its normalised score. */
     private record Done(double score, double logProbability, Trail trail, boolean finished) {
     }
@@ -150,7 +181,7 @@ public final class BeamSearch {
         Arrays.fill(previous, model.bosIndex());
         int[] topTokens = new int[proposals];
         FMatrixRMaj logProbabilities = new FMatrixRMaj(1, 1);
-        List<Candidate> candidates = new ArrayList<>();
+        Candidates candidates = new Candidates(beamSize * proposals);
         while (rows > 0) {
             model.step(state, previous, logProbabilities);
             Decoding.checkStep(logProbabilities, rows, vocabulary);
@@ -164,13 +195,12 @@ public final class BeamSearch {
                     Live h = sentence.live.get(i);
                     topK(logProbabilities, h.row(), topTokens);
                     for (int token : topTokens) {
-                        candidates.add(new Candidate(h.logProbability() + logProbabilities.get(h.row(), token),
-                                token, i));
+                        candidates.add(h.logProbability() + logProbabilities.get(h.row(), token), token, i);
                     }
                 }
-                candidates.sort(Comparator.comparingDouble(Candidate::logProbability).reversed());  // stable
                 List<Live> next = new ArrayList<>(beamSize);
-                for (Candidate c : candidates) {
+                for (int ci = 0; ci < candidates.size; ci++) {
+                    Candidate c = candidates.get(ci);
                     Live h = sentence.live.get(c.live());
                     Trail trail = Decoding.extend(h.trail(), c.token(), attention, h.row(), sentence.sourceLength,
                             keepAttention);

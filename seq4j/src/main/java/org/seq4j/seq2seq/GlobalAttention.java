@@ -5,6 +5,7 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.seq4j.kernel.FloatActivations;
 import org.seq4j.kernel.Gemm;
+import org.seq4j.kernel.RowArrayMatrix;
 import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.nn.Init;
 import org.seq4j.nn.Module;
@@ -221,7 +222,10 @@ public final class GlobalAttention implements Module {
     /**
      * Takes the encoder outputs as the memory of the next forwards and computes their keys
      * ({@code memory·W_aᵀ} for GENERAL, {@code memory·W_a2ᵀ} for CONCAT). Starts the memory's life cycle
-     * again: its key gradients are set to zero.
+     * again: its key gradients are set to zero. Also copies {@code W_cᵀ} for the forwards: the kernels read
+     * a plain operand in place, where {@code C·W_c1ᵀ} would gather {@code W_c} into packed strips at every
+     * forward (once per decoding step). So the forwards from a memory use the parameters as they were at its
+     * prepare, as the keys do: prepare again after changing them.
      *
      * @param memory    (S·B, H) time-major encoder outputs; read, not copied: must not change until
      *                  {@link #backwardMemory}
@@ -261,6 +265,8 @@ public final class GlobalAttention implements Module {
         m.fill(memory, batchSize, steps, lengths);
         int rows = steps * batchSize;
         int h = hiddenSize;
+        // W_cᵀ (2H, H): rows [0, H) are W_c1ᵀ (context), rows [H, 2H) W_c2ᵀ (query)
+        RowArrayMatrix.transposeRowsInto(wC.value().data, 0, 2 * h, 0, h, m.wcT, 0, h);
         if (score == Score.GENERAL) {
             // keys (S·B, H) = memory·W_aᵀ
             Gemm.sgemm(false, true, rows, h, h, memory.data, 0, h, wA.value().data, 0, h, false, m.keys, 0, h);
@@ -460,11 +466,11 @@ public final class GlobalAttention implements Module {
             Gemm.sgemm(false, true, rows, h, h, q, 0, h, wA.value().data, 0, 2 * h, false, c.projected, 0, h);
         }
         forEachBlock(c, false);
-        // attentional (R, H) = tanh(C·W_c1ᵀ + Q·W_c2ᵀ)
+        // attentional (R, H) = tanh(C·W_c1ᵀ + Q·W_c2ᵀ), from the memory's copy of W_cᵀ
         float[] out = c.attentional.data;
-        float[] wc = wC.value().data;
-        Gemm.sgemm(false, true, rows, h, h, context, 0, h, wc, 0, 2 * h, false, out, 0, h);
-        Gemm.sgemm(false, true, rows, h, h, q, 0, h, wc, h, 2 * h, true, out, 0, h);
+        float[] wcT = m.wcT;
+        Gemm.sgemm(false, false, rows, h, h, context, 0, h, wcT, 0, h, false, out, 0, h);
+        Gemm.sgemm(false, false, rows, h, h, q, 0, h, wcT, h * h, h, true, out, 0, h);
         FloatActivations.tanh(out, 0, rows * h);
         if (c.padded) {
             zeroPaddedRows(c, out, h);
@@ -784,9 +790,12 @@ public final class GlobalAttention implements Module {
         // keys, dKeys: (S·B, H) (GENERAL, CONCAT); grow-only
         float[] keys = new float[0];
         float[] dKeys = new float[0];
+        /** W_cᵀ (2H, H) as at the latest prepare. */
+        final float[] wcT;
 
         private Memory(GlobalAttention owner) {
             this.owner = owner;
+            this.wcT = new float[2 * owner.hiddenSize * owner.hiddenSize];
         }
 
         void fill(FMatrixRMaj newMemory, int newBatch, int newSteps, int[] newLengths) {

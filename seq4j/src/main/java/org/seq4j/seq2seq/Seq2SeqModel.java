@@ -9,12 +9,14 @@ import org.ejml.data.FMatrixRMaj;
 import org.seq4j.data.TokenBatch;
 import org.seq4j.kernel.Gemm;
 import org.seq4j.kernel.RowArrayMatrix;
+import org.seq4j.kernel.WorkerTeam;
 import org.seq4j.nn.Embedding;
 import org.seq4j.nn.Linear;
 import org.seq4j.nn.Module;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
 import org.seq4j.rnn.DirectionBridge;
+import org.seq4j.rnn.FrozenRecurrentLayer;
 import org.seq4j.rnn.RecurrentConfig;
 import org.seq4j.rnn.RecurrentInit;
 import org.seq4j.rnn.RecurrentLayer;
@@ -124,13 +126,6 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     private final Linear output;
     private final Parameter outputBias;
     private final Parameters parameters = new Parameters();
-    /**
-     * W_outᵀ, (H, V), for decoding: refreshed by every {@link #start}. The kernels read {@code op(B) = B}
-     * in place, whereas {@code Bᵀ} (the layer's own {@code x·Wᵀ}) is gathered into packed strips at every
-     * product: once per decoding step, that gather of the whole output weight took about a third of the
-     * time of a greedy step. Same fma chains either way, so the same log-probabilities bit for bit.
-     */
-    private float[] outputWeightT = new float[0];
 
     /**
      * Creates a model initialised as PyTorch initialises the reference, from one seeded stream, module by
@@ -699,9 +694,11 @@ public final class Seq2SeqModel implements StepDecoder, Module {
 
     /**
      * {@inheritDoc} Runs the encoder once over the batch (no dropout), computes the attention keys, and
-     * starts the decoder from the encoder's (bridged) final state. Also copies the output weight, transposed,
-     * for the steps: the steps of every state read the output weight as it was at the latest {@code start}
-     * (change the parameters between decodes, not during one).
+     * starts the decoder from the encoder's (bridged) final state. The state keeps copies of the decoder's
+     * weights and of {@code W_out}, transposed, for its steps: the kernels read a plain operand in place,
+     * whereas products with {@code Wᵀ} gather the weight into packed strips at every step (for the output
+     * weight, a third of the time of a greedy step). So a state decodes with the parameters as they were at
+     * its start, and every step costs the same arithmetic as before, with the same results bit for bit.
      */
     @Override
     public State start(List<int[]> sources) {
@@ -743,13 +740,10 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             h0 = bridge.forward(h0).output();
             c0 = lstm ? bridge.forward(c0).output() : null;
         }
-        int v = config.targetVocabularySize();
-        int h = config.hiddenSize();
-        if (outputWeightT.length != h * v) {
-            outputWeightT = new float[h * v];
-        }
-        RowArrayMatrix.transposeRowsInto(output.weight().value().data, 0, h, 0, v, outputWeightT, 0, v);
         DecodingState state = new DecodingState(this, batch, steps);
+        state.frozenDecoder = decoder.freeze();
+        RowArrayMatrix.transposeRowsInto(output.weight().value().data, 0, config.hiddenSize(), 0,
+                config.targetVocabularySize(), state.outputWeightT, 0, config.targetVocabularySize());
         state.recurrent = decoder.newState(batch);
         state.recurrent.setTo(h0, c0);
         if (attention != null) {
@@ -759,8 +753,8 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     }
 
     /**
-     * {@inheritDoc} One product per decoder layer over all rows, the attention, one output product (from the
-     * transposed output weight copied by the latest {@link #start}).
+     * {@inheritDoc} Per decoder layer two products over all rows, then the attention and one output product,
+     * from the weights copied by {@link #start}.
      */
     @Override
     public void step(State state, int[] previous, FMatrixRMaj logProbabilities) {
@@ -801,7 +795,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             x = s.input;
         }
         s.top.reshape(rows, h);
-        decoder.step(x, s.recurrent, s.top);
+        s.frozenDecoder.step(x, s.recurrent, s.top);
         FMatrixRMaj top = s.top;
         if (attention != null) {
             s.attended = attention.forwardStep(s.top, s.rowSentence, s.memory, s.attended);
@@ -811,17 +805,11 @@ public final class Seq2SeqModel implements StepDecoder, Module {
                 s.feed.setTo(top);
             }
         }
-        // logits = top·W_outᵀ + b_out, from the transposed copy made by start
+        // logits = top·W_outᵀ + b_out, from the state's copy of W_outᵀ; the bias is added row by row by
+        // the log-softmax, while the row is in the cache
         float[] logits = logProbabilities.data;
-        Gemm.sgemm(false, false, rows, v, h, top.data, 0, h, outputWeightT, 0, v, false, logits, 0, v);
-        float[] bias = outputBias.value().data;
-        for (int r = 0; r < rows; r++) {
-            int row = r * v;
-            for (int j = 0; j < v; j++) {
-                logits[row + j] += bias[j];
-            }
-        }
-        Tensors.logSoftmaxRows(logProbabilities, logProbabilities);
+        Gemm.sgemm(false, false, rows, v, h, top.data, 0, h, s.outputWeightT, 0, v, false, logits, 0, v);
+        s.logSoftmax.apply(logProbabilities, outputBias.value().data);
     }
 
     /** {@inheritDoc} The recurrent state is gathered in place while R stays the same. */
@@ -890,7 +878,74 @@ public final class Seq2SeqModel implements StepDecoder, Module {
 
     // ----------------------------------------------------------------------------------------------
 
+    /**
+     * The log-softmax of a step's (R, V) logits plus a (V) bias, in place, row by row, the rows shared out
+     * over the worker team when there are enough of them: each row is computed alone, so the result does not
+     * depend on the threads.
+     */
+    static final class LogSoftmaxRows implements WorkerTeam.Task {
+
+        /** Below this many logits the rows run on the calling thread. */
+        private static final long PARALLEL_MIN_LOGITS = 1L << 16;
+
+        private FMatrixRMaj logits;
+        private float[] bias;
+        private int parts;
+        /** scratch[part]: the exponentials of one row, at least V floats; grown, never shrunk. */
+        private float[][] scratch = new float[0][];
+
+        /**
+         * @param m    (R, V) the logits without bias; overwritten with the log-softmax of {@code m + bias}
+         * @param bias (V) added to every row; not modified
+         */
+        void apply(FMatrixRMaj m, float[] bias) {
+            logits = m;
+            this.bias = bias;
+            if (Gemm.threads() > 1 && (long) m.numRows * m.numCols >= PARALLEL_MIN_LOGITS) {
+                WorkerTeam team = WorkerTeam.shared();
+                parts = team.size();
+                ensureScratch(parts, m.numCols);
+                team.run(this);
+            } else {
+                ensureScratch(1, m.numCols);
+                parts = 1;
+                run(0);
+            }
+            logits = null;
+            bias = null;
+        }
+
+        /** Rows [part·R/parts, (part + 1)·R/parts). */
+        @Override
+        public void run(int part) {
+            int rows = logits.numRows;
+            int v = logits.numCols;
+            int from = (int) ((long) rows * part / parts);
+            int to = (int) ((long) rows * (part + 1) / parts);
+            float[] z = logits.data;
+            for (int r = from; r < to; r++) {
+                int row = r * v;
+                for (int j = 0; j < v; j++) {
+                    z[row + j] += bias[j];
+                }
+                RowSoftmax.logSoftmaxInPlace(z, row, v, scratch[part]);
+            }
+        }
+
+        private void ensureScratch(int count, int v) {
+            if (scratch.length < count) {
+                scratch = Arrays.copyOf(scratch, count);
+            }
+            for (int p = 0; p < count; p++) {
+                if (scratch[p] == null || scratch[p].length < v) {
+                    scratch[p] = new float[v];
+                }
+            }
+        }
+    }
+
     /** The rows being decoded by a {@link Seq2SeqModel}. */
+
     static final class DecodingState implements State {
 
         final Seq2SeqModel owner;
@@ -912,6 +967,11 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         final FMatrixRMaj input = new FMatrixRMaj(1, 1);
         final FMatrixRMaj top = new FMatrixRMaj(1, 1);
         final FMatrixRMaj scratch = new FMatrixRMaj(1, 1);
+        /** The decoder's weights as at start, laid out for stepping. */
+        FrozenRecurrentLayer frozenDecoder;
+        /** W_outᵀ (H, V) as at start. */
+        final float[] outputWeightT;
+        final LogSoftmaxRows logSoftmax = new LogSoftmaxRows();
 
         DecodingState(Seq2SeqModel owner, int sentences, int sourceSteps) {
             this.owner = owner;
@@ -925,6 +985,7 @@ public final class Seq2SeqModel implements StepDecoder, Module {
             }
             this.feed = new FMatrixRMaj(sentences, owner.config.hiddenSize());
             this.weights = new FMatrixRMaj(sentences, sourceSteps);
+            this.outputWeightT = new float[owner.config.hiddenSize() * owner.config.targetVocabularySize()];
         }
 
         @Override

@@ -336,7 +336,9 @@ public final class Tensors {
 
     /**
      * Row-wise softmax {@code y(r, j) = exp(x(r, j) − max_r) / Σ_k exp(x(r, k) − max_r)}; subtracting the
-     * row maximum keeps it finite for any finite input.
+     * row maximum keeps it finite for any finite input. The exponentials are
+     * {@link FloatActivations#softmaxExponentials} (each within 1.2·10⁻⁷ of {@code Math.exp}, vectorised
+     * when the JVM has the Vector API), the sum in double.
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -347,12 +349,7 @@ public final class Tensors {
         for (int r = 0; r < x.numRows; r++) {
             int row = r * cols;
             float max = rowMax(x.data, row, cols);
-            double sum = 0.0;
-            for (int c = 0; c < cols; c++) {
-                float e = (float) Math.exp(x.data[row + c] - max);
-                y.data[row + c] = e;
-                sum += e;
-            }
+            double sum = FloatActivations.softmaxExponentials(x.data, row, max, y.data, row, cols);
             float inv = (float) (1.0 / sum);
             for (int c = 0; c < cols; c++) {
                 y.data[row + c] *= inv;
@@ -361,7 +358,9 @@ public final class Tensors {
     }
 
     /**
-     * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}.
+     * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}, the
+     * exponentials and their sum by {@link FloatActivations#softmaxExponentials} (written to {@code y}
+     * first; in place, to a scratch row of C floats).
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -369,13 +368,13 @@ public final class Tensors {
     public static void logSoftmaxRows(FMatrixRMaj x, FMatrixRMaj y) {
         checkSameShape(x, "x", y, "y");
         int cols = x.numCols;
+        // the exponentials go to y, or in place to a scratch row
+        float[] exponentials = x.data == y.data ? new float[cols] : y.data;
         for (int r = 0; r < x.numRows; r++) {
             int row = r * cols;
             float max = rowMax(x.data, row, cols);
-            double sum = 0.0;
-            for (int c = 0; c < cols; c++) {
-                sum += Math.exp(x.data[row + c] - max);
-            }
+            double sum = FloatActivations.softmaxExponentials(x.data, row, max, exponentials,
+                    exponentials == y.data ? row : 0, cols);
             // (x − max) − log Σ rather than x − (max + log Σ): the shift is exact for nearby values, so the
             // result is accurate relative to itself, not to the size of max.
             float logSum = (float) Math.log(sum);

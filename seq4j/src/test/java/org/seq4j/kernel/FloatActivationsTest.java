@@ -144,4 +144,56 @@ class FloatActivationsTest {
                 && FloatActivations.expOfNonPositive(-1000f) < 2e-38f);
         assertTrue(Float.isNaN(FloatActivations.expOfNonPositive(Float.NaN)));
     }
+
+    @Test
+    void expForSoftmaxUnderflowsAsFloatBelowTheClampOfExpOfNonPositive() {
+        for (float x = 0f; x >= -87f; x = Math.nextDown(x) - 1e-2f * Math.abs(x)) {
+            assertTrue(FloatActivations.expForSoftmax(x) == FloatActivations.expOfNonPositive(x), "x=" + x);
+        }
+        for (float x = -87.0001f; x >= -200f; x -= 0.37f) {
+            assertTrue(FloatActivations.expForSoftmax(x) == (float) Math.exp(x), "x=" + x);
+        }
+        assertTrue(FloatActivations.expForSoftmax(-104f) == 0f);
+        assertTrue(FloatActivations.expForSoftmax(Float.NEGATIVE_INFINITY) == 0f);
+        assertTrue(Float.isNaN(FloatActivations.expForSoftmax(Float.NaN)));
+    }
+
+    @Test
+    void softmaxExponentialsAreTheScalarOnesBitForBitAndSumInFourPartialSums() {
+        assertEquals(Simd.available(), FloatActivations.vectorExponentials());
+        SplittableRandom random = new SplittableRandom(7);
+        for (int n : new int[] {0, 1, 3, 15, 16, 17, 63, 64, 65, 100, 257, 5695}) {
+            float[] x = new float[n + 5];
+            for (int i = 0; i < x.length; i++) {
+                // mostly within [−90, 10], some far below the clamp of −87 after the shift
+                x[i] = random.nextInt(10) == 0 ? (float) (-200 * random.nextDouble()) : (float) (100 * random.nextDouble() - 90);
+            }
+            if (n > 20) {
+                x[3 + 17] = Float.NEGATIVE_INFINITY;
+            }
+            float max = 10f;
+            float[] y = new float[n + 9];
+            double sum = FloatActivations.softmaxExponentials(x, 3, max, y, 7, n);
+            double[] partial = new double[4];
+            for (int i = 0; i < n; i++) {
+                float expected = FloatActivations.expForSoftmax(x[3 + i] - max);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(y[7 + i]),
+                        "n=" + n + " i=" + i + " x=" + x[3 + i] + ": " + expected + " vs " + y[7 + i]);
+                partial[i < (n & ~3) ? i & 3 : 0] += expected;
+            }
+            assertEquals((partial[0] + partial[1]) + (partial[2] + partial[3]), sum, 0.0, "n=" + n);
+            assertEquals(0f, y[6]);
+            assertEquals(0f, y[7 + n]);
+            // in place: the same values
+            float[] inPlace = x.clone();
+            assertEquals(sum, FloatActivations.softmaxExponentials(inPlace, 3, max, inPlace, 3, n), 0.0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(y[7 + i]), Float.floatToIntBits(inPlace[3 + i]), "in place, i=" + i);
+            }
+        }
+        float[] nan = new float[100];
+        nan[50] = Float.NaN;
+        FloatActivations.softmaxExponentials(nan, 0, 0f, nan, 0, 100);
+        assertTrue(Float.isNaN(nan[50]) && nan[49] == 1f && nan[51] == 1f);
+    }
 }

@@ -18,10 +18,15 @@ import org.seq4j.text.Vocabulary;
  */
 final class Decode {
 
-    /** Sentences per greedy batch. */
-    static final int GREEDY_BATCH = 64;
-    /** Sentences per beam-search batch (k rows each). */
-    static final int BEAM_BATCH = 16;
+    /**
+     * Sentences per greedy batch. Larger batches make larger products of the output layer (which takes
+     * most of a step) and fewer starts (each copies the decoder's weights); sorted by length, a batch's
+     * rows still end together. Measured on the bundled pairs (AVX-512, 2 threads): 64 → 256 sentences
+     * took greedy decoding from about 2,500 to 4,000 sentences/s, 512 gave no more.
+     */
+    static final int GREEDY_BATCH = 256;
+    /** Sentences per beam-search batch (k rows each): 16 → 128 took beam-5 from about 650 to 1,100 sentences/s. */
+    static final int BEAM_BATCH = 128;
 
     private Decode() {
     }

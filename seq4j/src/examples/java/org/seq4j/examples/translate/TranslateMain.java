@@ -68,7 +68,7 @@ public final class TranslateMain {
             "usage: examples/run translate [train options]   (a two-minute demo on the bundled English-German pairs)",
             "       examples/run translate train [options]",
             "       examples/run translate translate --checkpoint M [--beam K] [--alpha X] [--n-best N] [--replace-unk]",
-            "       examples/run translate eval --checkpoint M (--data F.tsv | --test F.tsv) [--beam K] [--alpha X]",
+            "       examples/run translate eval --checkpoint M (--data F.tsv | --test F.tsv) [--beam K] [--alpha X] [--repeat N]",
             "",
             "Pairs are lines 'source<TAB>target[<TAB>anything]' (UTF-8, .gz read as gzip); lines without a tab are",
             "skipped. Tokens: lower-cased words and punctuation marks (\\w+|[^\\w\\s]), at most 50 per sentence.",
@@ -109,7 +109,9 @@ public final class TranslateMain {
             "translate: reads source sentences from standard input, one per line, and writes one translation per",
             "line (tokens joined by single spaces); with --n-best N > 1, N lines 'i ||| translation ||| score' per",
             "sentence (i from 0). --beam 1 is greedy search (default --beam 5, --alpha 1).",
-            "eval: BLEU of the test split of --data (or of all of --test) against its targets (default --beam 5).",
+            "eval: BLEU of the test split of --data (or of all of --test) against its targets (default --beam 5);",
+            "--repeat N decodes it N times in one run and prints the speed of each pass (the first includes",
+            "the JVM's compilation of the decoding code).",
             "",
             "  --plot-attention FILE.png --sentence \"...\"   (translate, train, or the demo) draw the attention of",
             "                         the sentence's translation as a heat map, words on both axes",
@@ -128,7 +130,7 @@ public final class TranslateMain {
     private static final Options.Spec TRANSLATE_OPTIONS = Options.spec("--").values("checkpoint", "beam", "alpha",
             "n-best", "plot-attention", "sentence").switches("replace-unk");
     private static final Options.Spec EVAL_OPTIONS = Options.spec("--").values("checkpoint", "data", "test", "beam",
-            "alpha").switches("replace-unk");
+            "alpha", "repeat").switches("replace-unk");
 
     /** The demo: a small model that translates short sentences after two minutes on 2 cores. */
     private static final Map<String, String> DEMO = demoSettings();
@@ -587,13 +589,21 @@ public final class TranslateMain {
         int beam = options.intValue("beam", 5, 1, 1000);
         double alpha = options.doubleValue("alpha", 1, 0, 100);
         boolean replaceUnknown = options.has("replace-unk");
+        int repeat = options.intValue("repeat", 1, 1, 1000);
         PathChecks.inputFile("--checkpoint", checkpoint);
         PathChecks.inputFile(data != null ? "--data" : "--test", data != null ? data : test);
         Seq2SeqCheckpoint saved = Seq2SeqCheckpoint.load(checkpoint);
         TranslationData pairs = TranslationData.read(data, null, test, false);
         TranslationData.TestSet testSet = new TranslationData.TestSet(pairs.test, saved.sourceVocabulary());
-        Decode.Result result = beam == 1 ? Decode.greedy(saved.model(), testSet.sources, false)
-                : Decode.beam(saved.model(), testSet.sources, BeamSearch.builder().beamSize(beam).alpha(alpha).build());
+        Decode.Result result = null;
+        for (int pass = 1; pass <= repeat; pass++) {
+            // the same translations every pass; later passes run on code the JIT has compiled
+            result = beam == 1 ? Decode.greedy(saved.model(), testSet.sources, false)
+                    : Decode.beam(saved.model(), testSet.sources, BeamSearch.builder().beamSize(beam).alpha(alpha).build());
+            if (repeat > 1) {
+                out.printf(Locale.ROOT, "pass %d of %d: %.1f sentences/s%n", pass, repeat, result.sentencesPerSecond());
+            }
+        }
         BleuScore score = bleu(result.best(), testSet, saved.targetVocabulary(), replaceUnknown);
         out.printf(Locale.ROOT, "BLEU %.2f (%s, %d test pairs of %s; %.1f sentences/s)%n", score.score(),
                 beam == 1 ? "greedy" : "beam " + beam + ", alpha " + alpha, testSet.size(), pairs.description,

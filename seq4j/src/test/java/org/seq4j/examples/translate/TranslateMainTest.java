@@ -120,6 +120,16 @@ class TranslateMainTest {
         Result evalSplit = run("eval", "--checkpoint", model.toString(), "--data", data.toString(), "--beam", "1");
         String bleu = summary.replaceAll(".* bleu_greedy=([\\d.]+) .*", "$1");
         assertTrue(evalSplit.out().startsWith("BLEU " + bleu + " "), evalSplit.out() + " vs " + summary);
+        // --repeat: one speed line per pass, then the same BLEU
+        Result repeated = run("eval", "--checkpoint", model.toString(), "--data", data.toString(), "--beam", "1",
+                "--repeat", "2");
+        assertSucceeded(repeated);
+        String[] passes = repeated.out().strip().split("\n");
+        assertEquals(3, passes.length, repeated.out());
+        assertTrue(passes[0].startsWith("pass 1 of 2: ") && passes[1].startsWith("pass 2 of 2: "), repeated.out());
+        assertTrue(passes[2].startsWith("BLEU " + bleu + " "), repeated.out());
+        assertTrue(run("eval", "--checkpoint", model.toString(), "--data", data.toString(), "--repeat", "0")
+                .err().contains("--repeat"));
 
         Path plot2 = dir.resolve("plot2.png");
         Result plotted = run("translate", "--checkpoint", model.toString(), "--plot-attention", plot2.toString(),
