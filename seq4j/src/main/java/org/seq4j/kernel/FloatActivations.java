@@ -257,6 +257,35 @@ public final class FloatActivations {
     }
 
     /**
+     * The sum that {@link #softmaxExponentials} returns, the same double bit for bit, without writing the
+     * exponentials anywhere (for a row that is overwritten in place only after its sum is known); each
+     * exponential is computed by the scalar {@link #expForSoftmax(float)}.
+     *
+     * @param x    the row's values; not modified
+     * @param xOff index of the first value
+     * @param max  the row's maximum
+     * @param n    the row's length, ≥ 0
+     * @return {@code Σ_i expForSoftmax(x[xOff + i] − max)}, in the partial sums of {@link #softmaxExponentials}
+     */
+    public static double softmaxExponentialSum(float[] x, int xOff, float max, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += expForSoftmax(x[xOff + i] - max);
+            s1 += expForSoftmax(x[xOff + i + 1] - max);
+            s2 += expForSoftmax(x[xOff + i + 2] - max);
+            s3 += expForSoftmax(x[xOff + i + 3] - max);
+        }
+        for (; i < n; i++) {
+            s0 += expForSoftmax(x[xOff + i] - max);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
      * Logistic sigmoid of one value, exact to float rounding and stable for large {@code |x|}: computed in
      * double as {@code 1/(1 + e^−x)} for {@code x ≥ 0} and {@code e^x/(1 + e^x)} below, then rounded.
      *

@@ -360,7 +360,7 @@ public final class Tensors {
     /**
      * Row-wise log-softmax {@code y(r, j) = (x(r, j) − max_r) − log Σ_k exp(x(r, k) − max_r)}, the
      * exponentials and their sum by {@link FloatActivations#softmaxExponentials} (written to {@code y}
-     * first; in place, to a scratch row of C floats).
+     * first; in place, only summed, by {@link FloatActivations#softmaxExponentialSum}: the same values).
      *
      * @param x (N, C); not modified
      * @param y (N, C); overwritten (may be {@code x})
@@ -368,13 +368,13 @@ public final class Tensors {
     public static void logSoftmaxRows(FMatrixRMaj x, FMatrixRMaj y) {
         checkSameShape(x, "x", y, "y");
         int cols = x.numCols;
-        // the exponentials go to y, or in place to a scratch row
-        float[] exponentials = x.data == y.data ? new float[cols] : y.data;
+        boolean inPlace = x.data == y.data;
         for (int r = 0; r < x.numRows; r++) {
             int row = r * cols;
             float max = rowMax(x.data, row, cols);
-            double sum = FloatActivations.softmaxExponentials(x.data, row, max, exponentials,
-                    exponentials == y.data ? row : 0, cols);
+            // the exponentials go to y first; in place, only their sum is taken (the same sum)
+            double sum = inPlace ? FloatActivations.softmaxExponentialSum(x.data, row, max, cols)
+                    : FloatActivations.softmaxExponentials(x.data, row, max, y.data, row, cols);
             // (x − max) − log Σ rather than x − (max + log Σ): the shift is exact for nearby values, so the
             // result is accurate relative to itself, not to the size of max.
             float logSum = (float) Math.log(sum);

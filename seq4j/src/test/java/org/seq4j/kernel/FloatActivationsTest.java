@@ -182,6 +182,7 @@ class FloatActivationsTest {
                 partial[i < (n & ~3) ? i & 3 : 0] += expected;
             }
             assertEquals((partial[0] + partial[1]) + (partial[2] + partial[3]), sum, 0.0, "n=" + n);
+            assertEquals(sum, FloatActivations.softmaxExponentialSum(x, 3, max, n), 0.0, "sum only, n=" + n);
             assertEquals(0f, y[6]);
             assertEquals(0f, y[7 + n]);
             // in place: the same values
