@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -65,6 +67,10 @@ public final class Word2VecSparkMain {
         Cli.exit(run(args, Cli.stdout(), Cli.stderr()));
     }
 
+    /** The flags this main reads itself; the rest go to the word2vec example's parser. */
+    private static final Set<String> SPARK_FLAGS = Set.of("--master", "-train", "--partitions", "--syncs-per-epoch",
+            "--sync");
+
     /**
      * Runs the tool without exiting the JVM.
      *
@@ -84,7 +90,11 @@ public final class Word2VecSparkMain {
         int syncs = 4;
         SparkWord2Vec.Sync sync = SparkWord2Vec.Sync.AVERAGE;
         List<String> rest = new ArrayList<>();
+        Set<String> given = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
+            if (SPARK_FLAGS.contains(args[i]) && !given.add(args[i])) {
+                throw CliException.usage(args[i] + " is given twice; give it once");
+            }
             switch (args[i]) {
                 case "--master" -> master = value(args, i++);
                 case "-train" -> train = value(args, i++);

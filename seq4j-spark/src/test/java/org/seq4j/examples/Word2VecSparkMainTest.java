@@ -54,6 +54,17 @@ class Word2VecSparkMainTest {
     }
 
     @Test
+    void refusesItsOwnFlagsGivenTwice() {
+        for (String[] flag : new String[][] {{"--partitions", "2"}, {"--master", "local[1]"}, {"--sync", "sum"},
+                {"--syncs-per-epoch", "2"}, {"-train", "x.txt"}}) {
+            Result r = run("-train", "x.txt", "-output", dir.resolve("v.txt").toString(), flag[0], flag[1], flag[0],
+                    flag[1]);
+            assertEquals(2, r.status(), r.toString());
+            assertTrue(r.err().contains(flag[0] + " is given twice"), r.err());
+        }
+    }
+
+    @Test
     void refusesAMissingTrainFlag() {
         Result r = run("-output", dir.resolve("v.txt").toString());
         assertEquals(2, r.status(), r.toString());
