@@ -895,6 +895,8 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         private float[][] scratch = new float[0][];
 
         /**
+         * Adds the bias to every row and takes the row's log-softmax, in place.
+         *
          * @param m    (R, V) the logits without bias; overwritten with the log-softmax of {@code m + bias}
          * @param bias (V) added to every row; not modified
          */
@@ -945,7 +947,6 @@ public final class Seq2SeqModel implements StepDecoder, Module {
     }
 
     /** The rows being decoded by a {@link Seq2SeqModel}. */
-
     static final class DecodingState implements State {
 
         final Seq2SeqModel owner;

@@ -595,11 +595,12 @@ public final class TranslateMain {
         Seq2SeqCheckpoint saved = Seq2SeqCheckpoint.load(checkpoint);
         TranslationData pairs = TranslationData.read(data, null, test, false);
         TranslationData.TestSet testSet = new TranslationData.TestSet(pairs.test, saved.sourceVocabulary());
+        BeamSearch search = beam == 1 ? null : BeamSearch.builder().beamSize(beam).alpha(alpha).build();
         Decode.Result result = null;
         for (int pass = 1; pass <= repeat; pass++) {
             // the same translations every pass; later passes run on code the JIT has compiled
-            result = beam == 1 ? Decode.greedy(saved.model(), testSet.sources, false)
-                    : Decode.beam(saved.model(), testSet.sources, BeamSearch.builder().beamSize(beam).alpha(alpha).build());
+            result = search == null ? Decode.greedy(saved.model(), testSet.sources, false)
+                    : Decode.beam(saved.model(), testSet.sources, search);
             if (repeat > 1) {
                 out.printf(Locale.ROOT, "pass %d of %d: %.1f sentences/s%n", pass, repeat, result.sentencesPerSecond());
             }
