@@ -512,16 +512,18 @@ public final class GlobalAttention implements Module {
     }
 
     /**
-     * Runs the forward or backward of every block of a cache. The blocks of the whole-sequence entry are
-     * one per sentence: they read and write disjoint rows (of the outputs, of dMemory and of the key
-     * gradients), so large ones run on the {@link WorkerTeam}, each block computed as alone, with results
-     * independent of the thread count. The blocks of the step entry may share a sentence and run in order.
+     * Runs the forward or backward of every block of a cache. A block's forward writes only its own rows
+     * (scores, weights, contexts), so the forwards of large caches run on the {@link WorkerTeam}. A
+     * block's backward also adds into its sentence's rows of dMemory and of the key gradients: the
+     * backwards run there only when every block has a sentence of its own (the whole-sequence entry); the
+     * blocks of the step entry may share a sentence and run in order. Each block is computed as alone, so
+     * results do not depend on the thread count.
      */
     private void forEachBlock(Cache c, boolean backward) {
         Memory m = c.memory;
         BlockTask task = c.blockTask;
         task.backward = backward;
-        if (c.distinctSentences && c.blocks > 1 && Gemm.threads() > 1
+        if ((c.distinctSentences || !backward) && c.blocks > 1 && Gemm.threads() > 1
                 && (long) c.rows * m.steps * hiddenSize >= PARALLEL_MIN_WORK) {
             WorkerTeam team = WorkerTeam.shared();
             task.parts = team.size();
@@ -886,7 +888,10 @@ public final class GlobalAttention implements Module {
         int stride;
         /** Whether rows beyond a block's count are padding (all steps with query lengths). */
         boolean padded;
-        /** Whether every block has a sentence of its own (all steps), so that blocks may run in parallel. */
+        /**
+         * Whether every block has a sentence of its own (all steps), so that the blocks' backwards may run in
+         * parallel.
+         */
         boolean distinctSentences;
         final BlockTask blockTask;
         /** The dMemory of the backward running (its blocks add into it). */

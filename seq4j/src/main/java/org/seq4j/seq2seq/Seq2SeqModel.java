@@ -106,6 +106,9 @@ import org.seq4j.tensor.Tensors;
  */
 public final class Seq2SeqModel implements StepDecoder, Module {
 
+    /** Below this many floats ({@code H·V}) {@code W_outᵀ} is copied on the calling thread. */
+    private static final long TRANSPOSE_PARALLEL_MIN = 1L << 18;
+
     /** The index of {@code <pad>} in both vocabularies. */
     public static final int PAD_INDEX = 0;
     /** The index of {@code <bos>} in the target vocabulary. */
@@ -742,14 +745,36 @@ public final class Seq2SeqModel implements StepDecoder, Module {
         }
         DecodingState state = new DecodingState(this, batch, steps);
         state.frozenDecoder = decoder.freeze();
-        RowArrayMatrix.transposeRowsInto(output.weight().value().data, 0, config.hiddenSize(), 0,
-                config.targetVocabularySize(), state.outputWeightT, 0, config.targetVocabularySize());
+        transposeOutputWeight(state.outputWeightT);
         state.recurrent = decoder.newState(batch);
         state.recurrent.setTo(h0, c0);
         if (attention != null) {
             state.memory = attention.prepare(encoded.output(), batch, lengths, null);
         }
         return state;
+    }
+
+    /**
+     * {@code W_outᵀ} (H, V) into {@code target}, the vocabulary's rows split over the worker team when
+     * there is more than one thread (the copy is a strided walk over {@code H·V} floats, at every start).
+     */
+    private void transposeOutputWeight(float[] target) {
+        float[] w = output.weight().value().data;
+        int h = config.hiddenSize();
+        int v = config.targetVocabularySize();
+        if (Gemm.threads() > 1 && (long) h * v >= TRANSPOSE_PARALLEL_MIN) {
+            WorkerTeam team = WorkerTeam.shared();
+            int parts = team.size();
+            team.run(part -> {
+                // 8-row groups, so that the parts write disjoint runs of 8 floats per destination row
+                int groups = (v + 7) / 8;
+                int from = Math.min(v, (int) ((long) groups * part / parts) * 8);
+                int to = Math.min(v, (int) ((long) groups * (part + 1) / parts) * 8);
+                RowArrayMatrix.transposeRowsInto(w, 0, h, from, to - from, target, from, v);
+            });
+        } else {
+            RowArrayMatrix.transposeRowsInto(w, 0, h, 0, v, target, 0, v);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.seq4j.check.GradientCheck;
 import org.seq4j.nn.Parameter;
+import org.seq4j.random.SplitMix64;
 import org.seq4j.testing.TestMatrices;
 
 /**
@@ -198,6 +199,51 @@ class GlobalAttentionTest {
         }
         for (int i = 0; i < dMemory.getNumElements(); i++) {
             assertEquals(dMemoryWhole.data[i], dMemory.data[i], 1e-5, "dMemory " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GlobalAttention.Score.class)
+    void largeStepsOnTheWorkerTeamEqualEachRowAlone(GlobalAttention.Score score) {
+        // a beam-like step: 8 rows per sentence, R·S·H above the threshold of the worker team
+        int h = 64;
+        int batch = 8;
+        int steps = 20;
+        int rows = 64;
+        SplittableRandom random = new SplittableRandom(41);
+        GlobalAttention attention = new GlobalAttention(score, h, new SplitMix64(42));
+        FMatrixRMaj memoryRows = new FMatrixRMaj(steps * batch, h);
+        FMatrixRMaj queries = new FMatrixRMaj(rows, h);
+        for (int i = 0; i < memoryRows.data.length; i++) {
+            memoryRows.data[i] = (float) random.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < queries.data.length; i++) {
+            queries.data[i] = (float) random.nextDouble(-1, 1);
+        }
+        int[] lengths = {20, 3, 17, 1, 20, 9, 12, 5};
+        int[] rowSentences = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            rowSentences[r] = r / 8;
+        }
+        int threads = org.seq4j.tensor.Kernels.threads();
+        try {
+            org.seq4j.tensor.Kernels.setThreads(2);
+            GlobalAttention.Memory memory = attention.prepare(memoryRows, batch, lengths, null);
+            GlobalAttention.Cache together = attention.forwardStep(queries, rowSentences, memory, null);
+            org.seq4j.tensor.Kernels.setThreads(1);
+            for (int r = 0; r < rows; r++) {
+                FMatrixRMaj one = new FMatrixRMaj(1, h);
+                System.arraycopy(queries.data, r * h, one.data, 0, h);
+                GlobalAttention.Cache alone = attention.forwardStep(one, new int[] {rowSentences[r]}, memory, null);
+                for (int e = 0; e < h; e++) {
+                    assertEquals(alone.attentional().get(0, e), together.attentional().get(r, e), "row " + r);
+                }
+                for (int j = 0; j < steps; j++) {
+                    assertEquals(alone.weights().get(0, j), together.weights().get(r, j), "row " + r);
+                }
+            }
+        } finally {
+            org.seq4j.tensor.Kernels.setThreads(threads);
         }
     }
 
