@@ -70,6 +70,49 @@ final class VectorExpKernels implements ExpKernels {
     }
 
     @Override
+    public float max(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (n >= 2 * L) {
+            // two accumulators: the dependency chain of one would bound the loop by max's latency
+            FloatVector m0 = FloatVector.fromArray(FLOATS, x, off);
+            FloatVector m1 = FloatVector.fromArray(FLOATS, x, off + L);
+            for (i = 2 * L; i + 2 * L <= n; i += 2 * L) {
+                m0 = m0.max(FloatVector.fromArray(FLOATS, x, off + i));
+                m1 = m1.max(FloatVector.fromArray(FLOATS, x, off + i + L));
+            }
+            max = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        return max;
+    }
+
+    @Override
+    public int argmax(float[] x, int off, int n) {
+        float max = max(x, off, n);
+        if (Float.isNaN(max)) {
+            return FloatActivations.argmaxLoop(x, off, n);   // the loop passes NaNs over; max does not
+        }
+        // the first value equal to the maximum: where the loop's > stops moving (== also matches −0 to +0,
+        // which > leaves at the first of them)
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            VectorMask<Float> equal = FloatVector.fromArray(FLOATS, x, off + j).compare(VectorOperators.EQ, max);
+            if (equal.anyTrue()) {
+                return j + equal.firstTrue();
+            }
+        }
+        for (; j < n; j++) {
+            if (x[off + j] == max) {
+                return j;
+            }
+        }
+        throw new AssertionError("the maximum " + max + " is not among the values");
+    }
+
+    @Override
     public String toString() {
         return "VectorExpKernels(" + L + " lanes)";
     }

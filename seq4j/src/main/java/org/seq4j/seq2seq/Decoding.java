@@ -3,6 +3,7 @@ package org.seq4j.seq2seq;
 import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
+import org.seq4j.kernel.FloatActivations;
 
 /**
  * What the decoding strategies share: checks of their inputs and of what a model returns, and the row
@@ -70,16 +71,7 @@ final class Decoding {
 
     /** The column of the largest value of one row (the first on ties). */
     static int argmax(FMatrixRMaj m, int row) {
-        int base = row * m.numCols;
-        int best = 0;
-        float bestValue = m.data[base];
-        for (int j = 1; j < m.numCols; j++) {
-            if (m.data[base + j] > bestValue) {
-                bestValue = m.data[base + j];
-                best = j;
-            }
-        }
-        return best;
+        return FloatActivations.argmax(m.data, row * m.numCols, m.numCols);
     }
 
     /**

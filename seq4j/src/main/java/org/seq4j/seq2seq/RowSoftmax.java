@@ -21,10 +21,7 @@ final class RowSoftmax {
      * @return {@code log Σ_i exp(x[off + i])}, computed as {@code m + log Σ_i exp(x[off + i] − m)}
      */
     static double softmax(float[] x, float[] y, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x[off + i]);
-        }
+        float max = FloatActivations.max(x, off, n);
         double sum = FloatActivations.softmaxExponentials(x, off, max, y, off, n);
         float inverse = (float) (1.0 / sum);
         for (int i = 0; i < n; i++) {
@@ -43,10 +40,7 @@ final class RowSoftmax {
      * @param scratch at least n floats for the exponentials; overwritten
      */
     static void logSoftmaxInPlace(float[] x, int off, int n, float[] scratch) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x[off + i]);
-        }
+        float max = FloatActivations.max(x, off, n);
         double sum = FloatActivations.softmaxExponentials(x, off, max, scratch, 0, n);
         float logSum = (float) Math.log(sum);
         for (int i = 0; i < n; i++) {

@@ -437,11 +437,7 @@ public final class Tensors {
     }
 
     private static float rowMax(float[] data, int offset, int length) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < length; c++) {
-            max = Math.max(max, data[offset + c]);
-        }
-        return max;
+        return length == 0 ? Float.NEGATIVE_INFINITY : FloatActivations.max(data, offset, length);
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@ package org.seq4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -196,5 +198,81 @@ class FloatActivationsTest {
         nan[50] = Float.NaN;
         FloatActivations.softmaxExponentials(nan, 0, 0f, nan, 0, 100);
         assertTrue(Float.isNaN(nan[50]) && nan[49] == 1f && nan[51] == 1f);
+    }
+
+    @Test
+    void maxIsTheScalarLoopsWithMathMaxRules() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int n : new int[] {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257, 5695}) {
+            for (int trial = 0; trial < 5; trial++) {
+                float[] x = new float[n + 4];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (200 * random.nextDouble() - 100);
+                }
+                // the maximum at the first, the last, or any element of the range; the padding holds larger values
+                int at = trial == 0 ? 0 : trial == 1 ? n - 1 : random.nextInt(n);
+                x[2 + at] = 150f + trial;
+                x[0] = 1e6f;
+                x[n + 3] = 1e6f;
+                float expected = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    expected = Math.max(expected, x[2 + i]);
+                }
+                assertEquals(expected, FloatActivations.max(x, 2, n), "n=" + n + " at=" + at);
+            }
+        }
+        float[] zeros = new float[100];
+        Arrays.fill(zeros, -0f);
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(FloatActivations.max(zeros, 0, 100)));
+        zeros[77] = 0f;
+        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(FloatActivations.max(zeros, 0, 100)));
+        float[] nan = new float[100];
+        nan[99] = Float.NaN;
+        assertTrue(Float.isNaN(FloatActivations.max(nan, 0, 100)));
+        nan[99] = Float.NEGATIVE_INFINITY;
+        nan[40] = Float.NaN;
+        assertTrue(Float.isNaN(FloatActivations.max(nan, 0, 100)));
+        float[] infinities = new float[70];
+        Arrays.fill(infinities, Float.NEGATIVE_INFINITY);
+        assertEquals(Float.NEGATIVE_INFINITY, FloatActivations.max(infinities, 0, 70));
+        assertThrows(IllegalArgumentException.class, () -> FloatActivations.max(nan, 0, 0));
+    }
+
+    @Test
+    void argmaxIsTheFirstLargestAsTheLoopFindsIt() {
+        SplittableRandom random = new SplittableRandom(13);
+        for (int n : new int[] {1, 2, 15, 16, 17, 63, 64, 65, 100, 257, 9000}) {
+            for (int trial = 0; trial < 8; trial++) {
+                float[] x = new float[n + 4];
+                for (int i = 0; i < x.length; i++) {
+                    // few distinct values, so that ties are common
+                    x[i] = trial < 4 ? random.nextInt(7) - 5 : (float) random.nextDouble(-20, 0);
+                }
+                x[0] = 100f;
+                x[n + 3] = 100f;
+                if (trial == 5) {
+                    x[2 + random.nextInt(n)] = Float.NaN;
+                }
+                if (trial == 6 && n > 1) {
+                    x[2 + n - 1] = 50f;   // the largest value last
+                }
+                if (trial == 7) {
+                    x[2] = Float.NaN;     // a NaN first: index 0, as the loop returns
+                }
+                int expected = 0;
+                for (int i = 1; i < n; i++) {
+                    if (x[2 + i] > x[2 + expected]) {
+                        expected = i;
+                    }
+                }
+                assertEquals(expected, FloatActivations.argmax(x, 2, n), "n=" + n + " trial=" + trial);
+            }
+        }
+        float[] zeros = new float[100];
+        Arrays.fill(zeros, -1f);
+        zeros[70] = -0f;
+        zeros[80] = 0f;
+        assertEquals(70, FloatActivations.argmax(zeros, 0, 100));
+        assertThrows(IllegalArgumentException.class, () -> FloatActivations.argmax(zeros, 0, 0));
     }
 }
