@@ -207,7 +207,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
     }
 
     /** Returns false when HotSpot's tiered compilation is told to stop before C2 (level 4). */
-    private static boolean c2Enabled() {
+    static boolean c2Enabled() {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             return vm == null || !Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())

@@ -1,5 +1,8 @@
 package org.seq4j.kernel;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * The activation kernels of seq4j, and its one home of the logistic sigmoid σ(x) = 1/(1 + e<sup>−x</sup>),
  * in the forms its callers rely on:
@@ -18,8 +21,10 @@ package org.seq4j.kernel;
  * it, the same floats bit for bit) and their sum.
  *
  * <h2>The fast tanh and sigmoid</h2>
- * For the gate arithmetic of recurrent cells, in loops that HotSpot C2 vectorises (about 0.5 ns per
- * element on AVX2, against 30 ns for {@link Math#tanh} and 5 ns for a sigmoid through {@link Math#exp}).
+ * For the gate arithmetic of recurrent cells: the array methods run them with the Vector API when the
+ * JVM has it (about 0.25 ns per element with AVX-512, four vectors per step), else in loops that HotSpot
+ * C2 vectorises (about 0.5 ns per element), against 30 ns for {@link Math#tanh} and 5 ns for a sigmoid
+ * through {@link Math#exp}; both compute the same floats.
  *
  * <pre>
  *   tanh(x)    ≈ x·P(x²) / Q(x²)     x clamped to [−c, c], c = 7.9053111: P of degree 6, Q of degree 3
@@ -37,6 +42,14 @@ package org.seq4j.kernel;
  *
  * <p>The array methods compute element {@code i} from element {@code i} of the same or another array
  * (one index expression per loop), the form in which C2 turns the loop into vector instructions.
+ *
+ * <h2>When the Vector API kernels run</h2>
+ * The array methods ({@link #tanh(float[], float[], int, int)}, {@link #sigmoid(float[], int, int)},
+ * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}) use the Vector API kernels for rows of
+ * {@value #VECTOR_MIN} values or more once those are loaded and warmed up, which happens together with
+ * {@link Gemm}'s kernels (see "When the Vector API kernels are warmed up" there): on a background thread,
+ * after a run has done a few seconds of work, or at once through {@link Gemm#awaitVectorKernels()}.
+ * Before that, and without the module, they run their loops. Either way the results are the same.
  */
 public final class FloatActivations {
 
@@ -55,20 +68,21 @@ public final class FloatActivations {
     }
 
     /** Beyond ±CLAMP the rational function has reached ±1 in float32. */
-    private static final float CLAMP = 7.90531110763549805f;
+    static final float CLAMP = 7.90531110763549805f;
 
     // Numerator x·(A1 + A3·x² + ... + A13·x¹²) and denominator B0 + B2·x² + B4·x⁴ + B6·x⁶.
-    private static final float A1 = 4.89352455891786e-03f;
-    private static final float A3 = 6.37261928875436e-04f;
-    private static final float A5 = 1.48572235717979e-05f;
-    private static final float A7 = 5.12229709037114e-08f;
-    private static final float A9 = -8.60467152213735e-11f;
-    private static final float A11 = 2.00018790482477e-13f;
-    private static final float A13 = -2.76076847742355e-16f;
-    private static final float B0 = 4.89352518554385e-03f;
-    private static final float B2 = 2.26843463243900e-03f;
-    private static final float B4 = 1.18534705686654e-04f;
-    private static final float B6 = 1.19825839466702e-06f;
+    // (package-private: VectorActivationKernels computes with the same constants)
+    static final float A1 = 4.89352455891786e-03f;
+    static final float A3 = 6.37261928875436e-04f;
+    static final float A5 = 1.48572235717979e-05f;
+    static final float A7 = 5.12229709037114e-08f;
+    static final float A9 = -8.60467152213735e-11f;
+    static final float A11 = 2.00018790482477e-13f;
+    static final float A13 = -2.76076847742355e-16f;
+    static final float B0 = 4.89352518554385e-03f;
+    static final float B2 = 2.26843463243900e-03f;
+    static final float B4 = 1.18534705686654e-04f;
+    static final float B6 = 1.19825839466702e-06f;
 
     private FloatActivations() {
     }
@@ -113,9 +127,7 @@ public final class FloatActivations {
      * @param to   end index (exclusive)
      */
     public static void tanh(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            a[i] = tanh(a[i]);
-        }
+        tanh(a, a, from, to);
     }
 
     /**
@@ -127,6 +139,11 @@ public final class FloatActivations {
      * @param to   end index (exclusive)
      */
     public static void tanh(float[] x, float[] y, int from, int to) {
+        ActivationKernels v = vector;
+        if (v != null && to - from >= VECTOR_MIN) {
+            v.tanh(x, from, y, from, to - from);
+            return;
+        }
         for (int i = from; i < to; i++) {
             y[i] = tanh(x[i]);
         }
@@ -140,6 +157,11 @@ public final class FloatActivations {
      * @param to   end index (exclusive)
      */
     public static void sigmoid(float[] a, int from, int to) {
+        ActivationKernels v = vector;
+        if (v != null && to - from >= VECTOR_MIN) {
+            v.sigmoid(a, from, a, from, to - from);
+            return;
+        }
         for (int i = from; i < to; i++) {
             a[i] = sigmoid(a[i]);
         }
@@ -147,7 +169,7 @@ public final class FloatActivations {
 
     // Cephes expf: e^x = 2^k · e^r with k = round(x·log2 e), r = x − k·ln 2 (ln 2 in two parts), e^r by a
     // polynomial of degree 7 on [−ln2/2, ln2/2].
-    // (package-private: VectorExpKernels computes with the same constants)
+    // (package-private: VectorActivationKernels computes with the same constants)
     static final float LOG2E = 1.44269504088896341f;
     static final float LN2_HIGH = 0.693359375f;
     static final float LN2_LOW = -2.12194440e-4f;
@@ -159,19 +181,56 @@ public final class FloatActivations {
     static final float EXP_P4 = 1.6666665459e-1f;
     static final float EXP_P5 = 5.0000001201e-1f;
 
-    /** The vectorised exponentials, or null. */
-    private static final ExpKernels VECTOR_EXP =
-            Simd.load(ExpKernels.class, "org.seq4j.kernel.VectorExpKernels").orElse(null);
+    /**
+     * The vectorised kernels once loaded and warmed up, else null. They are warmed up with {@link Gemm}'s
+     * (which starts {@link #startWarmUp}): until HotSpot's C2 has compiled them every vector operation
+     * allocates an object and runs many times slower than the loops, so a short run keeps the loops, which
+     * compute the same floats.
+     */
+    private static volatile ActivationKernels vector;
+
+    /** Set once, by the first caller that starts the warm-up. */
+    private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
+
+    /** Counted down when the warm-up has ended, with or without kernels. */
+    private static final CountDownLatch VECTOR_SETTLED = new CountDownLatch(1);
+
+    static {
+        if (!Simd.available()) {
+            WARM_UP_STARTED.set(true);
+            VECTOR_SETTLED.countDown();
+        }
+    }
+
+    /** Shortest row for the vectorised kernels: below it a row takes a few nanoseconds either way. */
+    static final int VECTOR_MIN = 64;
+
+    /** Loads and warms up the vectorised kernels on a background thread, once ({@link Gemm} calls it). */
+    static void startWarmUp() {
+        if (!WARM_UP_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread loader = new Thread(() -> {
+            try {
+                vector = Simd.load(ActivationKernels.class, "org.seq4j.kernel.VectorActivationKernels").orElse(null);
+            } finally {
+                VECTOR_SETTLED.countDown();
+            }
+        }, "seq4j-activations-warm-up");
+        loader.setDaemon(true);
+        loader.start();
+    }
 
     /**
-     * Shortest row for the vectorised exponentials: until C2 compiles their loop every vector operation
-     * allocates, so rows of a few values (attention over a short sentence) keep the scalar loop.
+     * Starts the warm-up if it has not started and waits for its end ({@link Gemm#awaitVectorKernels()}).
+     *
+     * @return whether the array methods now compute with the Vector API from {@link #VECTOR_MIN} values on
+     * @throws InterruptedException if interrupted while waiting
      */
-    static final int VECTOR_EXP_MIN = 64;
-
-    /** Whether {@link #softmaxExponentials} computes with the Vector API (for the tests). */
-    static boolean vectorExponentials() {
-        return VECTOR_EXP != null;
+    static boolean awaitVectorKernels() throws InterruptedException {
+        startWarmUp();
+        VECTOR_SETTLED.await();
+        return vector != null;
     }
 
     /**
@@ -226,8 +285,9 @@ public final class FloatActivations {
         if (n < 1) {
             throw new IllegalArgumentException("the maximum needs at least one value but n was " + n);
         }
-        if (VECTOR_EXP != null && n >= VECTOR_EXP_MIN) {
-            return VECTOR_EXP.max(x, off, n);
+        ActivationKernels v = vector;
+        if (v != null && n >= VECTOR_MIN) {
+            return v.max(x, off, n);
         }
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
@@ -257,8 +317,9 @@ public final class FloatActivations {
         if (n < 1) {
             throw new IllegalArgumentException("the argmax needs at least one value but n was " + n);
         }
-        if (VECTOR_EXP != null && n >= VECTOR_EXP_MIN) {
-            return VECTOR_EXP.argmax(x, off, n);
+        ActivationKernels v = vector;
+        if (v != null && n >= VECTOR_MIN) {
+            return v.argmax(x, off, n);
         }
         return argmaxLoop(x, off, n);
     }
@@ -297,8 +358,9 @@ public final class FloatActivations {
      * @return the sum of the exponentials
      */
     public static double softmaxExponentials(float[] x, int xOff, float max, float[] y, int yOff, int n) {
-        if (VECTOR_EXP != null && n >= VECTOR_EXP_MIN) {
-            VECTOR_EXP.expForSoftmax(x, xOff, max, y, yOff, n);
+        ActivationKernels v = vector;
+        if (v != null && n >= VECTOR_MIN) {
+            v.expForSoftmax(x, xOff, max, y, yOff, n);
         } else {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = expForSoftmax(x[xOff + i] - max);

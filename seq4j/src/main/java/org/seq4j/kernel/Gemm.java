@@ -109,6 +109,7 @@ public final class Gemm {
         if (!WARM_UP_STARTED.compareAndSet(false, true)) {
             return;
         }
+        FloatActivations.startWarmUp();
         // The kernels' constructor runs them until C2 has compiled them (2 to 4 s on two busy cores);
         // meanwhile products run on the plain kernels instead of waiting.
         Thread loader = new Thread(() -> {
@@ -177,6 +178,7 @@ public final class Gemm {
      * if the JVM has the module. They are loaded and warmed up (run until HotSpot has compiled them, a
      * few seconds) on a background thread; products computed meanwhile run on the plain-Java kernels,
      * with identical results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
+     * The element-wise kernels of {@link FloatActivations} are warmed up alongside, and waited for too.
      *
      * @return true if products now use the Vector API kernels
      * @throws InterruptedException if interrupted while waiting
@@ -184,6 +186,7 @@ public final class Gemm {
     public static boolean awaitVectorKernels() throws InterruptedException {
         startWarmUp();
         VECTOR_KERNELS_SETTLED.await();
+        FloatActivations.awaitVectorKernels();
         return vectorKernels != null;
     }
 

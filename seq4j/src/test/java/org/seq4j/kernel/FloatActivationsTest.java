@@ -109,14 +109,21 @@ class FloatActivationsTest {
     }
 
     @Test
-    void arrayFormsEqualTheScalarFormBitForBit() {
+    void arrayFormsEqualTheScalarFormBitForBit() throws InterruptedException {
+        assertEquals(Simd.available(), FloatActivations.awaitVectorKernels());
         SplittableRandom random = new SplittableRandom(5);
-        // odd lengths and offsets, so that vectorised loops run their pre- and post-loops too
-        for (int length : new int[] {1, 7, 31, 100, 1027}) {
+        float[] special = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+            -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 7.90531110763549805f, -7.90531110763549805f,
+            Math.nextUp(7.90531110763549805f), 15.8106222f, -15.8106222f, 1e-20f, -3e-39f, 40f, -40f};
+        // odd lengths and offsets, so that the vector kernels (from 64 values) and the vectorised loops run
+        // their post-loops too
+        for (int length : new int[] {1, 7, 31, 63, 64, 65, 100, 127, 128, 129, 191, 1027}) {
             int from = 3;
             float[] x = new float[from + length + 5];
             for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (random.nextDouble(-10, 10));
+                // magnitudes from 10⁻⁶ to 10², both signs, and the special values among them
+                x[i] = random.nextInt(8) == 0 ? special[random.nextInt(special.length)]
+                        : (float) ((random.nextBoolean() ? 1 : -1) * Math.pow(10, random.nextDouble(-6, 2)));
             }
             float[] tanhInPlace = x.clone();
             float[] sigmoidInPlace = x.clone();
@@ -126,9 +133,10 @@ class FloatActivationsTest {
             FloatActivations.tanh(x, tanhInto, from, from + length);
             for (int i = 0; i < x.length; i++) {
                 boolean inside = i >= from && i < from + length;
-                assertEquals(inside ? FloatActivations.tanh(x[i]) : x[i], tanhInPlace[i], "tanh at " + i);
-                assertEquals(inside ? FloatActivations.sigmoid(x[i]) : x[i], sigmoidInPlace[i], "sigmoid at " + i);
-                assertEquals(inside ? FloatActivations.tanh(x[i]) : 0f, tanhInto[i], "tanh into at " + i);
+                String at = " at " + i + " of " + length + ", x=" + x[i];
+                assertEquals(inside ? FloatActivations.tanh(x[i]) : x[i], tanhInPlace[i], "tanh" + at);
+                assertEquals(inside ? FloatActivations.sigmoid(x[i]) : x[i], sigmoidInPlace[i], "sigmoid" + at);
+                assertEquals(inside ? FloatActivations.tanh(x[i]) : 0f, tanhInto[i], "tanh into" + at);
             }
         }
     }
@@ -161,8 +169,8 @@ class FloatActivationsTest {
     }
 
     @Test
-    void softmaxExponentialsAreTheScalarOnesBitForBitAndSumInFourPartialSums() {
-        assertEquals(Simd.available(), FloatActivations.vectorExponentials());
+    void softmaxExponentialsAreTheScalarOnesBitForBitAndSumInFourPartialSums() throws InterruptedException {
+        assertEquals(Simd.available(), FloatActivations.awaitVectorKernels());
         SplittableRandom random = new SplittableRandom(7);
         for (int n : new int[] {0, 1, 3, 15, 16, 17, 63, 64, 65, 100, 257, 5695}) {
             float[] x = new float[n + 5];
@@ -201,7 +209,8 @@ class FloatActivationsTest {
     }
 
     @Test
-    void maxIsTheScalarLoopsWithMathMaxRules() {
+    void maxIsTheScalarLoopsWithMathMaxRules() throws InterruptedException {
+        assertEquals(Simd.available(), FloatActivations.awaitVectorKernels());
         SplittableRandom random = new SplittableRandom(11);
         for (int n : new int[] {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257, 5695}) {
             for (int trial = 0; trial < 5; trial++) {
@@ -239,7 +248,8 @@ class FloatActivationsTest {
     }
 
     @Test
-    void argmaxIsTheFirstLargestAsTheLoopFindsIt() {
+    void argmaxIsTheFirstLargestAsTheLoopFindsIt() throws InterruptedException {
+        assertEquals(Simd.available(), FloatActivations.awaitVectorKernels());
         SplittableRandom random = new SplittableRandom(13);
         for (int n : new int[] {1, 2, 15, 16, 17, 63, 64, 65, 100, 257, 9000}) {
             for (int trial = 0; trial < 8; trial++) {
