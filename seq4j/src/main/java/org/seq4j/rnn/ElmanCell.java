@@ -91,31 +91,32 @@ public final class ElmanCell extends RecurrentCell {
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+    void forwardUnits(int units, int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
                       float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
                       int off, GateWorkspace ws) {
-        int hs = hiddenSize;
-        if (active == null && !relu) {
+        int hs = hiddenSize;     // the stride of the state rows
+        int u = units;           // the units computed, and the width of the gate rows
+        if (active == null && !relu && u == hs) {
             // the gates of the step are one contiguous (B, H) block: activate it at once
             FloatActivations.tanh(gates, gatesOff, gatesOff + batch * hs);
             System.arraycopy(gates, gatesOff, h, off, batch * hs);
             return;
         }
         for (int b = 0; b < batch; b++) {
-            int g = gatesOff + b * hs;
+            int g = gatesOff + b * u;
             int o = off + b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, prevOff + b * hs, h, o, hs);
+                System.arraycopy(hPrev, prevOff + b * hs, h, o, u);
                 continue;
             }
             if (relu) {
                 // gates keep the pre-activation a, whose sign backward needs
-                for (int j = 0; j < hs; j++) {
+                for (int j = 0; j < u; j++) {
                     h[o + j] = Math.max(0f, gates[g + j]);
                 }
             } else {
-                FloatActivations.tanh(gates, g, g + hs);
-                System.arraycopy(gates, g, h, o, hs);
+                FloatActivations.tanh(gates, g, g + u);
+                System.arraycopy(gates, g, h, o, u);
             }
         }
     }

@@ -11,10 +11,13 @@ import org.seq4j.tensor.Tensors;
  * at a time with a small batch: the inner loop of text generation.
  *
  * <pre>
- *   per layer k:   W_ihᵀ (I_k, G·H) and W_hhᵀ (H, G·H) as {@link RowArrayMatrix} copies, cut into S
- *                  slices of gate columns; the bias the input product starts from (b_ih + b_hh;
- *                  GRU: b_ih), and b_hh (GRU)
- *   optionally:    the first layer's input products of the R rows of a table (R, G·H), see withInputRows
+ *   units:         H hidden units cut into S runs [u_s, u_{s+1}), one per thread (S = 1 for small layers)
+ *   per layer k and run s, over the G·U_s gate columns of the run's units (gate by gate: the U_s columns
+ *   of gate 0, then those of gate 1, ...):
+ *                  W_ihᵀ (I_k, G·U_s) and W_hhᵀ (H, G·U_s) as {@link RowArrayMatrix} copies; the bias
+ *                  the input product starts from (b_ih + b_hh; GRU: b_ih), and b_hh (GRU)
+ *   optionally:    the first layer's input products of the R rows of a table, per run (R, G·U_s), see
+ *                  withInputRows
  * </pre>
  *
  * <p>{@link #step} computes what {@link RecurrentLayer#step} computes, bit for bit, for the weights
@@ -32,11 +35,15 @@ import org.seq4j.tensor.Tensors;
  * same values bit for bit.
  *
  * <p>With batch 1 and several threads ({@link Gemm#threads()} when the copy is made) each thread
- * computes one slice of the gate columns of every layer. A slice is a matrix of its own, so that a
- * thread streams only its own weights: the halves of shared rows would each be read by both cores,
- * whose prefetchers run ahead across the other half. Large layers are bound by the bandwidth from the
- * shared cache, which two cores raise by about 1.5 times; small ones (below 2¹⁸ multiply-adds per
- * layer and step) stay on one thread.
+ * computes one run of hidden units of every layer: the gate columns of its units, then the cell's
+ * arithmetic of those units ({@link RecurrentCell#forwardUnits}), so that the threads meet once per
+ * layer and step, to exchange the new hidden state. A run's weights are a matrix of their own, so that
+ * a thread streams only its own weights (the halves of shared rows would each be read by both cores,
+ * whose prefetchers run ahead across the other half), and stay in its own core's cache when they fit.
+ * The products at batch 1 are bound by the bandwidth from the cache, which a second core doubles when the
+ * weights fit in the two cores' own caches (a two-layer LSTM with H = 128: about 0.75 MB) and raises by
+ * about 1.5 times when they stream from the shared cache; layers below {@value #PARALLEL_MIN_WORK}
+ * multiply-adds per step stay on one thread, where the threads' meeting would cost more than it saves.
  *
  * <p>When the inputs are rows of a fixed table (the embedding of a character model),
  * {@link #withInputRows} computes the first layer's input products of every row once, and
@@ -47,13 +54,8 @@ import org.seq4j.tensor.Tensors;
 public final class FrozenRecurrentLayer {
 
     /**
-     * Multiply-adds of one layer's products at batch 1 from which the columns are cut into one slice per
-     * thread. Below it the weights stay in one core's cache and the products are bound by arithmetic,
-     * which a second core sharing the work did not speed up here (H = 128: 15 µs per character on one
-     * thread, 22 µs on two); above it they stream from the shared cache, and a second core adds
-     * bandwidth (H = 256: 60 µs against 44 µs; H = 512: 400 µs against 240 µs; with the Vector API
-     * kernels and the input rows of a character model, H = 512: 220 µs against 120 µs), as long as the
-     * second core is free.
+     * Multiply-adds of one layer's products at batch 1 from which the hidden units are cut into one run
+     * per thread (see the class documentation).
      */
     static final long PARALLEL_MIN_WORK = 1L << 18;
 
@@ -63,17 +65,21 @@ public final class FrozenRecurrentLayer {
     private final RecurrentLayer source;
     private final RecurrentConfig config;
     private final RecurrentCell[] cells;
-    /** S, the slices of gate columns of every layer. */
+    /** S, the runs of hidden units of every layer. */
     private final int slices;
-    // per layer k and slice s: gate columns [sliceFrom[k][s], sliceFrom[k][s + 1]);
-    // weightIhT[k][s] (I_k, width), weightHhT[k][s] (H, width); inputBias[k], stateBias[k] (G·H)
-    private final int[][] sliceFrom;
+    /** Run s holds the hidden units [unitFrom[s], unitFrom[s + 1]) of every layer. */
+    private final int[] unitFrom;
+    // per layer k and run s, over the run's G·U_s gate columns: weightIhT[k][s] (I_k, G·U_s),
+    // weightHhT[k][s] (H, G·U_s), runInputBias[k][s], runStateBias[k][s] (G·U_s; GRU only)
     private final RowArrayMatrix[][] weightIhT;
     private final RowArrayMatrix[][] weightHhT;
+    private final float[][][] runInputBias;
+    private final float[][][] runStateBias;
+    // inputBias[k], stateBias[k] (G·H): the same biases over all gate columns, for batched steps
     private final float[][] inputBias;
     private final float[][] stateBias;
-    /** inputRows: (R, G·H) the first layer's input products of the rows of a table, or null. */
-    private final float[] inputRows;
+    /** inputRows[s]: (R, G·U_s) the first layer's input products of the rows of a table, or null. */
+    private final float[][] inputRows;
     /** R, the rows of the table of inputRows; 0 without one. */
     private final int inputRowCount;
     /** plainIhT[k] (I_k, G·H), plainHhT[k] (H, G·H): W_ihᵀ and W_hhᵀ as plain arrays, for batched steps. */
@@ -91,31 +97,21 @@ public final class FrozenRecurrentLayer {
             smallestWork = Math.min(smallestWork, (long) (cell.inputSize + hs) * cell.gateWidth);
         }
         this.slices = smallestWork >= PARALLEL_MIN_WORK ? Gemm.threads() : 1;
-        this.sliceFrom = new int[layers][];
+        // runs of whole 16-unit groups (each gate of a run one or more whole vectors)
+        this.unitFrom = new int[slices + 1];
+        int groups = (hs + 15) / 16;
+        for (int s = 0; s <= slices; s++) {
+            unitFrom[s] = s == slices ? hs : Math.min(hs, (int) ((long) groups * s / slices) * 16);
+        }
         this.weightIhT = new RowArrayMatrix[layers][slices];
         this.weightHhT = new RowArrayMatrix[layers][slices];
+        this.runInputBias = new float[layers][slices][];
+        this.runStateBias = new float[layers][slices][];
         this.inputBias = new float[layers][];
         this.stateBias = new float[layers][];
         for (int k = 0; k < layers; k++) {
             RecurrentCell cell = cells[k];
             int gw = cell.gateWidth;
-            // slices of whole 16-column groups (one or two vectors)
-            int groups = (gw + 15) / 16;
-            sliceFrom[k] = new int[slices + 1];
-            for (int s = 0; s <= slices; s++) {
-                sliceFrom[k][s] = s == slices ? gw : Math.min(gw, (int) ((long) groups * s / slices) * 16);
-            }
-            for (int s = 0; s < slices; s++) {
-                int from = sliceFrom[k][s];
-                int width = Math.max(1, sliceFrom[k][s + 1] - from);
-                weightIhT[k][s] = new RowArrayMatrix(cell.inputSize, width);
-                weightHhT[k][s] = new RowArrayMatrix(hs, width);
-                if (sliceFrom[k][s + 1] > from) {
-                    // rows [from, to) of W are the columns [from, to) of Wᵀ
-                    weightIhT[k][s].setTransposeOf(cell.weightIh.value().data, from * cell.inputSize);
-                    weightHhT[k][s].setTransposeOf(cell.weightHh.value().data, from * hs);
-                }
-            }
             inputBias[k] = new float[gw];
             if (cell.biasIh != null) {
                 float[] bih = cell.biasIh.value().data;
@@ -127,6 +123,21 @@ public final class FrozenRecurrentLayer {
             }
             if (!cell.addsStateProductToGates()) {
                 stateBias[k] = cell.biasHh == null ? new float[gw] : cell.biasHh.value().data.clone();
+            }
+            for (int s = 0; s < slices; s++) {
+                int units = Math.max(1, unitFrom[s + 1] - unitFrom[s]);
+                int width = gw / hs * units;
+                weightIhT[k][s] = new RowArrayMatrix(cell.inputSize, width);
+                weightHhT[k][s] = new RowArrayMatrix(hs, width);
+                if (unitFrom[s + 1] > unitFrom[s]) {
+                    // the rows of the run's gate columns of W are the columns of its Wᵀ
+                    weightIhT[k][s].setTransposeOf(runRows(cell.weightIh.value().data, cell.inputSize, k, s), 0);
+                    weightHhT[k][s].setTransposeOf(runRows(cell.weightHh.value().data, hs, k, s), 0);
+                }
+                runInputBias[k][s] = runRows(inputBias[k], 1, k, s);
+                if (stateBias[k] != null) {
+                    runStateBias[k][s] = runRows(stateBias[k], 1, k, s);
+                }
             }
         }
         this.inputRows = null;
@@ -143,15 +154,33 @@ public final class FrozenRecurrentLayer {
         }
     }
 
+    /**
+     * The rows of a {@code (G·H, cols)} matrix that belong to the gate columns of run {@code s}, gate by
+     * gate: rows {@code g·H + u} for every gate g and unit u of the run, as a {@code (G·U_s, cols)} matrix.
+     */
+    private float[] runRows(float[] m, int cols, int k, int s) {
+        int hs = config.hiddenSize();
+        int gates = cells[k].gateWidth / hs;
+        int from = unitFrom[s];
+        int units = unitFrom[s + 1] - from;
+        float[] rows = new float[gates * units * cols];
+        for (int g = 0; g < gates; g++) {
+            System.arraycopy(m, (g * hs + from) * cols, rows, g * units * cols, units * cols);
+        }
+        return rows;
+    }
+
     /** A copy sharing the weights of {@code frozen}, with input products for a table. */
-    private FrozenRecurrentLayer(FrozenRecurrentLayer frozen, float[] inputRows, int inputRowCount) {
+    private FrozenRecurrentLayer(FrozenRecurrentLayer frozen, float[][] inputRows, int inputRowCount) {
         this.source = frozen.source;
         this.config = frozen.config;
         this.cells = frozen.cells;
         this.slices = frozen.slices;
-        this.sliceFrom = frozen.sliceFrom;
+        this.unitFrom = frozen.unitFrom;
         this.weightIhT = frozen.weightIhT;
         this.weightHhT = frozen.weightHhT;
+        this.runInputBias = frozen.runInputBias;
+        this.runStateBias = frozen.runStateBias;
         this.inputBias = frozen.inputBias;
         this.stateBias = frozen.stateBias;
         this.inputRows = inputRows;
@@ -167,7 +196,8 @@ public final class FrozenRecurrentLayer {
      * <pre>
      *   inputRows (R, G·H):  inputRows(r) = bias + table(r)·W_ih_l0ᵀ     (bias: b_ih + b_hh; GRU: b_ih)
      * </pre>
-     * each element the chain that {@link #step} starts the first layer's gates with. A step from a row
+     * (kept per run of hidden units, over the run's gate columns), each element the chain that
+     * {@link #step} starts the first layer's gates with. A step from a row
      * then skips the first layer's input product: at batch 1 the products stream the weights from the
      * cache, and this one is a quarter of them in a two-layer model whose input is as wide as its state.
      * The copy shares this one's weights and adds {@code R·G·H} floats (a character vocabulary of 65,
@@ -183,22 +213,24 @@ public final class FrozenRecurrentLayer {
             throw new IllegalArgumentException("table must be (R, " + is + ") with R ≥ 1 but was "
                     + (table == null ? "null" : "(" + table.numRows + ", " + table.numCols + ")"));
         }
-        int gw = cells[0].gateWidth;
-        float[] rows = new float[Math.multiplyExact(table.numRows, gw)];
-        float[] scratch = new float[gw];
-        for (int r = 0; r < table.numRows; r++) {
-            for (int s = 0; s < slices; s++) {
-                int from = sliceFrom[0][s];
-                int width = sliceFrom[0][s + 1] - from;
-                if (width > 0) {
-                    // as Products.run starts the gates of slice s
-                    System.arraycopy(inputBias[0], from, scratch, 0, width);
-                    weightIhT[0][s].multAddRow(table.data, r * is, scratch);
-                    System.arraycopy(scratch, 0, rows, r * gw + from, width);
-                }
+        float[][] rows = new float[slices][];
+        for (int s = 0; s < slices; s++) {
+            int width = weightIhT[0][s].cols();
+            rows[s] = new float[Math.multiplyExact(table.numRows, width)];
+            float[] scratch = new float[width];
+            for (int r = 0; r < table.numRows; r++) {
+                // as Products.run starts the gates of run s
+                System.arraycopy(runInputBias[0][s], 0, scratch, 0, width);
+                weightIhT[0][s].multAddRow(table.data, r * is, scratch);
+                System.arraycopy(scratch, 0, rows[s], r * width, width);
             }
         }
         return new FrozenRecurrentLayer(this, rows, table.numRows);
+    }
+
+    /** S, the runs of hidden units that a batch-1 step computes (one per thread, or 1); for the tests. */
+    int runs() {
+        return slices;
     }
 
     /**
@@ -276,33 +308,27 @@ public final class FrozenRecurrentLayer {
         }
         int hs = config.hiddenSize();
         float[] h = state.hidden().data;
-        float[] c = state.cellStateData();
-        float[] gates = state.gates.data;
-        float[] stateProj = state.stateProj.data;
         Products products = state.frozenProducts;
-        products.prepare(this);
+        products.prepare(this, state);
         WorkerTeam team = slices > 1 && batch == 1 ? WorkerTeam.shared() : null;
         boolean parallel = team != null && team.size() == slices;
         float[] in = x;
         int inOff = 0;
         int inWidth = config.inputSize();
         for (int k = 0; k < config.numLayers(); k++) {
-            RecurrentCell cell = cells[k];
             int off = k * batch * hs;
             for (int b = 0; b < batch; b++) {
-                products.set(k, in, inOff + b * inWidth, k == 0 ? row : -1, h, off + b * hs, gates,
-                        b * cell.gateWidth, stateProj);
+                products.set(k, in, inOff + b * inWidth, k == 0 ? row : -1, off + b * hs);
                 if (parallel) {
-                    team.run(products);   // thread s computes slice s
+                    team.run(products);   // thread s computes run s
                 } else {
                     for (int s = 0; s < slices; s++) {
                         products.run(s);
                     }
                 }
             }
-            // the state is updated in place: every cell reads element j of h_{t−1}, c_{t−1} before writing it
-            cell.forwardGates(batch, null, gates, 0, stateProj, h, c, off, h, c, state.aux.data, off,
-                    state.workspace);
+            // every run has read the old hidden states of the layer: now they may be replaced
+            System.arraycopy(products.hNew, off, h, off, batch * hs);
             in = h;
             inOff = off;
             inWidth = hs;
@@ -354,80 +380,98 @@ public final class FrozenRecurrentLayer {
     }
 
     /**
-     * The products of one layer for one sequence as a task: part s computes the gate columns of slice s,
-     * each as the chain of {@link RecurrentCell#inputProduct} and {@link RecurrentCell#stateProduct}
-     * (bias, then x, then h), in a scratch row of its own, then copies them into the gate row. Each
-     * {@link RecurrentState} owns one, so that states stepped on different threads share nothing.
+     * One layer's step for one sequence as a task: part s computes run s of the hidden units, the gate
+     * columns of its units as the chain of {@link RecurrentCell#inputProduct} and
+     * {@link RecurrentCell#stateProduct} (bias, then x, then h) in a scratch row of its own, then the cell's
+     * arithmetic of those units ({@link RecurrentCell#forwardUnits}): the new cell state in place (each
+     * unit's own), the new hidden state into {@link #hNew}, since the other runs still read the old one.
+     * Each {@link RecurrentState} owns one, so that states stepped on different threads share nothing.
      */
     static final class Products implements WorkerTeam.Task {
         private FrozenRecurrentLayer layer;
-        /** scratch[s]: (width of slice s) the chains of slice s, in a row indexed from 0 (vectorised). */
-        private float[][] scratch = new float[0][];
+        /** gates[s]: (G·U_s) the gate columns of run s, gate by gate; proj[s]: the same for h·W_hhᵀ + b_hh (GRU). */
+        private float[][] gates = new float[0][];
+        private float[][] proj = new float[0][];
+        /** workspaces[s]: the cell's scratch rows for run s. */
+        private GateWorkspace[] workspaces = new GateWorkspace[0];
+        /** (L·B, H) the new hidden states, in the layout of the state's. */
+        float[] hNew = new float[0];
         private int k;
         private float[] in;
         private int inOff;
         /** The table row whose input products start the gates (layer 0 of stepRow), or −1. */
         private int tableRow;
         private float[] h;
+        private float[] c;
+        private float[] aux;
+        /** Index of the sequence's row of layer k in the state's (L·B, H) rows. */
         private int hOff;
-        private float[] gates;
-        private int gatesOff;
-        private float[] stateProj;
 
-        /** Sizes the scratch rows for a frozen layer (allocates only when they grow). */
-        void prepare(FrozenRecurrentLayer frozen) {
+        /** Sizes the scratch rows for a frozen layer and a state (allocates only when they grow). */
+        void prepare(FrozenRecurrentLayer frozen, RecurrentState state) {
             this.layer = frozen;
-            if (scratch.length < frozen.slices) {
-                scratch = new float[frozen.slices][0];
+            int runs = frozen.slices;
+            if (gates.length < runs) {
+                gates = new float[runs][0];
+                proj = new float[runs][0];
+                workspaces = new GateWorkspace[runs];
             }
-            for (int k = 0; k < frozen.cells.length; k++) {
-                for (int s = 0; s < frozen.slices; s++) {
-                    int width = frozen.sliceFrom[k][s + 1] - frozen.sliceFrom[k][s];
-                    if (scratch[s].length < width) {
-                        scratch[s] = new float[width];
-                    }
+            int hs = frozen.config.hiddenSize();
+            for (int s = 0; s < runs; s++) {
+                int width = 0;
+                for (int k = 0; k < frozen.cells.length; k++) {
+                    width = Math.max(width, frozen.weightHhT[k][s].cols());
                 }
+                if (gates[s].length < width) {
+                    gates[s] = new float[width];
+                    proj[s] = new float[width];
+                }
+                if (workspaces[s] == null || workspaces[s].row.length < width || workspaces[s].lanes[0].length < hs) {
+                    workspaces[s] = new GateWorkspace(hs, width);
+                }
+            }
+            this.h = state.hidden().data;
+            this.c = state.cellStateData();
+            this.aux = state.aux.data;
+            if (hNew.length < h.length) {
+                hNew = new float[h.length];
             }
         }
 
-        void set(int layerIndex, float[] input, int inputOff, int inputTableRow, float[] hidden, int hiddenOff,
-                 float[] gateRows, int gateOff, float[] stateRows) {
+        void set(int layerIndex, float[] input, int inputOff, int inputTableRow, int hiddenOff) {
             this.k = layerIndex;
             this.in = input;
             this.inOff = inputOff;
             this.tableRow = inputTableRow;
-            this.h = hidden;
             this.hOff = hiddenOff;
-            this.gates = gateRows;
-            this.gatesOff = gateOff;
-            this.stateProj = stateRows;
         }
 
         @Override
         public void run(int s) {
-            int from = layer.sliceFrom[k][s];
-            int width = layer.sliceFrom[k][s + 1] - from;
-            if (width <= 0) {
+            int from = layer.unitFrom[s];
+            int units = layer.unitFrom[s + 1] - from;
+            if (units <= 0) {
                 return;
             }
-            float[] row = scratch[s];
+            RecurrentCell cell = layer.cells[k];
+            int width = cell.gateWidth / layer.config.hiddenSize() * units;
+            float[] g = gates[s];
             if (tableRow >= 0) {
                 // bias + x·W_ihᵀ, computed by withInputRows
-                System.arraycopy(layer.inputRows, tableRow * layer.cells[k].gateWidth + from, row, 0, width);
+                System.arraycopy(layer.inputRows[s], tableRow * width, g, 0, width);
             } else {
-                System.arraycopy(layer.inputBias[k], from, row, 0, width);
-                layer.weightIhT[k][s].multAddRow(in, inOff, row);
+                System.arraycopy(layer.runInputBias[k][s], 0, g, 0, width);
+                layer.weightIhT[k][s].multAddRow(in, inOff, g);
             }
-            if (layer.cells[k].addsStateProductToGates()) {
-                layer.weightHhT[k][s].multAddRow(h, hOff, row);
-                System.arraycopy(row, 0, gates, gatesOff + from, width);
+            float[] p = null;
+            if (cell.addsStateProductToGates()) {
+                layer.weightHhT[k][s].multAddRow(h, hOff, g);
             } else {
-                System.arraycopy(row, 0, gates, gatesOff + from, width);
-                System.arraycopy(layer.stateBias[k], from, row, 0, width);
-                layer.weightHhT[k][s].multAddRow(h, hOff, row);
-                // the GRU's stateProj rows follow the gate rows: row b at b·G·H, like gates
-                System.arraycopy(row, 0, stateProj, gatesOff + from, width);
+                p = proj[s];
+                System.arraycopy(layer.runStateBias[k][s], 0, p, 0, width);
+                layer.weightHhT[k][s].multAddRow(h, hOff, p);
             }
+            cell.forwardUnits(units, 1, null, g, 0, p, h, c, hOff + from, hNew, c, aux, hOff + from, workspaces[s]);
         }
     }
 }

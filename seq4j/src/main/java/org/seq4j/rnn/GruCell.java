@@ -91,11 +91,12 @@ public final class GruCell extends RecurrentCell {
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+    void forwardUnits(int units, int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
                       float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
                       int off, GateWorkspace ws) {
-        int hs = hiddenSize;
-        int gw = gateWidth;
+        int hs = hiddenSize;     // the stride of the state rows
+        int u = units;           // the units computed, and the width of each gate in the gate rows
+        int gw = 3 * u;
         // one row's slices, each indexed from 0 (see GateWorkspace)
         float[] r = ws.lanes[0];
         float[] z = ws.lanes[1];
@@ -107,38 +108,38 @@ public final class GruCell extends RecurrentCell {
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, prevOff + row, h, off + row, hs);
+                System.arraycopy(hPrev, prevOff + row, h, off + row, u);
                 continue;
             }
             int g = gatesOff + b * gw;
             int p = b * gw;
-            System.arraycopy(gates, g, r, 0, hs);
-            System.arraycopy(gates, g + hs, z, 0, hs);
-            System.arraycopy(gates, g + 2 * hs, n, 0, hs);
-            System.arraycopy(stateProj, p, hr, 0, hs);
-            System.arraycopy(stateProj, p + hs, hz, 0, hs);
-            System.arraycopy(stateProj, p + 2 * hs, hn, 0, hs);
-            System.arraycopy(hPrev, prevOff + row, hp, 0, hs);   // read before h (maybe the same memory) is written
-            for (int j = 0; j < hs; j++) {
+            System.arraycopy(gates, g, r, 0, u);
+            System.arraycopy(gates, g + u, z, 0, u);
+            System.arraycopy(gates, g + 2 * u, n, 0, u);
+            System.arraycopy(stateProj, p, hr, 0, u);
+            System.arraycopy(stateProj, p + u, hz, 0, u);
+            System.arraycopy(stateProj, p + 2 * u, hn, 0, u);
+            System.arraycopy(hPrev, prevOff + row, hp, 0, u);   // read before h (maybe the same memory) is written
+            for (int j = 0; j < u; j++) {
                 r[j] += hr[j];
             }
-            for (int j = 0; j < hs; j++) {
+            for (int j = 0; j < u; j++) {
                 z[j] += hz[j];
             }
-            FloatActivations.sigmoid(r, 0, hs);
-            FloatActivations.sigmoid(z, 0, hs);
-            for (int j = 0; j < hs; j++) {
+            FloatActivations.sigmoid(r, 0, u);
+            FloatActivations.sigmoid(z, 0, u);
+            for (int j = 0; j < u; j++) {
                 n[j] += r[j] * hn[j];                                   // x_n + r ⊙ h_n
             }
-            FloatActivations.tanh(n, 0, hs);
-            for (int j = 0; j < hs; j++) {
+            FloatActivations.tanh(n, 0, u);
+            for (int j = 0; j < u; j++) {
                 hp[j] = (1f - z[j]) * n[j] + z[j] * hp[j];              // h_t
             }
-            System.arraycopy(r, 0, gates, g, hs);
-            System.arraycopy(z, 0, gates, g + hs, hs);
-            System.arraycopy(n, 0, gates, g + 2 * hs, hs);
-            System.arraycopy(hn, 0, aux, off + row, hs);
-            System.arraycopy(hp, 0, h, off + row, hs);
+            System.arraycopy(r, 0, gates, g, u);
+            System.arraycopy(z, 0, gates, g + u, u);
+            System.arraycopy(n, 0, gates, g + 2 * u, u);
+            System.arraycopy(hn, 0, aux, off + row, u);
+            System.arraycopy(hp, 0, h, off + row, u);
         }
     }
 

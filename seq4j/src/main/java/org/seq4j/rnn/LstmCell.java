@@ -89,11 +89,12 @@ public final class LstmCell extends RecurrentCell {
     }
 
     @Override
-    void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+    void forwardUnits(int units, int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
                       float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
                       int off, GateWorkspace ws) {
-        int hs = hiddenSize;
-        int gw = gateWidth;
+        int hs = hiddenSize;     // the stride of the state rows
+        int u = units;           // the units computed, and the width of each gate in the gate rows
+        int gw = 4 * u;
         // one row's slices, each indexed from 0 (see GateWorkspace)
         float[] i = ws.lanes[0];
         float[] f = ws.lanes[1];
@@ -104,29 +105,29 @@ public final class LstmCell extends RecurrentCell {
         for (int b = 0; b < batch; b++) {
             int row = b * hs;
             if (active != null && !active[b]) {
-                System.arraycopy(hPrev, prevOff + row, h, off + row, hs);
-                System.arraycopy(cPrev, prevOff + row, c, off + row, hs);
+                System.arraycopy(hPrev, prevOff + row, h, off + row, u);
+                System.arraycopy(cPrev, prevOff + row, c, off + row, u);
                 continue;
             }
             int g = gatesOff + b * gw;
-            FloatActivations.sigmoid(gates, g, g + 2 * hs);            // i, f
-            FloatActivations.tanh(gates, g + 2 * hs, g + 3 * hs);      // g
-            FloatActivations.sigmoid(gates, g + 3 * hs, g + gw);       // o
-            System.arraycopy(gates, g, i, 0, hs);
-            System.arraycopy(gates, g + hs, f, 0, hs);
-            System.arraycopy(gates, g + 2 * hs, gg, 0, hs);
-            System.arraycopy(gates, g + 3 * hs, o, 0, hs);
-            System.arraycopy(cPrev, prevOff + row, cNew, 0, hs);   // read before c (maybe the same memory) is written
-            for (int j = 0; j < hs; j++) {
+            FloatActivations.sigmoid(gates, g, g + 2 * u);          // i, f
+            FloatActivations.tanh(gates, g + 2 * u, g + 3 * u);     // g
+            FloatActivations.sigmoid(gates, g + 3 * u, g + gw);     // o
+            System.arraycopy(gates, g, i, 0, u);
+            System.arraycopy(gates, g + u, f, 0, u);
+            System.arraycopy(gates, g + 2 * u, gg, 0, u);
+            System.arraycopy(gates, g + 3 * u, o, 0, u);
+            System.arraycopy(cPrev, prevOff + row, cNew, 0, u);   // read before c (maybe the same memory) is written
+            for (int j = 0; j < u; j++) {
                 cNew[j] = f[j] * cNew[j] + i[j] * gg[j];
             }
-            FloatActivations.tanh(cNew, tanhC, 0, hs);
-            for (int j = 0; j < hs; j++) {
+            FloatActivations.tanh(cNew, tanhC, 0, u);
+            for (int j = 0; j < u; j++) {
                 o[j] *= tanhC[j];
             }
-            System.arraycopy(cNew, 0, c, off + row, hs);
-            System.arraycopy(tanhC, 0, aux, off + row, hs);
-            System.arraycopy(o, 0, h, off + row, hs);
+            System.arraycopy(cNew, 0, c, off + row, u);
+            System.arraycopy(tanhC, 0, aux, off + row, u);
+            System.arraycopy(o, 0, h, off + row, u);
         }
     }
 

@@ -177,7 +177,33 @@ public abstract sealed class RecurrentCell implements Module permits ElmanCell, 
      *                  W_hn·h + b_hn); written
      * @param ws        scratch rows; overwritten
      */
-    abstract void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+    final void forwardGates(int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
+                            float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
+                            int off, GateWorkspace ws) {
+        forwardUnits(hiddenSize, batch, active, gates, gatesOff, stateProj, hPrev, cPrev, prevOff, h, c, aux, off, ws);
+    }
+
+    /**
+     * {@link #forwardGates} for a run of {@code U} consecutive hidden units of every row: the gates hold
+     * the pre-activations of those units only, gate by gate ({@code (B, G·U)}: row b is
+     * {@code [gate 0 of the U units, gate 1 of them, ...]}), while the states keep their {@code (B, H)}
+     * rows and the offsets point at the run's first unit. With {@code U = H} it is {@link #forwardGates};
+     * every unit is computed from its own gates and state alone, so a step's units may be split into runs
+     * computed apart (on different threads), with the same results bit for bit.
+     *
+     * @param units     U, the units of the run, 1 ≤ U ≤ H
+     * @param batch     rows B
+     * @param active    as {@link #forwardGates}
+     * @param gates     (B, G·U) at gatesOff, as {@link #forwardGates}
+     * @param stateProj (B, G·U) at 0, GRU only, as {@link #forwardGates}
+     * @param hPrev     (B, H) at prevOff: units [0, U) of each row are read
+     * @param cPrev     (B, H) at prevOff, LSTM only: units [0, U) of each row are read
+     * @param h         (B, H) at off: units [0, U) of each row are written
+     * @param c         (B, H) at off, LSTM only: units [0, U) of each row are written
+     * @param aux       (B, H) at off: units [0, U) of each row are written
+     * @param ws        scratch rows; overwritten
+     */
+    abstract void forwardUnits(int units, int batch, boolean[] active, float[] gates, int gatesOff, float[] stateProj,
                                float[] hPrev, float[] cPrev, int prevOff, float[] h, float[] c, float[] aux,
                                int off, GateWorkspace ws);
 

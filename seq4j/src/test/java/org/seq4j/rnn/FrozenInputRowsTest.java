@@ -18,7 +18,7 @@ class FrozenInputRowsTest {
     void aStepFromATableRowEqualsAStepOnThatRow(CellType cell) {
         int threads = Gemm.threads();
         try {
-            // 24: one slice; 256: for LSTM and GRU one slice per thread with 2 threads (at least 2¹⁸
+            // 24: one run of units; 256: for LSTM and GRU one run per thread with 2 threads (at least 2¹⁸
             // multiply-adds per layer and step, FrozenRecurrentLayer.PARALLEL_MIN_WORK)
             for (int size : new int[] {24, 256}) {
                 for (int threadCount : new int[] {1, 2}) {

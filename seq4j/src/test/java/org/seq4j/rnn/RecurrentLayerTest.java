@@ -311,29 +311,43 @@ class RecurrentLayerTest {
                 () -> frozen.step(new FMatrixRMaj(1, INPUT), foreign, new FMatrixRMaj(1, HIDDEN)));
     }
 
-    /** Large enough that the frozen copy cuts its columns into one slice per thread. */
+    /**
+     * Large enough that the frozen copy cuts the hidden units into one run per thread (H not a multiple of
+     * the 16-unit groups): batch 1 runs them on two threads, batches 2 and 3 one after the other, and
+     * both give the layer's values bit for bit.
+     */
     @ParameterizedTest
-    @EnumSource(value = CellType.class, names = {"LSTM", "GRU"})
-    void frozenSlicesOnSeveralThreadsGiveTheSameValues(CellType cell) {
+    @EnumSource(CellType.class)
+    void frozenRunsOfUnitsOnSeveralThreadsGiveTheSameValues(CellType cell) {
         int threads = Gemm.threads();
-        int size = 224;
+        int size = cell == CellType.LSTM || cell == CellType.GRU ? 227 : 371;
         try {
             Gemm.setThreads(2);
             RecurrentLayer layer = new RecurrentLayer(RecurrentConfig.of(cell, size, size).withNumLayers(2), 45);
             assertTrue((long) 2 * size * cell.gateCount() * size >= FrozenRecurrentLayer.PARALLEL_MIN_WORK);
             FrozenRecurrentLayer frozen = layer.freeze();
-            RecurrentState expected = layer.newState(1);
-            RecurrentState actual = frozen.newState(1);
-            FMatrixRMaj out = new FMatrixRMaj(1, size);
-            FMatrixRMaj frozenOut = new FMatrixRMaj(1, size);
-            SplittableRandom random = new SplittableRandom(46);
-            for (int t = 0; t < 3; t++) {
-                FMatrixRMaj xt = uniform(random, 1, size, 1.0);
-                layer.step(xt, expected, out);
-                frozen.step(xt, actual, frozenOut);
-                assertArrayEquals(out.data, frozenOut.data, cell + " step " + t);
+            assertEquals(2, frozen.runs());
+            for (int batch = 1; batch <= 3; batch++) {
+                RecurrentState expected = layer.newState(batch);
+                RecurrentState actual = frozen.newState(batch);
+                SplittableRandom random = new SplittableRandom(46);
+                FMatrixRMaj h0 = uniform(random, 2 * batch, size, 0.5);
+                FMatrixRMaj c0 = cell.hasCellState() ? uniform(random, 2 * batch, size, 0.5) : null;
+                expected.setTo(h0, c0);
+                actual.setTo(h0, c0);
+                FMatrixRMaj out = new FMatrixRMaj(batch, size);
+                FMatrixRMaj frozenOut = new FMatrixRMaj(batch, size);
+                for (int t = 0; t < 3; t++) {
+                    FMatrixRMaj xt = uniform(random, batch, size, 1.0);
+                    layer.step(xt, expected, out);
+                    frozen.step(xt, actual, frozenOut);
+                    assertArrayEquals(out.data, frozenOut.data, cell + " B=" + batch + " step " + t);
+                }
+                assertArrayEquals(expected.hidden().data, actual.hidden().data);
+                if (cell.hasCellState()) {
+                    assertArrayEquals(expected.cellState().data, actual.cellState().data);
+                }
             }
-            assertArrayEquals(expected.hidden().data, actual.hidden().data);
         } finally {
             Gemm.setThreads(threads);
         }
