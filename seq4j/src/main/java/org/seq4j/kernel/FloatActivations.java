@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>When the Vector API kernels run</h2>
  * The array methods ({@link #tanh(float[], float[], int, int)}, {@link #sigmoid(float[], int, int)},
- * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}) use the Vector API kernels for rows of
+ * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}, and {@link VectorMath#firstNonFinite}) use
+ * the Vector API kernels for rows of
  * {@value #VECTOR_MIN} values or more once those are loaded and warmed up, which happens together with
  * {@link Gemm}'s kernels (see "When the Vector API kernels are warmed up" there): on a background thread,
  * after a run has done a few seconds of work, or at once through {@link Gemm#awaitVectorKernels()}.
@@ -71,7 +72,7 @@ public final class FloatActivations {
     static final float CLAMP = 7.90531110763549805f;
 
     // Numerator x·(A1 + A3·x² + ... + A13·x¹²) and denominator B0 + B2·x² + B4·x⁴ + B6·x⁶.
-    // (package-private: VectorActivationKernels computes with the same constants)
+    // (package-private: VectorElementwiseKernels computes with the same constants)
     static final float A1 = 4.89352455891786e-03f;
     static final float A3 = 6.37261928875436e-04f;
     static final float A5 = 1.48572235717979e-05f;
@@ -139,7 +140,7 @@ public final class FloatActivations {
      * @param to   end index (exclusive)
      */
     public static void tanh(float[] x, float[] y, int from, int to) {
-        ActivationKernels v = vector;
+        ElementwiseKernels v = vector;
         if (v != null && to - from >= VECTOR_MIN) {
             v.tanh(x, from, y, from, to - from);
             return;
@@ -157,7 +158,7 @@ public final class FloatActivations {
      * @param to   end index (exclusive)
      */
     public static void sigmoid(float[] a, int from, int to) {
-        ActivationKernels v = vector;
+        ElementwiseKernels v = vector;
         if (v != null && to - from >= VECTOR_MIN) {
             v.sigmoid(a, from, a, from, to - from);
             return;
@@ -169,7 +170,7 @@ public final class FloatActivations {
 
     // Cephes expf: e^x = 2^k · e^r with k = round(x·log2 e), r = x − k·ln 2 (ln 2 in two parts), e^r by a
     // polynomial of degree 7 on [−ln2/2, ln2/2].
-    // (package-private: VectorActivationKernels computes with the same constants)
+    // (package-private: VectorElementwiseKernels computes with the same constants)
     static final float LOG2E = 1.44269504088896341f;
     static final float LN2_HIGH = 0.693359375f;
     static final float LN2_LOW = -2.12194440e-4f;
@@ -187,7 +188,7 @@ public final class FloatActivations {
      * allocates an object and runs many times slower than the loops, so a short run keeps the loops, which
      * compute the same floats.
      */
-    private static volatile ActivationKernels vector;
+    private static volatile ElementwiseKernels vector;
 
     /** Set once, by the first caller that starts the warm-up. */
     private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
@@ -202,6 +203,11 @@ public final class FloatActivations {
         }
     }
 
+    /** The vectorised kernels if they are loaded and warmed up, else null (for {@link VectorMath}). */
+    static ElementwiseKernels vectorKernels() {
+        return vector;
+    }
+
     /** Shortest row for the vectorised kernels: below it a row takes a few nanoseconds either way. */
     static final int VECTOR_MIN = 64;
 
@@ -212,11 +218,11 @@ public final class FloatActivations {
         }
         Thread loader = new Thread(() -> {
             try {
-                vector = Simd.load(ActivationKernels.class, "org.seq4j.kernel.VectorActivationKernels").orElse(null);
+                vector = Simd.load(ElementwiseKernels.class, "org.seq4j.kernel.VectorElementwiseKernels").orElse(null);
             } finally {
                 VECTOR_SETTLED.countDown();
             }
-        }, "seq4j-activations-warm-up");
+        }, "seq4j-elementwise-warm-up");
         loader.setDaemon(true);
         loader.start();
     }
@@ -285,7 +291,7 @@ public final class FloatActivations {
         if (n < 1) {
             throw new IllegalArgumentException("the maximum needs at least one value but n was " + n);
         }
-        ActivationKernels v = vector;
+        ElementwiseKernels v = vector;
         if (v != null && n >= VECTOR_MIN) {
             return v.max(x, off, n);
         }
@@ -317,7 +323,7 @@ public final class FloatActivations {
         if (n < 1) {
             throw new IllegalArgumentException("the argmax needs at least one value but n was " + n);
         }
-        ActivationKernels v = vector;
+        ElementwiseKernels v = vector;
         if (v != null && n >= VECTOR_MIN) {
             return v.argmax(x, off, n);
         }
@@ -358,7 +364,7 @@ public final class FloatActivations {
      * @return the sum of the exponentials
      */
     public static double softmaxExponentials(float[] x, int xOff, float max, float[] y, int yOff, int n) {
-        ActivationKernels v = vector;
+        ElementwiseKernels v = vector;
         if (v != null && n >= VECTOR_MIN) {
             v.expForSoftmax(x, xOff, max, y, yOff, n);
         } else {

@@ -131,14 +131,21 @@ public final class VectorMath {
 
     /**
      * The index of the first NaN or ±Infinity among {@code a[0..n)}, or -1 when every element is finite: the
-     * per-step check of every parameter or gradient. (Bit tricks that reduce without branching measured no
-     * faster than this loop: the scan is bound by memory bandwidth.)
+     * per-step check of every parameter or gradient. With the Vector API kernels (once warmed up, see
+     * {@link FloatActivations}) for rows of 64 elements or more: blocks
+     * checked a vector at a time without a branch, the first bad block then scanned as this loop does
+     * (the loop, a compare and a branch per element, takes about 0.3 ns per element; C2 vectorises none
+     * of its branch-free forms).
      *
      * @param a the row; not modified
      * @param n the number of elements
      * @return the first index {@code i < n} with {@code a[i]} not finite, or -1
      */
     public static int firstNonFinite(float[] a, int n) {
+        ElementwiseKernels v = FloatActivations.vectorKernels();
+        if (v != null && n >= FloatActivations.VECTOR_MIN) {
+            return v.firstNonFinite(a, n);
+        }
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(a[i])) {
                 return i;

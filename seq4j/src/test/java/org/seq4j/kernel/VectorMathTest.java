@@ -89,22 +89,31 @@ class VectorMathTest {
     }
 
     @Test
-    void firstNonFiniteFindsTheFirstNanOrInfinityAndIgnoresTheTail() {
-        float[] a = new float[37];
-        Arrays.fill(a, Float.MAX_VALUE);
-        a[0] = -Float.MAX_VALUE;
-        a[1] = Float.MIN_VALUE;
-        assertEquals(-1, VectorMath.firstNonFinite(a, a.length));
-        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-                Float.intBitsToFloat(0x7fc0_1234), Float.intBitsToFloat(0xff80_0001)}) {
-            for (int at : new int[] {0, 3, 17, 36}) {
-                float[] b = a.clone();
-                b[at] = bad;
-                if (at < 36) {
-                    b[36] = bad;
+    void firstNonFiniteFindsTheFirstNanOrInfinityAndIgnoresTheTail() throws InterruptedException {
+        // the vector kernels from 64 elements on (once warmed up): lengths around their blocks of 1,024
+        assertEquals(Simd.available(), FloatActivations.awaitVectorKernels());
+        for (int length : new int[] {37, 64, 100, 1023, 1024, 1025, 3001}) {
+            float[] a = new float[length];
+            Arrays.fill(a, Float.MAX_VALUE);
+            a[0] = -Float.MAX_VALUE;
+            a[1] = Float.MIN_VALUE;
+            a[2] = -0f;
+            assertEquals(-1, VectorMath.firstNonFinite(a, a.length));
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                    Float.intBitsToFloat(0x7fc0_1234), Float.intBitsToFloat(0xff80_0001)}) {
+                for (int at : new int[] {0, 3, 17, length / 2, 1023, 1024, length - 1}) {
+                    if (at >= length) {
+                        continue;
+                    }
+                    float[] b = a.clone();
+                    b[at] = bad;
+                    if (at < length - 1) {
+                        b[length - 1] = bad;
+                    }
+                    String what = "length=" + length + " bad=" + bad + " at=" + at;
+                    assertEquals(at, VectorMath.firstNonFinite(b, b.length), what);
+                    assertEquals(-1, VectorMath.firstNonFinite(b, at), "only the first n elements count, " + what);
                 }
-                assertEquals(at, VectorMath.firstNonFinite(b, b.length), "bad=" + bad + " at=" + at);
-                assertEquals(-1, VectorMath.firstNonFinite(b, at), "only the first n elements count");
             }
         }
     }

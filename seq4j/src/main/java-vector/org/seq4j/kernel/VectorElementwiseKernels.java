@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ActivationKernels} with the JDK's Vector API, on L lanes at once (L = 16 with AVX-512, 8 with
+ * {@link ElementwiseKernels} with the JDK's Vector API, on L lanes at once (L = 16 with AVX-512, 8 with
  * AVX2).
  *
  * <p>The fast tanh and sigmoid: the operations of {@link FloatActivations#tanh(float)} one for one, four
@@ -30,11 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   p = fma chain of the degree-5 coefficients in r, then fma(p·r, r, r) + 1
  *   e = p · float(bits (k + 127) &lt;&lt; 23)      = p · 2^k
  * </pre>
- * Lanes whose argument was below −87 are then recomputed by {@code Math.exp}, as the scalar
- * {@link FloatActivations#expForSoftmax(float)} does; the elements past the last whole vector run the
- * scalar code. No helper returns a vector (each would be boxed until C2 compiles the loop).
+ * A vector with a lane whose argument is below −87 runs the scalar
+ * {@link FloatActivations#expForSoftmax(float)} instead (which takes {@code Math.exp} there), as do the
+ * elements past the last whole vector. No helper returns a vector (each would be boxed until C2 compiles the loop).
  */
-final class VectorActivationKernels implements ActivationKernels {
+final class VectorElementwiseKernels implements ElementwiseKernels {
 
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final int L = FLOATS.length();
@@ -52,7 +52,7 @@ final class VectorActivationKernels implements ActivationKernels {
      * @throws IllegalStateException if the JVM does not compile with C2, or the kernels still allocate
      *                               after a minute
      */
-    VectorActivationKernels() {
+    VectorElementwiseKernels() {
         warmUp();
     }
 
@@ -70,12 +70,15 @@ final class VectorActivationKernels implements ActivationKernels {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         boolean measurable = threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled();
         long thread = Thread.currentThread().getId();
-        // lengths that run every loop: whole blocks of four vectors, single vectors, a scalar tail
-        int[] lengths = {4 * L + 1, 7 * L + 3, 16 * L};
-        float[] x = new float[16 * L + 2];
+        // lengths that run every loop: whole blocks of four vectors, single vectors, a scalar tail, and
+        // (for the scan) several blocks; a loop or branch that the warm-up never ran would be compiled as
+        // a trap back to the interpreter, where every vector is an object again
+        int[] lengths = {4 * L + 1, 7 * L + 3, 16 * L, 2 * SCAN_BLOCK + 5 * L + 3};
+        float[] x = new float[2 * SCAN_BLOCK + 6 * L];
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (i % 23) * 0.37f - 4f;
+            // now and then far below the others: the softmax exponentials' branch for arguments below −87
+            x[i] = i % 97 == 5 ? -200f : (i % 23) * 0.37f - 4f;
         }
         long deadline = System.nanoTime() + WARM_UP_NANOS;
         for (int round = 0; ; round++) {
@@ -86,7 +89,7 @@ final class VectorActivationKernels implements ActivationKernels {
                 tanh(x, 1, y, 0, n);
                 sigmoid(x, 1, y, 1, n);
                 expForSoftmax(x, 0, 5f, y, 0, n);
-                sink += max(x, 1, n) + argmax(y, 0, n);
+                sink += max(x, 1, n) + argmax(y, 0, n) + firstNonFinite(x, n);
             }
             if (sink == 42.5f) {
                 y[0] = sink;   // keeps the results alive
@@ -99,6 +102,47 @@ final class VectorActivationKernels implements ActivationKernels {
                         + WARM_UP_NANOS / 1_000_000_000L + " s of warm-up");
             }
         }
+    }
+
+    /** Elements scanned between two looks at the running check of {@link #firstNonFinite}. */
+    private static final int SCAN_BLOCK = 1024;
+
+    @Override
+    public int firstNonFinite(float[] a, int n) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        for (int from = 0; from < n; from += SCAN_BLOCK) {
+            int to = Math.min(n, from + SCAN_BLOCK);
+            // v·0 is ±0 for a finite v and NaN for NaN and ±Infinity; a sum of ±0s stays ±0, a NaN stays
+            // four running checks: one would wait on the latency of its additions
+            FloatVector c0 = zero;
+            FloatVector c1 = zero;
+            FloatVector c2 = zero;
+            FloatVector c3 = zero;
+            int i = from;
+            for (; i + 4 * L <= to; i += 4 * L) {
+                c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
+                c1 = c1.add(FloatVector.fromArray(FLOATS, a, i + L).mul(zero));
+                c2 = c2.add(FloatVector.fromArray(FLOATS, a, i + 2 * L).mul(zero));
+                c3 = c3.add(FloatVector.fromArray(FLOATS, a, i + 3 * L).mul(zero));
+            }
+            for (; i + L <= to; i += L) {
+                c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
+            }
+            FloatVector check = c0.add(c1).add(c2.add(c3));
+            float tail = 0f;
+            for (; i < to; i++) {
+                tail += a[i] * 0f;
+            }
+            if (check.compare(VectorOperators.NE, check).anyTrue() || tail != tail) {
+                // the first of the block, as the loop finds it
+                for (int j = from; j < to; j++) {
+                    if (!Float.isFinite(a[j])) {
+                        return j;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -228,14 +272,15 @@ final class VectorActivationKernels implements ActivationKernels {
             // 2^k = the float with exponent bits k + 127: the bits of kf + 1.5·2²³ are ROUNDER_BITS + k
             FloatVector scale = kf.add(ROUNDER).reinterpretAsInts().add(127 - ROUNDER_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(scale).intoArray(y, yOff + i);
             if (low.anyTrue()) {
-                // from the shifted value in the register: y may be x, already overwritten
-                for (int j = 0; j < L; j++) {
-                    if (low.laneIsSet(j)) {
-                        y[yOff + i + j] = (float) Math.exp(a.lane(j));
-                    }
+                // a lane below −87: these L values as the scalar code computes them (the same floats for
+                // the others), each read before it is written, as y may be x (reading the lanes out of the
+                // register instead would allocate an object per lane)
+                for (int j = i; j < i + L; j++) {
+                    y[yOff + j] = FloatActivations.expForSoftmax(x[xOff + j] - shift);
                 }
+            } else {
+                p.mul(scale).intoArray(y, yOff + i);
             }
         }
         for (; i < n; i++) {
@@ -288,6 +333,6 @@ final class VectorActivationKernels implements ActivationKernels {
 
     @Override
     public String toString() {
-        return "VectorActivationKernels(" + L + " lanes)";
+        return "VectorElementwiseKernels(" + L + " lanes)";
     }
 }

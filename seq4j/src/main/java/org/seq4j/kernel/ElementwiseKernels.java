@@ -1,17 +1,29 @@
 package org.seq4j.kernel;
 
 /**
- * The element-wise kernels of {@link FloatActivations} with the JDK's Vector API
- * ({@code VectorActivationKernels}, loaded through {@link Simd}): the fast tanh and sigmoid of whole rows,
- * and the maximum and the exponentials of a softmax row. Without them {@link FloatActivations#tanh(float[],
+ * The element-wise kernels of {@link FloatActivations} and {@link VectorMath} with the JDK's Vector API
+ * ({@code VectorElementwiseKernels}, loaded through {@link Simd}, warmed up as {@link FloatActivations}
+ * describes): the fast tanh and sigmoid of whole rows, the maximum and the exponentials of a softmax row,
+ * and the scan of a row for values that are not finite. Without them {@link FloatActivations#tanh(float[],
  * float[], int, int)}, {@link FloatActivations#sigmoid(float[], int, int)}, {@link FloatActivations#max},
- * {@link FloatActivations#argmax} and {@link FloatActivations#softmaxExponentials} run their own loops.
+ * {@link FloatActivations#argmax}, {@link FloatActivations#softmaxExponentials} and
+ * {@link VectorMath#firstNonFinite} run their own loops.
  * Lanes are elements, never terms of a sum, and every element goes through the operations of the scalar
  * function ({@link FloatActivations#tanh(float)}, {@link FloatActivations#sigmoid(float)},
  * {@link FloatActivations#expForSoftmax(float)}) in the same order, so both give the same floats bit for
  * bit; a maximum is exact in any order.
  */
-interface ActivationKernels {
+interface ElementwiseKernels {
+
+    /**
+     * The index of the first NaN or ±Infinity among {@code a[0..n)}, or -1: what the loop of
+     * {@link VectorMath#firstNonFinite} returns.
+     *
+     * @param a the row; not modified
+     * @param n the number of elements, ≥ 0
+     * @return the first index {@code i < n} with {@code a[i]} not finite, or -1
+     */
+    int firstNonFinite(float[] a, int n);
 
     /**
      * {@code y[yOff + i] = FloatActivations.tanh(x[xOff + i])} for {@code i < n}.
