@@ -1,6 +1,9 @@
 package org.seq4j.kernel;
 
 import com.sun.management.ThreadMXBean;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -43,6 +46,9 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
     /** The bits of ROUNDER; those of ROUNDER + k are ROUNDER_BITS + k for a small integer k. */
     private static final int ROUNDER_BITS = 0x4B400000;
 
+    /** Half the longest row of the warm-up. */
+    private static final int WARM_UP_LONG_ROW = 1024;
+
     /** Longest warm-up before giving up on kernels that still allocate (C2 never compiled them). */
     private static final long WARM_UP_NANOS = 60_000_000_000L;
 
@@ -58,9 +64,11 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
 
     /**
      * Runs every kernel on rows of a few lengths until a thousand rounds allocate nothing: then C2 has
-     * compiled them with the Vector API intrinsics (before that every vector is a heap object). Takes
-     * a fraction of a second of one core; where the allocated bytes cannot be read, a fixed 20,000
-     * rounds.
+     * compiled them with the Vector API intrinsics (before that every vector is a heap object). The
+     * kernels are called through method handles that C2 cannot inline here, so that each kernel is
+     * compiled as a method of its own, as its callers will call it (inlined into this loop instead, it
+     * would stay at C1 on its own, where every vector is an object). Takes about a second of one core;
+     * where the allocated bytes cannot be read, a fixed 20 rounds.
      */
     private void warmUp() {
         if (System.getProperty("java.vm.info", "").contains("interpreted mode") || !VectorGemmKernels.c2Enabled()) {
@@ -70,79 +78,102 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         boolean measurable = threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled();
         long thread = Thread.currentThread().getId();
-        // lengths that run every loop: whole blocks of four vectors, single vectors, a scalar tail, and
-        // (for the scan) several blocks; a loop or branch that the warm-up never ran would be compiled as
-        // a trap back to the interpreter, where every vector is an object again
-        int[] lengths = {4 * L + 1, 7 * L + 3, 16 * L, 2 * SCAN_BLOCK + 5 * L + 3};
-        float[] x = new float[2 * SCAN_BLOCK + 6 * L];
+        // lengths that run every loop: whole blocks of four vectors, single vectors, a scalar tail, and a
+        // long row; a loop or branch that the warm-up never ran would be compiled as a trap back to the
+        // interpreter, where every vector is an object again
+        int[] lengths = {4 * L + 1, 7 * L + 3, 16 * L, 2 * WARM_UP_LONG_ROW + 5 * L + 3};
+        float[] x = new float[2 * WARM_UP_LONG_ROW + 6 * L];
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             // now and then far below the others: the softmax exponentials' branch for arguments below −87
             x[i] = i % 97 == 5 ? -200f : (i % 23) * 0.37f - 4f;
         }
+        // a row with a NaN: the argmax's branch for one (a branch that only a later NaN took would send the
+        // kernel back to the interpreter until C2 compiled it again; the finite check has no such branch)
+        float[] bad = x.clone();
+        bad[WARM_UP_LONG_ROW + 3] = Float.NaN;
+        MethodHandle tanhKernel;
+        MethodHandle sigmoidKernel;
+        MethodHandle expKernel;
+        MethodHandle maxKernel;
+        MethodHandle argmaxKernel;
+        MethodHandle scanKernel;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodType rows = MethodType.methodType(void.class, float[].class, int.class, float[].class, int.class,
+                    int.class);
+            tanhKernel = lookup.findVirtual(VectorElementwiseKernels.class, "tanh", rows);
+            sigmoidKernel = lookup.findVirtual(VectorElementwiseKernels.class, "sigmoid", rows);
+            expKernel = lookup.findVirtual(VectorElementwiseKernels.class, "expForSoftmax", MethodType.methodType(
+                    void.class, float[].class, int.class, float.class, float[].class, int.class, int.class));
+            maxKernel = lookup.findVirtual(VectorElementwiseKernels.class, "max",
+                    MethodType.methodType(float.class, float[].class, int.class, int.class));
+            argmaxKernel = lookup.findVirtual(VectorElementwiseKernels.class, "argmax",
+                    MethodType.methodType(int.class, float[].class, int.class, int.class));
+            scanKernel = lookup.findVirtual(VectorElementwiseKernels.class, "finiteCheck",
+                    MethodType.methodType(float.class, float[].class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot find the kernels to warm up", e);
+        }
         long deadline = System.nanoTime() + WARM_UP_NANOS;
-        for (int round = 0; ; round++) {
-            long before = measurable ? threads.getThreadAllocatedBytes(thread) : 0;
-            float sink = 0;
-            for (int i = 0; i < 1000; i++) {
-                int n = lengths[i % lengths.length];
-                tanh(x, 1, y, 0, n);
-                sigmoid(x, 1, y, 1, n);
-                expForSoftmax(x, 0, 5f, y, 0, n);
-                sink += max(x, 1, n) + argmax(y, 0, n) + firstNonFinite(x, n);
+        try {
+            for (int round = 0; ; round++) {
+                long before = measurable ? threads.getThreadAllocatedBytes(thread) : 0;
+                float sink = 0;
+                for (int i = 0; i < 1000; i++) {
+                    int n = lengths[i % lengths.length];
+                    tanhKernel.invokeExact(this, x, 1, y, 0, n);
+                    sigmoidKernel.invokeExact(this, x, 1, y, 1, n);
+                    expKernel.invokeExact(this, x, 0, 5f, y, 0, n);
+                    sink += (float) maxKernel.invokeExact(this, x, 1, n);
+                    sink += (int) argmaxKernel.invokeExact(this, y, 0, n);
+                    float[] scanned = i % 8 == 7 ? bad : x;
+                    float[] searched = i % 8 == 3 ? bad : y;
+                    sink += (float) scanKernel.invokeExact(this, scanned, n);
+                    sink += (int) argmaxKernel.invokeExact(this, searched, 0, n);
+                }
+                if (sink == 42.5f) {
+                    y[0] = sink;   // keeps the results alive
+                }
+                if (measurable ? threads.getThreadAllocatedBytes(thread) == before : round >= 20) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the Vector API kernels still allocate after "
+                            + WARM_UP_NANOS / 1_000_000_000L + " s of warm-up");
+                }
             }
-            if (sink == 42.5f) {
-                y[0] = sink;   // keeps the results alive
-            }
-            if (measurable ? threads.getThreadAllocatedBytes(thread) == before : round >= 20) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Vector API kernels still allocate after "
-                        + WARM_UP_NANOS / 1_000_000_000L + " s of warm-up");
-            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("a kernel failed during its warm-up", e);
         }
     }
 
-    /** Elements scanned between two looks at the running check of {@link #firstNonFinite}. */
-    private static final int SCAN_BLOCK = 1024;
-
     @Override
-    public int firstNonFinite(float[] a, int n) {
+    public float finiteCheck(float[] a, int n) {
+        // v·0 is ±0 for a finite v and NaN for NaN and ±Infinity; a sum of ±0s stays ±0, a NaN stays; four
+        // sums, since one would wait on the latency of its additions
         FloatVector zero = FloatVector.zero(FLOATS);
-        for (int from = 0; from < n; from += SCAN_BLOCK) {
-            int to = Math.min(n, from + SCAN_BLOCK);
-            // v·0 is ±0 for a finite v and NaN for NaN and ±Infinity; a sum of ±0s stays ±0, a NaN stays
-            // four running checks: one would wait on the latency of its additions
-            FloatVector c0 = zero;
-            FloatVector c1 = zero;
-            FloatVector c2 = zero;
-            FloatVector c3 = zero;
-            int i = from;
-            for (; i + 4 * L <= to; i += 4 * L) {
-                c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
-                c1 = c1.add(FloatVector.fromArray(FLOATS, a, i + L).mul(zero));
-                c2 = c2.add(FloatVector.fromArray(FLOATS, a, i + 2 * L).mul(zero));
-                c3 = c3.add(FloatVector.fromArray(FLOATS, a, i + 3 * L).mul(zero));
-            }
-            for (; i + L <= to; i += L) {
-                c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
-            }
-            FloatVector check = c0.add(c1).add(c2.add(c3));
-            float tail = 0f;
-            for (; i < to; i++) {
-                tail += a[i] * 0f;
-            }
-            if (check.compare(VectorOperators.NE, check).anyTrue() || tail != tail) {
-                // the first of the block, as the loop finds it
-                for (int j = from; j < to; j++) {
-                    if (!Float.isFinite(a[j])) {
-                        return j;
-                    }
-                }
-            }
+        FloatVector c0 = zero;
+        FloatVector c1 = zero;
+        FloatVector c2 = zero;
+        FloatVector c3 = zero;
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
+            c1 = c1.add(FloatVector.fromArray(FLOATS, a, i + L).mul(zero));
+            c2 = c2.add(FloatVector.fromArray(FLOATS, a, i + 2 * L).mul(zero));
+            c3 = c3.add(FloatVector.fromArray(FLOATS, a, i + 3 * L).mul(zero));
         }
-        return -1;
+        for (; i + L <= n; i += L) {
+            c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
+        }
+        float tail = 0f;
+        for (; i < n; i++) {
+            tail += a[i] * 0f;
+        }
+        return c0.add(c1).add(c2.add(c3)).reduceLanes(VectorOperators.ADD) + tail;
     }
 
     @Override

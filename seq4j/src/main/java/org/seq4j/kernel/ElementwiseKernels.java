@@ -16,14 +16,16 @@ package org.seq4j.kernel;
 interface ElementwiseKernels {
 
     /**
-     * The index of the first NaN or ±Infinity among {@code a[0..n)}, or -1: what the loop of
-     * {@link VectorMath#firstNonFinite} returns.
+     * Whether every element of {@code a[0..n)} is finite, as a number: the sum of every {@code a[i]·0}
+     * (±0 for a finite value, NaN for NaN and ±Infinity), so ±0 if all are finite and NaN if one is not.
+     * No branch depends on the values, so a row with a NaN runs the same compiled code as any other
+     * ({@link VectorMath#firstNonFinite} then finds the index with its loop).
      *
      * @param a the row; not modified
      * @param n the number of elements, ≥ 0
-     * @return the first index {@code i < n} with {@code a[i]} not finite, or -1
+     * @return ±0 if every element is finite, else NaN
      */
-    int firstNonFinite(float[] a, int n);
+    float finiteCheck(float[] a, int n);
 
     /**
      * {@code y[yOff + i] = FloatActivations.tanh(x[xOff + i])} for {@code i < n}.

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seq4j.embed.Word2VecConfig.Architecture;
 import org.seq4j.embed.Word2VecConfig.Update;
+import org.seq4j.tensor.Kernels;
 
 /** {@link Word2VecTrainer} with the batched update (HogBatch): same run as the exact one at batch size 1. */
 class BatchedTrainerTest {
@@ -80,7 +81,9 @@ class BatchedTrainerTest {
     }
 
     @Test
-    void trainingAllocatesNothingPerWord() throws IOException {
+    void trainingAllocatesNothingPerWord() throws IOException, InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seq4j.tensor.Kernels;
 
 class Word2VecTrainerTest {
 
@@ -94,7 +95,9 @@ class Word2VecTrainerTest {
     }
 
     @Test
-    void trainingAllocatesNothingPerWord() throws IOException {
+    void trainingAllocatesNothingPerWord() throws IOException, InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;

@@ -24,6 +24,7 @@ import org.seq4j.optim.Optimizer;
 import org.seq4j.optim.Sgd;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.tensor.Kernels;
 import org.seq4j.text.CharacterVocabulary;
 
 class CharLmTrainerTest {
@@ -156,7 +157,9 @@ class CharLmTrainerTest {
     }
 
     @Test
-    void aSteadyStateStepAllocatesNothing() {
+    void aSteadyStateStepAllocatesNothing() throws InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         CharLmTrainer trainer = CharLmTrainer.create(newModel(CellType.LSTM, 0.1f), TEXT, smallConfig(), ADAM);

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
+import org.seq4j.tensor.Kernels;
 import org.seq4j.text.CharacterVocabulary;
 
 /**
@@ -26,7 +27,9 @@ class LargerTextGeneratorTest {
     private static final int MEASURED = 500;
 
     @Test
-    void generatingACharacterAllocatesNothingOnceCompiled() {
+    void generatingACharacterAllocatesNothingOnceCompiled() throws InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         CharacterVocabulary vocabulary = CharacterVocabulary.of(CharLmTrainerTest.TEXT);

@@ -13,6 +13,7 @@ import org.seq4j.optim.AdamConfig;
 import org.seq4j.random.SplitMix64;
 import org.seq4j.rnn.CellType;
 import org.seq4j.rnn.RecurrentState;
+import org.seq4j.tensor.Kernels;
 import org.seq4j.text.CharacterVocabulary;
 
 class TextGeneratorTest {
@@ -99,7 +100,9 @@ class TextGeneratorTest {
     }
 
     @Test
-    void generatingACharacterAllocatesNothing() {
+    void generatingACharacterAllocatesNothing() throws InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         TextGenerator generator = CharLmTrainerTest.newModel(CellType.LSTM, 0f)

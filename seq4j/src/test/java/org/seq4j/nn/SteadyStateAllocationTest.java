@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
+import org.seq4j.tensor.Kernels;
 
 /** Once the caller's buffers exist, forward and backward passes allocate nothing. */
 class SteadyStateAllocationTest {
@@ -29,7 +30,9 @@ class SteadyStateAllocationTest {
     private static final int WINDOWS = 20;
 
     @Test
-    void modulesAndLossesAllocateNothingPerStep() {
+    void modulesAndLossesAllocateNothingPerStep() throws InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "allocation counter not available");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.seq4j.nn.Parameter;
 import org.seq4j.nn.Parameters;
+import org.seq4j.tensor.Kernels;
 
 /**
  * After the first step, a training step allocates nothing. Allocation is counted per thread by the JVM
@@ -32,7 +33,9 @@ class OptimizerAllocationTest {
     }
 
     @Test
-    void scheduleClippingAndStepsAfterTheFirstAllocateNothing() {
+    void scheduleClippingAndStepsAfterTheFirstAllocateNothing() throws InterruptedException {
+        // the kernels that the rest of a run uses: warmed up now, not switched to during the measurement
+        Kernels.awaitVectorKernels();
         allocatedBytes(); // load and initialise whatever the measurement needs
         SplittableRandom random = new SplittableRandom(5);
         for (Map.Entry<String, Function<Parameters, Optimizer>> e : OptimizerFixtureTest.configs().entrySet()) {
