@@ -155,10 +155,7 @@ final class VectorGemmKernels implements BlockedGemmKernels {
      * {@code -XX:TieredStopAtLevel=1}) and after {@link #WARM_UP_NANOS} if the kernels still allocate.
      */
     private static void warmUp() {
-        if (System.getProperty("java.vm.info", "").contains("interpreted mode") || !c2Enabled()) {
-            throw new IllegalStateException("the JVM does not compile with C2 (" + System.getProperty("java.vm.info")
-                    + "): the Vector API kernels would be slower than plain Java");
-        }
+        requireC2();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         boolean measurable = threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled();
         // the depth of real blocks: C2 unrolls by the trip count it profiled (warmed with 16, the
@@ -206,8 +203,21 @@ final class VectorGemmKernels implements BlockedGemmKernels {
         }
     }
 
+    /**
+     * Refuses a JVM that does not compile with C2 ({@code -Xint}, {@code -XX:TieredStopAtLevel=1}): there
+     * the Vector API kernels would never stop allocating (this and the element-wise kernels' warm-up).
+     *
+     * @throws IllegalStateException if C2 is off
+     */
+    static void requireC2() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode") || !c2Enabled()) {
+            throw new IllegalStateException("the JVM does not compile with C2 (" + System.getProperty("java.vm.info")
+                    + "): the Vector API kernels would be slower than plain Java");
+        }
+    }
+
     /** Returns false when HotSpot's tiered compilation is told to stop before C2 (level 4). */
-    static boolean c2Enabled() {
+    private static boolean c2Enabled() {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             return vm == null || !Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())

@@ -1,8 +1,5 @@
 package org.seq4j.kernel;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 /**
  * The activation kernels of seq4j, and its one home of the logistic sigmoid σ(x) = 1/(1 + e<sup>−x</sup>),
  * in the forms its callers rely on:
@@ -47,9 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The array methods ({@link #tanh(float[], float[], int, int)}, {@link #sigmoid(float[], int, int)},
  * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}, and {@link VectorMath#firstNonFinite}) use
  * the Vector API kernels for rows of
- * {@value #VECTOR_MIN} values or more once those are loaded and warmed up, which happens together with
- * {@link Gemm}'s kernels (see "When the Vector API kernels are warmed up" there): on a background thread,
- * after a run has done a few seconds of work, or at once through {@link Gemm#awaitVectorKernels()}.
+ * {@value #VECTOR_MIN} values or more once those are loaded and warmed up, which {@link Gemm}'s warm-up
+ * does alongside its own kernels (see "When the Vector API kernels are warmed up" there): after a run
+ * has done a few seconds of work, or at once through {@link Gemm#awaitVectorKernels()}.
  * Before that, and without the module, they run their loops. Either way the results are the same.
  */
 public final class FloatActivations {
@@ -183,60 +180,24 @@ public final class FloatActivations {
     static final float EXP_P5 = 5.0000001201e-1f;
 
     /**
-     * The vectorised kernels once loaded and warmed up, else null. They are warmed up with {@link Gemm}'s
-     * (which starts {@link #startWarmUp}): until HotSpot's C2 has compiled them every vector operation
-     * allocates an object and runs many times slower than the loops, so a short run keeps the loops, which
-     * compute the same floats.
+     * The vectorised kernels once loaded and warmed up, else null: {@link Gemm}'s warm-up loads them
+     * alongside its own ({@link #useVectorKernels}). Until HotSpot's C2 has compiled them every vector
+     * operation allocates an object and runs many times slower than the loops, so a short run keeps the
+     * loops, which compute the same floats.
      */
     private static volatile ElementwiseKernels vector;
 
-    /** Set once, by the first caller that starts the warm-up. */
-    private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
-
-    /** Counted down when the warm-up has ended, with or without kernels. */
-    private static final CountDownLatch VECTOR_SETTLED = new CountDownLatch(1);
-
-    static {
-        if (!Simd.available()) {
-            WARM_UP_STARTED.set(true);
-            VECTOR_SETTLED.countDown();
-        }
-    }
+    /** Shortest row for the vectorised kernels: below it a row takes a few nanoseconds either way. */
+    static final int VECTOR_MIN = 64;
 
     /** The vectorised kernels if they are loaded and warmed up, else null (for {@link VectorMath}). */
     static ElementwiseKernels vectorKernels() {
         return vector;
     }
 
-    /** Shortest row for the vectorised kernels: below it a row takes a few nanoseconds either way. */
-    static final int VECTOR_MIN = 64;
-
-    /** Loads and warms up the vectorised kernels on a background thread, once ({@link Gemm} calls it). */
-    static void startWarmUp() {
-        if (!WARM_UP_STARTED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread loader = new Thread(() -> {
-            try {
-                vector = Simd.load(ElementwiseKernels.class, "org.seq4j.kernel.VectorElementwiseKernels").orElse(null);
-            } finally {
-                VECTOR_SETTLED.countDown();
-            }
-        }, "seq4j-elementwise-warm-up");
-        loader.setDaemon(true);
-        loader.start();
-    }
-
-    /**
-     * Starts the warm-up if it has not started and waits for its end ({@link Gemm#awaitVectorKernels()}).
-     *
-     * @return whether the array methods now compute with the Vector API from {@link #VECTOR_MIN} values on
-     * @throws InterruptedException if interrupted while waiting
-     */
-    static boolean awaitVectorKernels() throws InterruptedException {
-        startWarmUp();
-        VECTOR_SETTLED.await();
-        return vector != null;
+    /** From now on the array methods use these warmed-up kernels, or their loops for null ({@link Gemm}). */
+    static void useVectorKernels(ElementwiseKernels kernels) {
+        vector = kernels;
     }
 
     /**

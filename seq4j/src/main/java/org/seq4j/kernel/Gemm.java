@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * rents until renting has cost as much as buying: products run on the plain kernels, which need no
  * warm-up, until they have computed {@value #DEFAULT_WARM_UP_AFTER} multiply-adds (about as long as the
  * warm-up takes); only then does a background thread load and warm up the Vector API kernels, and
- * products switch to them once they are ready. A run never spends more than about twice what it would
+ * products switch to them once they are ready (a second thread warms up the element-wise kernels of
+ * {@link FloatActivations} and {@link VectorMath} alike). A run never spends more than about twice what it would
  * with the best choice made in hindsight, and a short run spends nothing. The system property
  * {@value #WARM_UP_AFTER_PROPERTY} sets the threshold (0: warm up when this class is loaded);
  * {@link #awaitVectorKernels()} starts the warm-up at once and waits for it (for benchmarks). Tiny products, and products with
@@ -75,8 +76,8 @@ public final class Gemm {
      */
     private static volatile BlockedGemmKernels vectorKernels;
 
-    /** Counted down when the vector kernels are ready or known to be unavailable. */
-    private static final CountDownLatch VECTOR_KERNELS_SETTLED = new CountDownLatch(1);
+    /** Counted down by each of the two loaders when its kernels are ready or known to be unavailable. */
+    private static final CountDownLatch VECTOR_KERNELS_SETTLED = new CountDownLatch(2);
 
     /** System property: multiply-adds on the plain kernels after which the Vector API kernels are warmed up. */
     public static final String WARM_UP_AFTER_PROPERTY = "seq4j.simd.warmUpAfter";
@@ -98,28 +99,39 @@ public final class Gemm {
     static {
         if (!Simd.available()) {
             WARM_UP_STARTED.set(true);
+            VECTOR_KERNELS_SETTLED.countDown();   // both loaders: nothing to load
             VECTOR_KERNELS_SETTLED.countDown();
         } else if (WARM_UP_AFTER == 0) {
             startWarmUp();
         }
     }
 
-    /** Loads and warms up the Vector API kernels on a background thread, once. */
+    /**
+     * Loads and warms up the Vector API kernels, once: Gemm's on one background thread, the element-wise
+     * kernels of {@link FloatActivations} and {@link VectorMath} on another, so that they (about 1 s) do not
+     * wait for Gemm's (2 to 4 s).
+     */
     private static void startWarmUp() {
         if (!WARM_UP_STARTED.compareAndSet(false, true)) {
             return;
         }
-        FloatActivations.startWarmUp();
-        // The kernels' constructor runs them until C2 has compiled them (2 to 4 s on two busy cores);
-        // meanwhile products run on the plain kernels instead of waiting.
+        // The kernels' constructors run them until C2 has compiled them (Gemm's 2 to 4 s on two busy cores,
+        // the element-wise ones about 1 s); meanwhile everything runs on the plain kernels instead of waiting.
+        startLoader("seq4j-gemm-warm-up", () -> vectorKernels =
+                Simd.load(BlockedGemmKernels.class, "org.seq4j.kernel.VectorGemmKernels").orElse(null));
+        startLoader("seq4j-elementwise-warm-up", () -> FloatActivations.useVectorKernels(
+                Simd.load(ElementwiseKernels.class, "org.seq4j.kernel.VectorElementwiseKernels").orElse(null)));
+    }
+
+    /** Runs {@code load} on a daemon thread of its own, then counts {@link #VECTOR_KERNELS_SETTLED} down. */
+    private static void startLoader(String name, Runnable load) {
         Thread loader = new Thread(() -> {
             try {
-                vectorKernels = Simd.load(BlockedGemmKernels.class, "org.seq4j.kernel.VectorGemmKernels")
-                        .orElse(null);
+                load.run();
             } finally {
                 VECTOR_KERNELS_SETTLED.countDown();
             }
-        }, "seq4j-gemm-warm-up");
+        }, name);
         loader.setDaemon(true);
         loader.start();
     }
@@ -178,7 +190,8 @@ public final class Gemm {
      * if the JVM has the module. They are loaded and warmed up (run until HotSpot has compiled them, a
      * few seconds) on a background thread; products computed meanwhile run on the plain-Java kernels,
      * with identical results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
-     * The element-wise kernels of {@link FloatActivations} are warmed up alongside, and waited for too.
+     * The element-wise kernels of {@link FloatActivations} and {@link VectorMath} are warmed up alongside, and
+     * waited for too.
      *
      * @return true if products now use the Vector API kernels
      * @throws InterruptedException if interrupted while waiting
@@ -186,7 +199,6 @@ public final class Gemm {
     public static boolean awaitVectorKernels() throws InterruptedException {
         startWarmUp();
         VECTOR_KERNELS_SETTLED.await();
-        FloatActivations.awaitVectorKernels();
         return vectorKernels != null;
     }
 
