@@ -68,7 +68,7 @@ public final class FrozenRecurrentLayer {
     private final RecurrentConfig config;
     private final RecurrentCell[] cells;
     /** S, the runs of hidden units of every layer. */
-    private final int slices;
+    private final int runs;
     /** Run s holds the hidden units [unitFrom[s], unitFrom[s + 1]) of every layer. */
     private final int[] unitFrom;
     // per layer k and run s, over the run's G·U_s gate columns: weightIhT[k][s] (I_k, G·U_s),
@@ -98,17 +98,17 @@ public final class FrozenRecurrentLayer {
         for (RecurrentCell cell : cells) {
             smallestWork = Math.min(smallestWork, (long) (cell.inputSize + hs) * cell.gateWidth);
         }
-        this.slices = smallestWork >= PARALLEL_MIN_WORK ? Gemm.threads() : 1;
+        this.runs = smallestWork >= PARALLEL_MIN_WORK ? Gemm.threads() : 1;
         // runs of whole 16-unit groups (each gate of a run one or more whole vectors)
-        this.unitFrom = new int[slices + 1];
+        this.unitFrom = new int[runs + 1];
         int groups = (hs + 15) / 16;
-        for (int s = 0; s <= slices; s++) {
-            unitFrom[s] = s == slices ? hs : Math.min(hs, (int) ((long) groups * s / slices) * 16);
+        for (int s = 0; s <= runs; s++) {
+            unitFrom[s] = s == runs ? hs : Math.min(hs, (int) ((long) groups * s / runs) * 16);
         }
-        this.weightIhT = new RowArrayMatrix[layers][slices];
-        this.weightHhT = new RowArrayMatrix[layers][slices];
-        this.runInputBias = new float[layers][slices][];
-        this.runStateBias = new float[layers][slices][];
+        this.weightIhT = new RowArrayMatrix[layers][runs];
+        this.weightHhT = new RowArrayMatrix[layers][runs];
+        this.runInputBias = new float[layers][runs][];
+        this.runStateBias = new float[layers][runs][];
         this.inputBias = new float[layers][];
         this.stateBias = new float[layers][];
         for (int k = 0; k < layers; k++) {
@@ -126,7 +126,7 @@ public final class FrozenRecurrentLayer {
             if (!cell.addsStateProductToGates()) {
                 stateBias[k] = cell.biasHh == null ? new float[gw] : cell.biasHh.value().data.clone();
             }
-            for (int s = 0; s < slices; s++) {
+            for (int s = 0; s < runs; s++) {
                 int units = Math.max(1, unitFrom[s + 1] - unitFrom[s]);
                 int width = gw / hs * units;
                 weightIhT[k][s] = new RowArrayMatrix(cell.inputSize, width);
@@ -177,7 +177,7 @@ public final class FrozenRecurrentLayer {
         this.source = frozen.source;
         this.config = frozen.config;
         this.cells = frozen.cells;
-        this.slices = frozen.slices;
+        this.runs = frozen.runs;
         this.unitFrom = frozen.unitFrom;
         this.weightIhT = frozen.weightIhT;
         this.weightHhT = frozen.weightHhT;
@@ -215,8 +215,8 @@ public final class FrozenRecurrentLayer {
             throw new IllegalArgumentException("table must be (R, " + is + ") with R ≥ 1 but was "
                     + (table == null ? "null" : "(" + table.numRows + ", " + table.numCols + ")"));
         }
-        float[][] rows = new float[slices][];
-        for (int s = 0; s < slices; s++) {
+        float[][] rows = new float[runs][];
+        for (int s = 0; s < runs; s++) {
             int width = weightIhT[0][s].cols();
             rows[s] = new float[Math.multiplyExact(table.numRows, width)];
             float[] scratch = new float[width];
@@ -232,7 +232,7 @@ public final class FrozenRecurrentLayer {
 
     /** S, the runs of hidden units that a batch-1 step computes (one per thread, or 1); for the tests. */
     int runs() {
-        return slices;
+        return runs;
     }
 
     /**
@@ -312,8 +312,8 @@ public final class FrozenRecurrentLayer {
         float[] h = state.hidden().data;
         Products products = state.frozenProducts;
         products.prepare(this, state);
-        WorkerTeam team = slices > 1 && batch == 1 ? WorkerTeam.shared() : null;
-        boolean parallel = team != null && team.size() == slices;
+        WorkerTeam team = runs > 1 && batch == 1 ? WorkerTeam.shared() : null;
+        boolean parallel = team != null && team.size() == runs;
         float[] in = x;
         int inOff = 0;
         int inWidth = config.inputSize();
@@ -324,7 +324,7 @@ public final class FrozenRecurrentLayer {
                 if (parallel) {
                     team.run(products);   // thread s computes run s
                 } else {
-                    for (int s = 0; s < slices; s++) {
+                    for (int s = 0; s < runs; s++) {
                         products.run(s);
                     }
                 }
@@ -412,14 +412,13 @@ public final class FrozenRecurrentLayer {
         /** Sizes the scratch rows for a frozen layer and a state (allocates only when they grow). */
         void prepare(FrozenRecurrentLayer frozen, RecurrentState state) {
             this.layer = frozen;
-            int runs = frozen.slices;
-            if (gates.length < runs) {
-                gates = new float[runs][0];
-                proj = new float[runs][0];
-                workspaces = new GateWorkspace[runs];
+            if (gates.length < frozen.runs) {
+                gates = new float[frozen.runs][0];
+                proj = new float[frozen.runs][0];
+                workspaces = new GateWorkspace[frozen.runs];
             }
             int hs = frozen.config.hiddenSize();
-            for (int s = 0; s < runs; s++) {
+            for (int s = 0; s < frozen.runs; s++) {
                 int width = 0;
                 for (int k = 0; k < frozen.cells.length; k++) {
                     width = Math.max(width, frozen.weightHhT[k][s].cols());
