@@ -153,10 +153,7 @@ final class VocabularySoftmax {
     private void softmaxRow(int r) {
         float[] z = logits.data;
         int off = r * vocabularySize;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < vocabularySize; j++) {
-            max = Math.max(max, z[off + j]);
-        }
+        float max = FloatActivations.max(z, off, vocabularySize);
         double sum = 0;
         for (int j = 0; j < vocabularySize; j++) {
             float e = FloatActivations.expOfNonPositive(z[off + j] - max);
