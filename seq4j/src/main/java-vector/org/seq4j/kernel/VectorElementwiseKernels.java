@@ -78,7 +78,10 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
         // lengths that run every loop: whole blocks of four vectors, single vectors, a scalar tail, and a
         // long row; a loop or branch that the warm-up never ran would be compiled as a trap back to the
         // interpreter, where every vector is an object again
-        int[] lengths = {4 * L + 1, 7 * L + 3, 16 * L, 2 * WARM_UP_LONG_ROW + 5 * L + 3};
+        // (from VECTOR_MIN on, the rows the callers give the kernels: with AVX2 a kernel warmed up on 33
+        // values sometimes kept allocating there)
+        int m = FloatActivations.VECTOR_MIN;
+        int[] lengths = {m + 5, m + 2 * L + 3, 16 * L, 2 * WARM_UP_LONG_ROW + 5 * L + 3};
         float[] x = new float[2 * WARM_UP_LONG_ROW + 6 * L];
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -86,9 +89,7 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
             x[i] = i % 97 == 5 ? -200f : (i % 23) * 0.37f - 4f;
         }
         // a row with a NaN: the argmax's branch for one (a branch that only a later NaN took would send the
-        // kernel back to the interpreter until C2 compiled it again). The finite check has no branch and
-        // scans finite rows only: with AVX2 a row with a NaN made it allocate 48 bytes a call, every call
-        // (a row that fails the check is followed by the loop and an exception anyway).
+        // kernel back to the interpreter until C2 compiled it again)
         float[] bad = x.clone();
         bad[WARM_UP_LONG_ROW + 3] = Float.NaN;
         MethodHandle tanhKernel;
@@ -96,7 +97,6 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
         MethodHandle expKernel;
         MethodHandle maxKernel;
         MethodHandle argmaxKernel;
-        MethodHandle scanKernel;
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             MethodType rows = MethodType.methodType(void.class, float[].class, int.class, float[].class, int.class,
@@ -109,8 +109,6 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
                     MethodType.methodType(float.class, float[].class, int.class, int.class));
             argmaxKernel = lookup.findVirtual(VectorElementwiseKernels.class, "argmax",
                     MethodType.methodType(int.class, float[].class, int.class, int.class));
-            scanKernel = lookup.findVirtual(VectorElementwiseKernels.class, "finiteCheck",
-                    MethodType.methodType(float.class, float[].class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot find the kernels to warm up", e);
         }
@@ -127,7 +125,6 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
                     sink += (float) maxKernel.invokeExact(this, x, 1, n);
                     float[] searched = i % 8 == 3 ? bad : y;
                     sink += (int) argmaxKernel.invokeExact(this, searched, 0, n);
-                    sink += (float) scanKernel.invokeExact(this, x, n);
                 }
                 if (sink == 42.5f) {
                     y[0] = sink;   // keeps the results alive
@@ -145,32 +142,6 @@ final class VectorElementwiseKernels implements ElementwiseKernels {
         } catch (Throwable e) {
             throw new IllegalStateException("a kernel failed during its warm-up", e);
         }
-    }
-
-    @Override
-    public float finiteCheck(float[] a, int n) {
-        // v·0 is ±0 for a finite v and NaN for NaN and ±Infinity; a sum of ±0s stays ±0, a NaN stays; four
-        // sums, since one would wait on the latency of its additions
-        FloatVector zero = FloatVector.zero(FLOATS);
-        FloatVector c0 = zero;
-        FloatVector c1 = zero;
-        FloatVector c2 = zero;
-        FloatVector c3 = zero;
-        int i = 0;
-        for (; i + 4 * L <= n; i += 4 * L) {
-            c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
-            c1 = c1.add(FloatVector.fromArray(FLOATS, a, i + L).mul(zero));
-            c2 = c2.add(FloatVector.fromArray(FLOATS, a, i + 2 * L).mul(zero));
-            c3 = c3.add(FloatVector.fromArray(FLOATS, a, i + 3 * L).mul(zero));
-        }
-        for (; i + L <= n; i += L) {
-            c0 = c0.add(FloatVector.fromArray(FLOATS, a, i).mul(zero));
-        }
-        float tail = 0f;
-        for (; i < n; i++) {
-            tail += a[i] * 0f;
-        }
-        return c0.add(c1).add(c2.add(c3)).reduceLanes(VectorOperators.ADD) + tail;
     }
 
     @Override

@@ -1,31 +1,18 @@
 package org.seq4j.kernel;
 
 /**
- * The element-wise kernels of {@link FloatActivations} and {@link VectorMath} with the JDK's Vector API
+ * The element-wise kernels of {@link FloatActivations} with the JDK's Vector API
  * ({@code VectorElementwiseKernels}, loaded through {@link Simd}, warmed up as {@link FloatActivations}
- * describes): the fast tanh and sigmoid of whole rows, the maximum and the exponentials of a softmax row,
- * and the scan of a row for values that are not finite. Without them {@link FloatActivations#tanh(float[],
+ * describes): the fast tanh and sigmoid of whole rows, and the maximum and the exponentials of a softmax
+ * row. Without them {@link FloatActivations#tanh(float[],
  * float[], int, int)}, {@link FloatActivations#sigmoid(float[], int, int)}, {@link FloatActivations#max},
- * {@link FloatActivations#argmax}, {@link FloatActivations#softmaxExponentials} and
- * {@link VectorMath#firstNonFinite} run their own loops.
+ * {@link FloatActivations#argmax} and {@link FloatActivations#softmaxExponentials} run their own loops.
  * Lanes are elements, never terms of a sum, and every element goes through the operations of the scalar
  * function ({@link FloatActivations#tanh(float)}, {@link FloatActivations#sigmoid(float)},
  * {@link FloatActivations#expForSoftmax(float)}) in the same order, so both give the same floats bit for
  * bit; a maximum is exact in any order.
  */
 interface ElementwiseKernels {
-
-    /**
-     * Whether every element of {@code a[0..n)} is finite, as a number: the sum of every {@code a[i]·0}
-     * (±0 for a finite value, NaN for NaN and ±Infinity), so ±0 if all are finite and NaN if one is not.
-     * No branch depends on the values, so a row with a NaN runs the same compiled code as any other
-     * ({@link VectorMath#firstNonFinite} then finds the index with its loop).
-     *
-     * @param a the row; not modified
-     * @param n the number of elements, ≥ 0
-     * @return ±0 if every element is finite, else NaN
-     */
-    float finiteCheck(float[] a, int n);
 
     /**
      * {@code y[yOff + i] = FloatActivations.tanh(x[xOff + i])} for {@code i < n}.

@@ -42,8 +42,7 @@ package org.seq4j.kernel;
  *
  * <h2>When the Vector API kernels run</h2>
  * The array methods ({@link #tanh(float[], float[], int, int)}, {@link #sigmoid(float[], int, int)},
- * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}, and {@link VectorMath#firstNonFinite}) use
- * the Vector API kernels for rows of
+ * {@link #max}, {@link #argmax}, {@link #softmaxExponentials}) use the Vector API kernels for rows of
  * {@value #VECTOR_MIN} values or more once those are loaded and warmed up, which {@link Gemm}'s warm-up
  * does alongside its own kernels (see "When the Vector API kernels are warmed up" there): after a run
  * has done a few seconds of work, or at once through {@link Gemm#awaitVectorKernels()}.
@@ -190,7 +189,7 @@ public final class FloatActivations {
     /** Shortest row for the vectorised kernels: below it a row takes a few nanoseconds either way. */
     static final int VECTOR_MIN = 64;
 
-    /** The vectorised kernels if they are loaded and warmed up, else null (for {@link VectorMath}). */
+    /** The vectorised kernels if they are loaded and warmed up, else null (for the tests). */
     static ElementwiseKernels vectorKernels() {
         return vector;
     }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * warm-up, until they have computed {@value #DEFAULT_WARM_UP_AFTER} multiply-adds (about as long as the
  * warm-up takes); only then does a background thread load and warm up the Vector API kernels, and
  * products switch to them once they are ready (a second thread warms up the element-wise kernels of
- * {@link FloatActivations} and {@link VectorMath} alike). A run never spends more than about twice what it would
+ * {@link FloatActivations} alike). A run never spends more than about twice what it would
  * with the best choice made in hindsight, and a short run spends nothing. The system property
  * {@value #WARM_UP_AFTER_PROPERTY} sets the threshold (0: warm up when this class is loaded);
  * {@link #awaitVectorKernels()} starts the warm-up at once and waits for it (for benchmarks). Tiny products, and products with
@@ -108,7 +108,7 @@ public final class Gemm {
 
     /**
      * Loads and warms up the Vector API kernels, once: Gemm's on one background thread, the element-wise
-     * kernels of {@link FloatActivations} and {@link VectorMath} on another, so that they (about 1 s) do not
+     * kernels of {@link FloatActivations} on another, so that they (about 1 s) do not
      * wait for Gemm's (2 to 4 s).
      */
     private static void startWarmUp() {
@@ -190,7 +190,7 @@ public final class Gemm {
      * if the JVM has the module. They are loaded and warmed up (run until HotSpot has compiled them, a
      * few seconds) on a background thread; products computed meanwhile run on the plain-Java kernels,
      * with identical results. Benchmarks, and tests of steady-state allocation, call this first; nothing else needs to.
-     * The element-wise kernels of {@link FloatActivations} and {@link VectorMath} are warmed up alongside, and
+     * The element-wise kernels of {@link FloatActivations} are warmed up alongside, and
      * waited for too.
      *
      * @return true if products now use the Vector API kernels
